@@ -1,0 +1,29 @@
+"""FastAPI dependencies: a database connection per request and the active ruleset."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import Depends, Header
+
+from leadgate_dagster import settings
+from leadgate_dagster.core.ruleset import Ruleset, load_ruleset
+from leadgate_dagster.store import rulesets
+from leadgate_dagster.store.engine import engine_for
+
+
+def get_engine() -> sa.Engine:
+    return engine_for(settings.database_url())
+
+
+def get_rules(engine: Annotated[sa.Engine, Depends(get_engine)]) -> Ruleset:
+    with engine.connect() as conn:
+        return rulesets.active(conn) or load_ruleset()
+
+
+EngineDep = Annotated[sa.Engine, Depends(get_engine)]
+RulesDep = Annotated[Ruleset, Depends(get_rules)]
+IdempotencyKeyDep = Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)]
+SourceDep = Annotated[str | None, Header(alias="X-Lead-Source", max_length=200)]

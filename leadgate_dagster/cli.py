@@ -1,0 +1,80 @@
+"""The `leadgate` command: demo, dev, qa, dedupe, db, rules, docs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="leadgate", description="A QA gate for sales leads, orchestrated with Dagster.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("demo", help="load the shipped example leads through the pipeline and print a summary")
+
+    dev = sub.add_parser("dev", help="Dagster UI + daemon (sensors, schedules) + intake API on one database")
+    dev.add_argument("--inbox", help="folder to watch for lead files (default: <LEADGATE_HOME>/inbox)")
+    dev.add_argument("--port", type=int, default=3000, help="Dagster UI port (default 3000)")
+    dev.add_argument("--api-port", type=int, default=8000, help="intake API port (default 8000)")
+
+    qa = sub.add_parser("qa", help="run the whole gate on one file (dry run) and write one row per record")
+    qa.add_argument("input")
+    qa.add_argument("--out", required=True)
+    qa.add_argument("--database-url", help="write into this database instead of a throwaway embedded one")
+    qa.add_argument("--rules", help="a ruleset YAML to judge with (default: the shipped one)")
+
+    dd = sub.add_parser("dedupe", help="resolve identities across a file")
+    dd.add_argument("input")
+    dd.add_argument("--out", required=True)
+    dd.add_argument("--id-column")
+    dd.add_argument("--pairs")
+
+    db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="apply leadgate's migrations (demo and dev do this themselves)")
+
+    rules = sub.add_parser("rules", help="rulesets").add_subparsers(dest="rules_command", required=True)
+    diff = rules.add_parser("diff", help="show what changed between two rulesets (paths or activated versions)")
+    diff.add_argument("a")
+    diff.add_argument("b")
+    act = rules.add_parser("activate", help="make a ruleset file the active one")
+    act.add_argument("path")
+    act.add_argument("--reason", required=True)
+    act.add_argument("--author", default="")
+    rules.add_parser("show", help="print the active ruleset's version and hash")
+
+    docs = sub.add_parser("docs", help="generated documentation").add_subparsers(dest="docs_command", required=True)
+    docs.add_parser("reasons", help="regenerate docs/reason-codes.md from the catalogue")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from leadgate_dagster import commands
+
+    handler = {
+        "demo": lambda: commands.demo(),
+        "dev": lambda: commands.dev(inbox=args.inbox, port=args.port, api_port=args.api_port),
+        "qa": lambda: _qa(args),
+        "dedupe": lambda: _dedupe(args),
+        "db": lambda: commands.db_upgrade(),
+        "rules": lambda: commands.rules(args),
+        "docs": lambda: commands.docs_reasons(),
+    }[args.command]
+    return int(handler() or 0)
+
+
+def _qa(args: argparse.Namespace) -> int:
+    from leadgate_dagster.qa import qa_command
+
+    return qa_command(args.input, args.out, database_url=args.database_url, rules_path=args.rules)
+
+
+def _dedupe(args: argparse.Namespace) -> int:
+    from leadgate_dagster.identity_cli import dedupe_command
+
+    return dedupe_command(args.input, args.out, args.id_column, args.pairs)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,181 @@
+"""What the CLI's subcommands do (argument parsing stays in cli.py)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from leadgate_dagster import settings
+
+DEMO_FILE = "demo_leads.csv"
+
+
+def db_upgrade() -> int:
+    from leadgate_dagster.runtime import prepare
+
+    runtime = prepare(dagster=False)
+    print(f"leadgate: migrations applied to {_safe_url(runtime.database_url)}")
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    return sa.engine.make_url(url).render_as_string(hide_password=True)
+
+
+def demo() -> int:
+    """Load the shipped example leads through the real Dagster pipeline and summarise the dispositions."""
+    import dagster as dg
+
+    from leadgate_dagster.batch_runner import run_pending
+    from leadgate_dagster.gate.ingest import file_id_of, ingest_bytes
+    from leadgate_dagster.runtime import prepare
+    from leadgate_dagster.store import rulesets
+
+    started = time.perf_counter()
+    runtime = prepare()
+    print(f"leadgate demo: database {_safe_url(runtime.database_url)} (data in {runtime.home})")
+    data = resources.files("leadgate_dagster.examples").joinpath(DEMO_FILE).read_bytes()
+    from leadgate_dagster.core.ruleset import load_ruleset
+
+    with runtime.engine.connect() as conn:
+        rules = rulesets.active(conn) or load_ruleset()
+    outcome = ingest_bytes(runtime.engine, data, filename=DEMO_FILE, source="demo", rules=rules)
+    if outcome.status == "duplicate":
+        print(f"leadgate demo: {DEMO_FILE} was ingested before (same content); nothing ingested twice")
+    else:
+        print(f"leadgate demo: {DEMO_FILE}: {outcome.records} records ingested")
+    with dg.DagsterInstance.get() as instance:
+        batches = run_pending(runtime.engine, instance, rules)
+    print(f"leadgate demo: {len(batches)} batch run(s) materialized: {', '.join(batches) or '-'}")
+    _print_summary(runtime.engine, file_id_of(data))
+    print(f"\n  done in {time.perf_counter() - started:.1f}s\n"
+          "  next: `leadgate dev` opens the Dagster UI (these runs are there) and watches an inbox folder;\n"
+          "        RevOps reads the view leadgate.qualified_leads; `leadgate qa FILE --out OUT.csv` is a dry run.")
+    return 0
+
+
+def _print_summary(engine: sa.Engine, file_id: str) -> None:
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("""
+            SELECT d.disposition, d.reason_codes FROM leadgate.intake_events e
+            JOIN leadgate.dispositions d ON d.lead_id = e.lead_id AND d.is_current WHERE e.file_id = :f
+        """), {"f": file_id}).all()
+    mix = Counter(r.disposition for r in rows)
+    reasons = Counter(c for r in rows for c in r.reason_codes)
+    total = max(len(rows), 1)
+    print(f"\n  {'disposition':<22}{'leads':>7}{'share':>8}")
+    for disposition, n in mix.most_common():
+        print(f"  {disposition:<22}{n:>7}{n / total:>8.0%}")
+    print(f"  {'total':<22}{len(rows):>7}")
+    print(f"\n  {'top reason codes':<28}{'leads':>7}")
+    for code, n in reasons.most_common(8):
+        print(f"  {code:<28}{n:>7}")
+
+
+def dev(*, inbox: str | None, port: int, api_port: int) -> int:
+    """Dagster UI + daemon + intake API on one database; everything stops on Ctrl-C or SIGTERM."""
+    from leadgate_dagster.runtime import prepare
+    from leadgate_dagster.store.embedded import stop_embedded
+
+    runtime = prepare()
+    inbox_path = Path(inbox).resolve() if inbox else settings.inbox_dir()
+    inbox_path.mkdir(parents=True, exist_ok=True)
+    os.environ["LEADGATE_INBOX"] = str(inbox_path)
+    bin_dir = Path(sys.executable).parent
+    workspace = str(runtime.dagster_home / "workspace.yaml")
+    commands = {
+        "dagster-webserver": [str(bin_dir / "dagster-webserver"), "-w", workspace, "-h", "127.0.0.1", "-p", str(port)],
+        "dagster-daemon": [str(bin_dir / "dagster-daemon"), "run", "-w", workspace],
+        "intake-api": [sys.executable, "-m", "uvicorn", "leadgate_dagster.api.app:app", "--host", "127.0.0.1",
+                       "--port", str(api_port), "--log-level", "warning"],
+    }
+    children: dict[str, subprocess.Popen[bytes]] = {}
+
+    def stop(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        for name, cmd in commands.items():
+            children[name] = subprocess.Popen(cmd, env=os.environ.copy(), start_new_session=True)
+        print(f"leadgate dev: database {_safe_url(runtime.database_url)}\n"
+              f"  inbox:      {inbox_path}   (drop CSV/TSV/JSONL/XLSX; a subfolder name is the lead source)\n"
+              f"  Dagster UI: http://127.0.0.1:{port}\n"
+              f"  intake API: http://127.0.0.1:{api_port}/v1/leads  (docs at /docs)\n"
+              "  Ctrl-C stops everything.", flush=True)
+        while True:
+            for name, child in children.items():
+                if child.poll() is not None:
+                    print(f"leadgate dev: {name} exited with {child.returncode}; stopping", file=sys.stderr)
+                    return 1
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        print("\nleadgate dev: stopping", flush=True)
+        return 0
+    finally:
+        _terminate(children)
+        stop_embedded(runtime.home)
+
+
+def _terminate(children: dict[str, subprocess.Popen[bytes]]) -> None:
+    for child in children.values():
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for child in children.values():
+        try:
+            child.wait(max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+
+
+def rules(args: argparse.Namespace) -> int:
+    from leadgate_dagster.core.ruleset import diff_rulesets, load_ruleset
+    from leadgate_dagster.runtime import prepare
+    from leadgate_dagster.store import rulesets as store
+
+    if args.rules_command == "diff":
+        def resolve(ref: str):  # noqa: ANN202
+            if Path(ref).exists():
+                return load_ruleset(ref)
+            with prepare(dagster=False).engine.connect() as conn:
+                found = store.by_version(conn, ref)
+            if found is None:
+                raise SystemExit(f"leadgate rules diff: {ref!r} is neither a file nor an activated version")
+            return found
+
+        lines = diff_rulesets(resolve(args.a), resolve(args.b))
+        print("\n".join(lines) if lines else "no differences")
+        return 0
+    runtime = prepare(dagster=False)
+    if args.rules_command == "activate":
+        ruleset = load_ruleset(args.path)
+        with runtime.engine.begin() as conn:
+            store.activate(conn, ruleset, author=args.author or getpass.getuser(), reason=args.reason)
+        print(f"leadgate rules: activated {ruleset.version} ({ruleset.content_hash[:12]})")
+        return 0
+    with runtime.engine.connect() as conn:
+        active = store.active(conn) or load_ruleset()
+    print(f"{active.version} {active.content_hash}")
+    return 0
+
+
+def docs_reasons() -> int:
+    from leadgate_dagster.core.reasons_doc import render_markdown
+
+    target = Path("docs/reason-codes.md")
+    target.parent.mkdir(exist_ok=True)
+    target.write_text(render_markdown(), "utf-8")
+    print(f"leadgate docs: wrote {target}")
+    return 0

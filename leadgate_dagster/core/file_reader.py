@@ -1,0 +1,275 @@
+"""Read a lead file of any common shape into records with cleaned canonical fields.
+
+Intake must never lose a row and never crash on one: a file is either rejected as a whole with a
+FILE_* code (`FileRejected`), or every record in it comes back, in input order, with warning codes for
+what was repaired and an error code for what cannot be used. The original values are kept in `raw`
+(NULs escaped so Postgres JSONB accepts them); `fields` holds the cleaned values the gate works on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import chain
+
+import pandas as pd
+
+from leadgate_dagster.core.export_safety import looks_like_formula
+from leadgate_dagster.core.file_decoding import FileRejected
+from leadgate_dagster.core.file_formats import Source, SourceRow, open_source
+from leadgate_dagster.core.lead_schema import CANONICAL_FIELDS, map_headers
+
+__all__ = ["FileInfo", "FileRejected", "ParsedRecord", "count_records", "read_lead_file",
+           "records_to_dataframe"]
+
+_EDGE_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters that str.strip() keeps
+_HEADER_SEARCH_ROWS = 10  # exports such as Salesforce reports put a title block above the header
+_FORMULA_HEADS = "=+-@"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRecord:
+    """One input record: the original values, the cleaned canonical fields and what was found."""
+
+    record_no: int
+    raw: dict[str, str]
+    fields: dict[str, str]
+    extra: dict[str, str]
+    codes: tuple[str, ...]
+    error: str | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FileInfo:
+    """What the reader recognised: format, encoding and the header with its canonical mapping."""
+
+    format: str
+    encoding: str | None
+    headers: list[str]
+    mapping: list[str | None]
+
+
+def read_lead_file(
+    data: bytes, *, filename: str, max_field_chars: int = 4096
+) -> tuple[FileInfo, Iterator[ParsedRecord]]:
+    """Sniff format, encoding and header eagerly, then yield records lazily.
+
+    The eager part lets a sensor reject an unreadable file before claiming any work; the lazy part keeps
+    memory flat for files of a million rows.
+
+    Args:
+        data: the file's bytes.
+        filename: the file's name; its extension is a hint, the content decides.
+        max_field_chars: cleaned values longer than this are truncated (FIELD_TRUNCATED).
+
+    Returns:
+        The file description and an iterator of records, numbered from 1 in input order. A JSON array
+        of objects is reported as format "jsonl" (one record per element).
+
+    Raises:
+        FileRejected: FILE_EMPTY, FILE_NO_HEADER, FILE_UNREADABLE or FILE_UNSUPPORTED_FORMAT, only here;
+            iterating the records never raises on bad input.
+    """
+    info, source, keys = _open(data, filename)
+    if source.tabular:
+        records = _tabular_records(source, keys, info.mapping, max_field_chars)
+    else:
+        records = _json_records(source, max_field_chars)
+    return info, records
+
+
+def count_records(data: bytes, *, filename: str) -> int:
+    """Count the records `read_lead_file` would yield, without cleaning any value.
+
+    Args:
+        data: the file's bytes.
+        filename: the file's name.
+
+    Returns:
+        The number of records, unparseable ones included.
+
+    Raises:
+        FileRejected: as `read_lead_file`.
+    """
+    _, source, _ = _open(data, filename)
+    return sum(1 for _ in source.rows)
+
+
+def records_to_dataframe(records: Iterable[ParsedRecord]) -> pd.DataFrame:
+    """Turn records into the batch frame the rest of the core consumes.
+
+    Args:
+        records: records from `read_lead_file`, typically one chunk of them.
+
+    Returns:
+        One row per record with columns record_no, every canonical field (object dtype, None when
+        missing), extra (dict), raw (dict), codes (list), error and detail.
+    """
+    columns: dict[str, list[object]] = {name: [] for name in ("record_no", *CANONICAL_FIELDS)}
+    tail: dict[str, list[object]] = {"extra": [], "raw": [], "codes": [], "error": [], "detail": []}
+    for record in records:
+        columns["record_no"].append(record.record_no)
+        for name in CANONICAL_FIELDS:
+            columns[name].append(record.fields.get(name))
+        tail["extra"].append(record.extra)
+        tail["raw"].append(record.raw)
+        tail["codes"].append(list(record.codes))
+        tail["error"].append(record.error)
+        tail["detail"].append(record.detail)
+    frame = pd.DataFrame({**columns, **tail}, dtype=object)
+    return frame.astype({"record_no": "int64"})
+
+
+def _open(data: bytes, filename: str) -> tuple[FileInfo, Source, list[str]]:
+    """Open the file and position its rows after the header; reject files with nothing to read."""
+    source = open_source(data, filename)
+    if source.tabular:
+        keys, mapping = _find_header(source)
+    else:
+        first = next(source.rows, None)
+        if first is None:
+            raise FileRejected("FILE_EMPTY", "the file holds no JSON records")
+        mapping = map_headers(list(first.values or {}))
+        keys = [_escape_nul(key) for key in first.values or {}]
+        source.rows = chain([first], source.rows)
+    return FileInfo(source.format, source.encoding, keys, mapping), source, keys
+
+
+def _find_header(source: Source) -> tuple[list[str], list[str | None]]:
+    """Find the header: the first row, or, when that maps to no lead field, the first of the next rows
+    that maps to at least two; then make sure a record follows it."""
+    rows_seen = 0
+    for row in source.rows:
+        rows_seen += 1
+        if row.cells is not None:
+            keys = _header_keys(row.cells)
+            mapping = map_headers(keys)
+            if sum(field is not None for field in mapping) >= (1 if rows_seen == 1 else 2):
+                source.set_width(len(keys))
+                first = next(source.rows, None)
+                if first is None:
+                    raise FileRejected("FILE_EMPTY", "the file has a header but no records")
+                source.rows = chain([first], source.rows)
+                return keys, mapping
+        if rows_seen == _HEADER_SEARCH_ROWS:
+            break
+    if rows_seen == 0:
+        raise FileRejected("FILE_EMPTY", "the file holds no rows")
+    raise FileRejected("FILE_NO_HEADER", "no header row found: no column of the first row is a known lead field "
+                       "(such as Email, Phone, First Name, Company)")
+
+
+def _header_keys(cells: list[str]) -> list[str]:
+    """Clean header cells into distinct keys: "Email", "Email (2)"; blank headers become "_column_N"."""
+    keys: list[str] = []
+    seen: set[str] = set()
+    for position, cell in enumerate(cells, 1):
+        base = _strip(cell.replace("\x00", "")) or f"_column_{position}"
+        key, n = base, 1
+        while key in seen:
+            n += 1
+            key = f"{base} ({n})"
+        seen.add(key)
+        keys.append(key)
+    return keys
+
+
+def _tabular_records(
+    source: Source, keys: list[str], mapping: list[str | None], max_chars: int
+) -> Iterator[ParsedRecord]:
+    width = len(keys)
+    short_is_ragged = source.format != "xlsx"  # spreadsheets simply omit trailing empty cells
+    for record_no, row in enumerate(source.rows, 1):
+        if row.cells is None:
+            yield _unparseable(record_no, row)
+            continue
+        cells = row.cells
+        builder = _Builder(max_chars)
+        for key, field, cell in zip(keys, mapping, cells, strict=False):
+            builder.add(key, field, cell)
+        ragged = short_is_ragged and len(cells) < width
+        for surplus, cell in enumerate(cells[width:], 1):
+            if cell:
+                ragged |= builder.add(f"_extra_{surplus}", None, cell)
+        if ragged:
+            builder.codes.add("ROW_RAGGED")
+            builder.notes.insert(0, f"ragged row: {len(cells)} cells, the header has {width}")
+        yield builder.build(record_no, row.where)
+
+
+def _json_records(source: Source, max_chars: int) -> Iterator[ParsedRecord]:
+    mappings: dict[tuple[str, ...], list[str | None]] = {}
+    for record_no, row in enumerate(source.rows, 1):
+        if row.values is None:
+            yield _unparseable(record_no, row)
+            continue
+        keys = tuple(row.values)
+        mapping = mappings.get(keys)
+        if mapping is None:
+            mapping = map_headers(keys)
+            if len(mappings) < 1024:  # files usually repeat a handful of key sets
+                mappings[keys] = mapping
+        builder = _Builder(max_chars)
+        for key, field, value in zip(keys, mapping, row.values.values(), strict=True):
+            builder.add(key, field, value)
+        yield builder.build(record_no, row.where)
+
+
+def _unparseable(record_no: int, row: SourceRow) -> ParsedRecord:
+    return ParsedRecord(record_no, {"_line": _escape_nul(row.text)}, {}, {}, (), "ROW_UNPARSEABLE", row.problem)
+
+
+class _Builder:
+    """Accumulates one record's raw, cleaned and extra values and the warnings found on the way."""
+
+    __slots__ = ("codes", "extra", "fields", "max_chars", "notes", "raw")
+
+    def __init__(self, max_chars: int) -> None:
+        self.max_chars = max_chars
+        self.raw: dict[str, str] = {}
+        self.fields: dict[str, str] = {}
+        self.extra: dict[str, str] = {}
+        self.codes: set[str] = set()
+        self.notes: list[str] = []
+
+    def add(self, key: str, field: str | None, value: str) -> bool:
+        """Record one cell; return whether its cleaned value is non-empty."""
+        key = _escape_nul(key)
+        self.raw[key] = _escape_nul(value)
+        if "\x00" in value:
+            value = value.replace("\x00", "")
+            self.codes.add("FIELD_NUL_REMOVED")
+            self.notes.append(f"NUL characters removed from {key!r}")
+        value = _strip(value)
+        if not value:
+            return False
+        if len(value) > self.max_chars:
+            self.codes.add("FIELD_TRUNCATED")
+            self.notes.append(f"{key!r} truncated from {len(value)} to {self.max_chars} characters")
+            value = value[: self.max_chars]
+        if value[0] in _FORMULA_HEADS and looks_like_formula(value):
+            self.codes.add("FORMULA_INJECTION")
+            self.notes.append(f"{key!r} starts like a spreadsheet formula")
+        if field is not None:
+            self.fields[field] = value
+        else:
+            self.extra[key] = value
+        return True
+
+    def build(self, record_no: int, where: str) -> ParsedRecord:
+        error = None if self.fields or self.extra else "ROW_EMPTY"
+        notes = ["no values after cleaning", *self.notes] if error else self.notes
+        detail = f"{where}: " + "; ".join(notes) if notes else None
+        return ParsedRecord(record_no, self.raw, self.fields, self.extra, tuple(sorted(self.codes)), error, detail)
+
+
+def _escape_nul(value: str) -> str:
+    return value.replace("\x00", "\\u0000") if "\x00" in value else value
+
+
+def _strip(value: str) -> str:
+    value = value.strip()
+    while value and (value[0] in _EDGE_INVISIBLE or value[-1] in _EDGE_INVISIBLE):
+        value = value.strip(_EDGE_INVISIBLE).strip()
+    return value

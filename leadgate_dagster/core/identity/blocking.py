@@ -1,0 +1,127 @@
+"""In-batch blocking: the candidate pairs worth comparing, never all pairs.
+
+Every pass groups records by a blocking key and pairs records of a group. Groups of up to `window + 1`
+records give all their pairs; in a larger group (a big company, a common surname) records are sorted by
+name and each is paired with its `window` successors (sorted neighbourhood), so the number of pairs
+stays at most `n * window` per pass whatever the data. Sorting breaks ties by record id, never by
+input position, so the pairs found do not depend on the order of arrival.
+"""
+
+from __future__ import annotations
+
+import jellyfish
+import numpy as np
+import pandas as pd
+
+from leadgate_dagster.core.identity.settings import IdentitySettings
+
+
+def window_pairs(pos: np.ndarray, group: np.ndarray, order: np.ndarray, window: int) -> np.ndarray:
+    """Pairs of record positions that share a group.
+
+    Args:
+        pos: record position of each entry (a record may have several entries, one per key value).
+        group: group code of each entry; negative codes (missing or shared keys) take no part.
+        order: sort key within a group (name rank, then id rank).
+        window: neighbours each record is paired with inside a large group.
+
+    Returns:
+        An (m, 2) int64 array of position pairs, unordered and possibly repeated.
+    """
+    keep = group >= 0
+    pos, group, order = pos[keep], group[keep], order[keep]
+    idx = np.lexsort((order, group))
+    p, g = pos[idx], group[idx]
+    chunks = [np.empty((0, 2), dtype=np.int64)]
+    for w in range(1, window + 1):
+        same = g[:-w] == g[w:]
+        if not same.any():
+            break  # groups are contiguous: no pair at distance w means none further away
+        chunks.append(np.column_stack((p[:-w][same], p[w:][same])).astype(np.int64))
+    return np.concatenate(chunks)
+
+
+def _codes(*columns: pd.Series) -> np.ndarray:
+    """One group code per row for the combination of the given columns; -1 where any is missing."""
+    frame = pd.concat(columns, axis=1)
+    missing = frame.isna().any(axis=1).to_numpy()
+    codes = pd.MultiIndex.from_frame(frame.fillna("")).factorize()[0] if len(frame) else np.empty(0, np.int64)
+    return np.where(missing, -1, codes).astype(np.int64)
+
+
+def _long(keys: pd.DataFrame, columns: list[str], shared: set[str] | None = None) -> tuple[np.ndarray, pd.Series]:
+    """Stack several key columns into (position, value) entries, shared values removed."""
+    n = len(keys)
+    values = pd.concat([keys[c].reset_index(drop=True) for c in columns], ignore_index=True)
+    if shared:
+        values = values.where(~values.isin(shared), None)
+    return np.tile(np.arange(n, dtype=np.int64), len(columns)), values
+
+
+def _phonetic(names: pd.Series) -> pd.Series:
+    uniques = pd.unique(names.dropna())
+    codes = {u: jellyfish.metaphone(u.replace(" ", "")) or None for u in uniques}
+    return names.map(codes)
+
+
+def _company_slugs(keys: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Company keys that agree between "Acme Analytics Inc." and acmeanalytics.com: the company name
+    without spaces, and the first label of the domain."""
+    from_name = keys["company"].map(lambda c: c.replace(" ", "") if isinstance(c, str) else None)
+    from_domain = keys["domain"].map(lambda d: d.split(".")[0] if isinstance(d, str) else None)
+    return from_name, from_domain
+
+
+def name_order(keys: pd.DataFrame, id_rank: np.ndarray) -> np.ndarray:
+    """Rank of each record by (last name, first name, record id): the order inside blocks."""
+    name = (keys["last"].fillna("") + " " + keys["first"].fillna("")).to_numpy(dtype=object)
+    return np.lexsort((id_rank, pd.factorize(name, sort=True)[0])).argsort().astype(np.int64)
+
+
+def candidate_pairs(keys: pd.DataFrame, shared: pd.DataFrame, id_rank: np.ndarray,
+                    settings: IdentitySettings) -> np.ndarray:
+    """All blocking passes, as unique position pairs (i < j by position).
+
+    Passes: exact non-shared email, phone and device keys (tiers A and B); company domain with a name
+    token, in either name role (tier B, swapped names included); company with the phonetic code of
+    either name (tier C); postal code or city with a phonetic name (leads without a company); and a
+    sorted neighbourhood over whole names.
+
+    Args:
+        keys: build_keys output, rows in input order.
+        shared: shared_keys output; shared values take no part in blocking.
+        id_rank: rank of each record's id, the tie-break that makes blocking order-independent.
+        settings: block and name windows.
+
+    Returns:
+        An (m, 2) int64 array of unique pairs of positions, i < j.
+    """
+    n = len(keys)
+    order = name_order(keys, id_rank)
+    w = settings.block_window
+    found = []
+    for key_type, columns in (("email", ["email"]), ("phone", ["phone_1", "phone_2"]),
+                              ("device", ["device_1", "device_2"])):
+        pos, values = _long(keys, columns, set(shared.loc[shared["key_type"] == key_type, "key"]))
+        found.append(window_pairs(pos, _codes(values), np.tile(order, len(columns)), w))
+    tokens_pos, tokens = _long(keys, ["first", "last"])
+    domain = pd.concat([keys["domain"].reset_index(drop=True)] * 2, ignore_index=True)
+    found.append(window_pairs(tokens_pos, _codes(domain, tokens), np.tile(order, 2), w))
+    sounds = [_phonetic(keys["last"]), _phonetic(keys["first"])]
+    for company in _company_slugs(keys):
+        for sound in sounds:
+            found.append(window_pairs(np.arange(n), _codes(company.reset_index(drop=True),
+                                                           sound.reset_index(drop=True)), order, w))
+    for place in (keys["postal"], keys["city"]):
+        found.append(window_pairs(np.arange(n), _codes(place.reset_index(drop=True),
+                                                       sounds[0].reset_index(drop=True)), order, w))
+    everyone = np.zeros(n, dtype=np.int64)
+    found.append(window_pairs(np.arange(n), everyone, order, settings.name_window))
+    first_order = np.lexsort((id_rank, pd.factorize(
+        (keys["first"].fillna("") + " " + keys["last"].fillna("")).to_numpy(dtype=object), sort=True)[0]))
+    found.append(window_pairs(np.arange(n), everyone, first_order.argsort().astype(np.int64), settings.name_window))
+    pairs = np.concatenate(found)
+    pairs = np.sort(pairs, axis=1)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    encoded = np.unique(pairs[:, 0] * np.int64(n) + pairs[:, 1])
+    return np.column_stack((encoded // n, encoded % n))

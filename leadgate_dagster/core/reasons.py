@@ -1,0 +1,137 @@
+"""The one catalogue of reason codes.
+
+Every finding anywhere in the gate is one of these codes. The catalogue gives each code a default severity
+and a sentence a reviewer can read; the active ruleset may re-map severities (`severity_overrides`), so the
+policy stays data. `docs/reason-codes.md` is generated from this module (`leadgate docs reasons`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    REJECT = "reject"
+    QUARANTINE = "quarantine"
+    WARN = "warn"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    code: str
+    severity: Severity
+    sentence: str
+    stage: str
+
+
+def _r(stage: str, severity: Severity, code: str, sentence: str) -> Reason:
+    return Reason(code=code, severity=severity, sentence=sentence, stage=stage)
+
+
+R, Q, W = Severity.REJECT, Severity.QUARANTINE, Severity.WARN
+
+_REASONS: tuple[Reason, ...] = (
+    # intake: files and rows
+    _r("intake", R, "FILE_UNREADABLE", "The file could not be decoded or parsed as CSV, TSV, JSONL or XLSX."),
+    _r("intake", R, "FILE_EMPTY", "The file holds no records."),
+    _r("intake", R, "FILE_UNSUPPORTED_FORMAT", "The file's format is not one of CSV, TSV, JSONL or XLSX."),
+    _r("intake", R, "FILE_NO_HEADER", "The file has no header row that maps to any lead field."),
+    _r("intake", R, "ROW_UNPARSEABLE", "The record could not be parsed (malformed JSON line or broken quoting)."),
+    _r("intake", R, "ROW_EMPTY", "The record has no values at all."),
+    _r("intake", W, "ROW_RAGGED", "The record has more or fewer fields than the header; extras are kept apart."),
+    _r("intake", W, "FIELD_TRUNCATED", "A field exceeded the size bound; the value used was truncated, "
+       "the original is kept in the payload."),
+    _r("intake", W, "FIELD_NUL_REMOVED", "A field held NUL characters, which were removed from the value used."),
+    _r("intake", W, "FORMULA_INJECTION", "A value starts like a spreadsheet formula (=, +, -, @); it is stored "
+       "unchanged and escaped in CSV/XLSX exports."),
+    _r("intake", W, "INTAKE_REPLAY", "The record replays an earlier one (same idempotency key or same content "
+       "within the replay window); it carries that record's results."),
+    # validation: every field is cut at a ruleset bound before any parser sees it
+    _r("validation", W, "FIELD_TOO_LONG", "A field was longer than the ruleset's bound for it; the checks saw it "
+       "cut at that bound, the original is kept in the payload."),
+    # validation: email
+    _r("validation", Q, "EMAIL_INVALID", "The email address is not a syntactically valid address "
+       "(RFC 5321/5322 as checked by email-validator, IDN domains allowed)."),
+    _r("validation", Q, "EMAIL_TLD_UNKNOWN", "The email domain's top-level domain is not in the IANA root zone "
+       "list shipped with leadgate."),
+    _r("validation", Q, "EMAIL_DISPOSABLE", "The email domain is a disposable (throwaway) mail service and is "
+       "not on the ruleset's allowlist."),
+    _r("validation", R, "DISPOSABLE_ONLY_CONTACT", "The only contact the lead gives is a disposable email "
+       "address."),
+    _r("validation", R, "EMAIL_DOMAIN_BLOCKLISTED", "The email domain is on the ruleset's blocklist."),
+    _r("validation", W, "EMAIL_ROLE_ACCOUNT", "The email address is a role account (info@, sales@, noreply@ ...), "
+       "not a person's mailbox."),
+    _r("validation", Q, "EMAIL_FAKE_LOCAL", "The email's local part is an obvious placeholder or keyboard mash "
+       "(test@, asdf@ ...)."),
+    _r("validation", Q, "EMAIL_DOMAIN_TYPO", "The email domain looks like a typo of a common mail domain; the "
+       "flag did_you_mean= gives the likely one."),
+    _r("validation", Q, "EMAIL_DOMAIN_NOT_FOUND", "The email domain does not exist in DNS (NXDOMAIN)."),
+    _r("validation", Q, "EMAIL_NULL_MX", "The email domain publishes a null MX (RFC 7505): it accepts no mail."),
+    _r("validation", Q, "EMAIL_NO_MX", "The email domain has neither an MX record nor an address record to "
+       "deliver mail to."),
+    _r("validation", W, "EMAIL_CATCH_ALL", "The email domain accepts mail for any address (catch-all): "
+       "deliverable, but the mailbox itself is unverified."),
+    _r("validation", W, "EMAIL_DOMAIN_UNVERIFIED", "The email domain is not in the offline table of known mail "
+       "domains and live DNS is off, so its MX was not verified."),
+    _r("validation", W, "EMAIL_DNS_UNAVAILABLE", "DNS gave no answer for the email domain (timeout, SERVFAIL or "
+       "no network), so its MX was not verified; recheck later."),
+    _r("validation", W, "EMAIL_DNS_NOT_CHECKED", "No DNS information was supplied for the email domain, so its "
+       "MX was not verified."),
+    # validation: phone
+    _r("validation", Q, "PHONE_INVALID", "The phone number does not parse to a possible E.164 number."),
+    _r("validation", Q, "PHONE_POSSIBLE_ONLY", "The phone number has a possible length but is not in a range "
+       "assigned for its region."),
+    _r("validation", Q, "PHONE_REGION_UNKNOWN", "The phone number is in national format and no country is "
+       "known to read it with."),
+    _r("validation", Q, "PHONE_PAGER", "The phone number is a pager: not a reachable phone."),
+    _r("validation", Q, "PHONE_PREMIUM_RATE", "The phone number is premium-rate: not a reachable phone."),
+    _r("validation", Q, "PHONE_FAKE_PATTERN", "The phone number is an obvious fake (all the same digit, or a "
+       "run like 1234567)."),
+    _r("validation", Q, "PHONE_FICTIONAL", "The phone number is in a range reserved for fiction "
+       "(NANP 555-0100..0199, Ofcom drama ranges ...)."),
+    _r("validation", W, "PHONE_SHARED", "The same phone number is given by more distinct people in the batch "
+       "than the ruleset allows."),
+    _r("validation", W, "PHONE_COUNTRY_MISMATCH", "The phone number's country differs from the lead's country."),
+    _r("validation", W, "PHONE_ALT_INVALID", "One of the lead's two phone numbers is not usable; the other one "
+       "is used."),
+    # validation: name
+    _r("validation", W, "NAME_MISSING", "The lead gives no name."),
+    _r("validation", Q, "NAME_KEYBOARD_MASH", "The name looks like keyboard mash (asdfg, no vowels at all ...)."),
+    _r("validation", Q, "NAME_REPEATED_CHARS", "The name repeats a character or a short pattern too often "
+       "(aaaa, lololo)."),
+    _r("validation", Q, "NAME_PLACEHOLDER", "The name is a placeholder (test, Mickey Mouse, John Doe ...)."),
+    _r("validation", Q, "NAME_PROFANITY", "The name contains a word of the profanity list (whole words only, "
+       "names on the allowlist excepted)."),
+    _r("validation", Q, "NAME_HAS_DIGITS", "The name contains digits."),
+    _r("validation", Q, "NAME_INVALID_CHARS", "The name contains characters that are not letters, marks, "
+       "spaces, hyphens, apostrophes or periods."),
+    _r("validation", Q, "NAME_TOO_SHORT", "A name part is shorter than the ruleset's bound for its script "
+       "(counted in grapheme clusters)."),
+    _r("validation", Q, "NAME_TOO_LONG", "A name part is longer than the ruleset's bound for its script "
+       "(counted in grapheme clusters)."),
+    # validation: address and company
+    _r("validation", Q, "ADDRESS_COUNTRY_UNKNOWN", "The country is not recognized as an ISO 3166 country."),
+    _r("validation", W, "ADDRESS_COUNTRY_MISSING", "The address gives no country; its postal code was checked "
+       "against the default region or the generic rule."),
+    _r("validation", Q, "ADDRESS_POSTAL_INVALID", "The postal code does not match its country's format (or, for "
+       "countries without a rule, the generic one: 2-10 letters and digits with at least one digit)."),
+    _r("validation", Q, "ADDRESS_POSTAL_MISSING", "An address is given without a postal code in a country that "
+       "uses them."),
+    _r("validation", Q, "ADDRESS_LOCALITY_MISSING", "An address is given without a locality (city)."),
+    _r("validation", W, "ADDRESS_STREET_UNPARSED", "The US street line could not be parsed into number and "
+       "street name."),
+    _r("validation", W, "COMPANY_WEBSITE_INVALID", "The company website is not a valid domain or URL."),
+    # validation: channels
+    _r("validation", R, "NO_REACHABLE_CHANNEL", "The lead gives neither a usable email address nor a usable "
+       "phone."),
+    # identity
+    _r("identity", W, "DUP_TIER_A", "Exact match on normalized email or E.164 phone with an earlier lead."),
+)
+
+CATALOGUE: dict[str, Reason] = {r.code: r for r in _REASONS}
+
+
+def reason(code: str) -> Reason:
+    """Look a code up; an unknown code is a programming error, so it raises."""
+    return CATALOGUE[code]

@@ -1,0 +1,85 @@
+"""Versioned rulesets: every threshold, list and switch the gate uses, as data.
+
+A ruleset is YAML. Its identity is `version` (human) plus the SHA-256 of its canonical JSON form, so two
+files that differ only in formatting are the same ruleset, and a changed threshold can never hide behind an
+unchanged version string.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from leadgate_dagster.core.reasons import CATALOGUE, Severity
+
+DEFAULT_RULESET = "default.yaml"
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    version: str
+    content_hash: str
+    body: dict[str, Any] = field(repr=False)
+
+    def section(self, name: str) -> dict[str, Any]:
+        """A top-level section; missing sections are empty so new engines can ship their defaults."""
+        return dict(self.body.get(name) or {})
+
+    def severity(self, code: str) -> Severity:
+        """The catalogue severity of `code`, unless the ruleset re-maps it."""
+        override = (self.body.get("severity_overrides") or {}).get(code)
+        return Severity(override) if override else CATALOGUE[code].severity
+
+
+def canonical_hash(body: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def parse_ruleset(text: str) -> Ruleset:
+    """Parse and check a ruleset document; raises ValueError with the first problem found."""
+    body = yaml.safe_load(text)
+    if not isinstance(body, dict) or not body.get("version"):
+        raise ValueError("a ruleset is a YAML mapping with a non-empty 'version'")
+    for code, sev in (body.get("severity_overrides") or {}).items():
+        if code not in CATALOGUE:
+            raise ValueError(f"severity_overrides names unknown reason code {code!r}")
+        Severity(sev)
+    return Ruleset(version=str(body["version"]), content_hash=canonical_hash(body), body=body)
+
+
+def load_ruleset(path: str | Path | None = None) -> Ruleset:
+    """Load the ruleset at `path`, or the one shipped with the package."""
+    if path is None:
+        text = resources.files("leadgate_dagster.rulesets").joinpath(DEFAULT_RULESET).read_text("utf-8")
+    else:
+        text = Path(path).read_text("utf-8")
+    return parse_ruleset(text)
+
+
+def _flatten(body: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(body, dict):
+        out: dict[str, Any] = {}
+        for key, value in body.items():
+            out.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    return {prefix: body}
+
+
+def diff_rulesets(a: Ruleset, b: Ruleset) -> list[str]:
+    """Human-readable changes from `a` to `b`, one line per setting (dotted path), sorted."""
+    fa, fb = _flatten(a.body), _flatten(b.body)
+    lines = []
+    for key in sorted(fa.keys() | fb.keys()):
+        if key not in fb:
+            lines.append(f"- {key}: {fa[key]!r}")
+        elif key not in fa:
+            lines.append(f"+ {key}: {fb[key]!r}")
+        elif fa[key] != fb[key]:
+            lines.append(f"~ {key}: {fa[key]!r} -> {fb[key]!r}")
+    return lines

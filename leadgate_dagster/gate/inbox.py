@@ -1,0 +1,78 @@
+"""The inbox folder: which files are ready, and where they go once read.
+
+`<inbox>/<source>/file.csv` takes its source from the subfolder (a `source` column wins per row); files at
+the top level get source "inbox". Read files move to `<inbox>/_processed/`, unreadable ones to
+`<inbox>/_rejected/` beside a `<name>.reason.json`. Folders starting with `_` or `.` are never scanned, and
+files that are hidden, partial (`.part`, `.tmp`, `.crdownload`) or still being written are left for later.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+PARTIAL_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial", ".swp")
+DEFAULT_SOURCE = "inbox"
+SETTLE_SECONDS = 0.2
+
+
+@dataclass(frozen=True)
+class InboxFile:
+    path: Path
+    source: str
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def ready_files(inbox: Path, *, now: float | None = None) -> list[InboxFile]:
+    """Files ready to read, oldest first."""
+    now = time.time() if now is None else now
+    found: list[tuple[float, InboxFile]] = []
+    if not inbox.is_dir():
+        return []
+    for path in inbox.rglob("*"):
+        rel = path.relative_to(inbox)
+        if any(part.startswith(("_", ".")) for part in rel.parts) or not path.is_file():
+            continue
+        if path.name.lower().endswith(PARTIAL_SUFFIXES) or path.name.endswith(".reason.json"):
+            continue
+        try:
+            mtime = path.stat().st_mtime
+        except FileNotFoundError:
+            continue
+        if now - mtime < SETTLE_SECONDS:
+            continue
+        source = rel.parts[0] if len(rel.parts) > 1 else DEFAULT_SOURCE
+        found.append((mtime, InboxFile(path, source)))
+    return [f for _, f in sorted(found, key=lambda t: (t[0], str(t[1].path)))]
+
+
+def _target(folder: Path, name: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    if target.exists():
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        target = folder / f"{target.stem}.{stamp}{target.suffix}"
+    return target
+
+
+def archive(inbox: Path, file: InboxFile) -> Path:
+    target = _target(inbox / "_processed" / file.source, file.name)
+    shutil.move(str(file.path), target)
+    return target
+
+
+def reject(inbox: Path, file: InboxFile, *, code: str, detail: str, file_id: str) -> Path:
+    """Move an unreadable file aside with a machine-readable reason next to it."""
+    target = _target(inbox / "_rejected" / file.source, file.name)
+    shutil.move(str(file.path), target)
+    reason = {"file": file.name, "source": file.source, "file_id": file_id, "code": code, "detail": detail,
+              "rejected_at": datetime.now(UTC).isoformat()}
+    target.with_name(target.name + ".reason.json").write_text(json.dumps(reason, indent=2) + "\n", "utf-8")
+    return target

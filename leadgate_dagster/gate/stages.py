@@ -1,0 +1,201 @@
+"""The five stages of a batch. Each reads its inputs from Postgres by batch id, calls the pure core and
+writes set-based, idempotently: running a stage twice for a batch leaves the same rows."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from leadgate_dagster.core.disposition import decide
+from leadgate_dagster.core.reasons import CATALOGUE
+from leadgate_dagster.core.ruleset import Ruleset
+from leadgate_dagster.core.validation import email_domains, validate_batch
+from leadgate_dagster.store import dispositions, identity, intake, leads
+from leadgate_dagster.store.bulk import update_from_rows
+
+MODEL_VERSION = "rules"
+MxLookup = Callable[[Iterable[str]], Mapping[str, Any]]
+
+VALIDATION_COLUMNS = ("email_normalized", "email_key", "email_domain", "email_status", "email_flags", "phone_e164",
+                      "phone_status", "phone_type", "company_domain")
+
+
+def _top(counter: Counter[str], n: int = 5) -> dict[str, int]:
+    return dict(counter.most_common(n))
+
+
+def raw_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str, Any]:
+    """Copy the batch's intake events into `leads` and record the intake findings (parse errors, replays...)."""
+    with engine.begin() as conn:
+        n = leads.copy_raw(conn, batch_id)
+        events = intake.events_of_batch(conn, batch_id)
+        rows = [(e["lead_id"], "intake", code, rules.severity(code).value,
+                 e["parse_detail"] if code == e["parse_error"] else None, rules.version)
+                for e in events for code in dict.fromkeys(e["intake_codes"] or [])]
+        leads.replace_checks(conn, "intake", [e["lead_id"] for e in events], rows)
+    sources = Counter(e["source"] for e in events)
+    return {"leads": n, "unparseable": sum(1 for e in events if e["parse_error"]),
+            "replays": sum(1 for e in events if e["replay_of"]), "sources": dict(sources)}
+
+
+def validate_stage(engine: sa.Engine, batch_id: str, rules: Ruleset, mx: MxLookup) -> dict[str, Any]:
+    """Normalize and validate every usable lead of the batch (replays and unparseable records are skipped:
+    the first carry their original's results, the second are rejected as they are)."""
+    with engine.begin() as conn:
+        df = leads.load_batch(conn, batch_id)
+    todo = df[df["replay_of"].isna() & ~df["lead_id"].isin(_unparseable(engine, df))]
+    result = validate_batch(todo, rules=rules, mx=mx(email_domains(todo)))
+    with engine.begin() as conn:
+        update_from_rows(conn, "leads", "lead_id", [*VALIDATION_COLUMNS, "validation", "validated_at",
+                                                    "ruleset_version"],
+                         _validation_rows(result, rules))
+        checks = [(lid, "validation", c["code"], c["severity"], c.get("detail"), rules.version)
+                  for lid, cs in result["checks"].items() for c in _unique_checks(cs)]
+        leads.replace_checks(conn, "validation", list(result.index), checks)
+    statuses = Counter(result["email_status"])
+    return {"validated": len(result), "email_status": dict(statuses),
+            "phone_status": dict(Counter(result["phone_status"])),
+            "top_reasons": _top(Counter(c for r in result["reasons"] for c in r))}
+
+
+def _unique_checks(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return list({c["code"]: c for c in checks}.values())
+
+
+def _validation_rows(result: pd.DataFrame, rules: Ruleset) -> Iterable[tuple[Any, ...]]:
+    extra_cols = [c for c in result.columns if c not in VALIDATION_COLUMNS and c not in ("checks",)]
+    now = pd.Timestamp.now(tz="UTC").to_pydatetime()
+    for lid, row in result.iterrows():
+        details = {c: _plain(row[c]) for c in extra_cols}
+        yield (lid, *(_plain(row[c]) for c in VALIDATION_COLUMNS), details, now, rules.version)
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, float) and v != v:
+        return None
+    if hasattr(v, "item") and not isinstance(v, (list, dict, str)):
+        return v.item()
+    return v
+
+
+def _unparseable(engine: sa.Engine, df: pd.DataFrame) -> set[str]:
+    with engine.connect() as conn:
+        return {r[0] for r in conn.execute(sa.text(
+            "SELECT lead_id FROM leadgate.intake_events WHERE lead_id = ANY(:ids) AND parse_error IS NOT NULL"),
+            {"ids": list(df["lead_id"])})}
+
+
+def enrich_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str, Any]:
+    """Offline enrichment: phone intelligence from phonenumbers' data and the company domain, one row per
+    lead and provider in `enrichments` (HTTP providers with cache and fallback plug in here)."""
+    with engine.begin() as conn:
+        df = leads.load_batch(conn, batch_id, where="validated_at IS NOT NULL")
+        rows = []
+        for lid, v in zip(df["lead_id"], df["validation"], strict=True):
+            v = v or {}
+            phone = {k: v.get(k) for k in ("phone_region", "phone_carrier", "phone_timezone")}
+            rows.append((lid, "phone_offline", "ok" if any(phone.values()) else "miss", phone))
+            company = {k: v.get(k) for k in ("company_norm", "seniority", "department")}
+            rows.append((lid, "company_offline", "ok" if any(company.values()) else "miss", company))
+        conn.execute(sa.text("DELETE FROM leadgate.enrichments WHERE lead_id = ANY(:ids)"), {"ids": list(df["lead_id"])})
+        from leadgate_dagster.store.bulk import copy_rows
+
+        copy_rows(conn, "enrichments", ("lead_id", "provider", "status", "result"), rows)
+        conn.execute(sa.text("UPDATE leadgate.leads SET enriched_at = now() WHERE lead_id = ANY(:ids)"),
+                     {"ids": list(df["lead_id"])})
+    hits = Counter(p for (_, p, s, _) in rows if s == "ok")
+    return {"enriched": len(df), "provider_hits": dict(hits)}
+
+
+def _person_id(lead_id: str) -> str:
+    return "p_" + hashlib.sha256(lead_id.encode()).hexdigest()[:16]
+
+
+def identity_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str, Any]:
+    """Exact (tier A) identity: a lead whose normalized email key or valid E.164 phone is already known joins
+    that person; otherwise it founds a new one. Serialised by an advisory lock; links are never rewritten."""
+    with engine.begin() as conn:
+        df = leads.load_batch(conn, batch_id)
+        identity.lock_graph(conn)
+        done = set(identity.linked(conn, list(df["lead_id"]))["lead_id"])
+        todo = df[~df["lead_id"].isin(done)]
+        originals, replays = todo[todo["replay_of"].isna()], todo[todo["replay_of"].notna()]
+        lead_keys = {lid: _keys(row) for lid, row in originals.iterrows()}
+        known = identity.known_keys(conn, sorted({k for ks in lead_keys.values() for k in ks}))
+        persons, new_keys, links, tiers = [], [], [], Counter()
+        for lid, keys in lead_keys.items():
+            hit = next((known[k] + (k[0],) for k in keys if k in known), None)
+            if hit is None:
+                person, first = _person_id(lid), lid
+                persons.append((person, lid))
+                links.append((lid, person, None, None, None))
+            else:
+                person, first, via = hit
+                links.append((lid, person, first, "A", via))
+                tiers["A"] += 1
+            for k in keys:
+                if k not in known:
+                    known[k] = (person, first)
+                    new_keys.append((*k, person, first))
+        origin = {r.lead_id: (r.person_id) for r in identity.linked(conn, list(replays["replay_of"])).itertuples()}
+        origin.update({lid: p for lid, p, *_ in links})
+        for lid, row in replays.iterrows():
+            person = origin.get(row["replay_of"])
+            if person is None:  # the original was lost to an unparseable record: the replay stands alone
+                persons.append((person := _person_id(lid), lid))
+                links.append((lid, person, None, None, None))
+            else:
+                links.append((lid, person, row["replay_of"], "replay", "idempotency_key"))
+        identity.write(conn, persons=persons, keys=new_keys, links=links)
+        dup_rows = [(lid, "identity", "DUP_TIER_A", rules.severity("DUP_TIER_A").value, f"same {via} as {dup}",
+                     rules.version) for lid, _, dup, tier, via in links if tier == "A"]
+        leads.replace_checks(conn, "identity", [link[0] for link in links], dup_rows)
+    return {"linked": len(links), "new_persons": len(persons), "tier_a_matches": tiers["A"],
+            "replays": len(replays)}
+
+
+def _keys(row: pd.Series) -> list[tuple[str, str]]:
+    keys = []
+    if isinstance(row.get("email_key"), str) and row["email_key"]:
+        keys.append(("email", row["email_key"]))
+    if isinstance(row.get("phone_e164"), str) and row.get("phone_status") == "valid":
+        keys.append(("phone", row["phone_e164"]))
+    return keys
+
+
+def qualify_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str, Any]:
+    """Score and dispose every lead of the batch; a replay carries its original's disposition; then the
+    batch's intake events are marked processed."""
+    with engine.begin() as conn:
+        df = leads.load_batch(conn, batch_id)
+        reasons = leads.reasons_of(conn, list(df["lead_id"]))
+        df["reasons"] = df["lead_id"].map(lambda lid: reasons.get(lid, []))
+        fresh = df[df["replay_of"].isna()]
+        decided = decide(fresh, rules=rules).assign(lead_id=fresh["lead_id"], ruleset_version=rules.version,
+                                                    model_version=MODEL_VERSION, decided_by="pipeline")
+        replays = df[df["replay_of"].notna()]
+        if len(replays):
+            originals = pd.concat([dispositions.current(conn, list(replays["replay_of"])), decided])
+            originals = originals[~originals.index.duplicated(keep="last")]
+            copied = []
+            for lid, row in replays.iterrows():
+                base = originals.loc[row["replay_of"]].to_dict() if row["replay_of"] in originals.index else None
+                if base is None:  # its original is unknown here (e.g. pruned): decide it on its own
+                    base = decide(df.loc[[lid]], rules=rules).iloc[0].to_dict() | {
+                        "ruleset_version": rules.version, "model_version": MODEL_VERSION}
+                codes = list(dict.fromkeys([*base["reason_codes"], *row["reasons"]]))
+                copied.append({**base, "lead_id": lid, "reason_codes": codes, "decided_by": "pipeline:replay"})
+            decided = pd.concat([decided, pd.DataFrame(copied, index=replays.index)])
+        written = dispositions.record(conn, decided[[c for c in dispositions.COLUMNS if c != "is_current"]])
+        intake.mark_batch_done(conn, batch_id)
+    mix = Counter(decided["disposition"])
+    unknown = {c for cs in decided["reason_codes"] for c in cs} - set(CATALOGUE)
+    return {"leads": len(decided), "written": written, "dispositions": dict(mix),
+            "reject_rate": round(mix.get("REJECT", 0) / max(len(decided), 1), 4),
+            "top_reasons": _top(Counter(c for cs in decided["reason_codes"] for c in cs)),
+            "unknown_codes": sorted(unknown)}

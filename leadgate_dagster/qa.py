@@ -1,0 +1,85 @@
+"""`leadgate qa`: the whole gate on one file, as a dry run, with one output row per input record.
+
+It runs against a throwaway embedded database unless `--database-url` is given; the environment's
+LEADGATE_DATABASE_URL is deliberately ignored, so a dry run never writes into production. INPUT is only read.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from leadgate_dagster.core.export_safety import escape_frame
+from leadgate_dagster.core.file_reader import FileRejected, read_lead_file
+from leadgate_dagster.core.ruleset import Ruleset, load_ruleset
+from leadgate_dagster.gate import stages
+from leadgate_dagster.gate.ingest import file_id_of, ingest_bytes
+from leadgate_dagster.gate.mx import mx_lookup_for
+from leadgate_dagster.store.embedded import embedded_url, stop_embedded
+from leadgate_dagster.store.exports import results_of_file
+from leadgate_dagster.store.intake import claim_batches
+
+GATE_COLUMNS = ["row", "disposition", "score", "reason_codes", "email_status", "email_flags", "phone_e164",
+                "phone_status", "person_id", "duplicate_of", "allowed_channels", "score_reachability",
+                "score_consent", "score_fit", "ruleset_version", "model_version"]
+
+
+def run_all_stages(runtime_engine, batch_id: str, rules: Ruleset) -> None:  # noqa: ANN001
+    stages.raw_stage(runtime_engine, batch_id, rules)
+    stages.validate_stage(runtime_engine, batch_id, rules, mx_lookup_for(runtime_engine, rules))
+    stages.enrich_stage(runtime_engine, batch_id, rules)
+    stages.identity_stage(runtime_engine, batch_id, rules)
+    stages.qualify_stage(runtime_engine, batch_id, rules)
+
+
+def qa_command(input_path: str, out_path: str, database_url: str | None = None, rules_path: str | None = None) -> int:
+    from leadgate_dagster.runtime import prepare
+
+    path = Path(input_path)
+    try:
+        data = path.read_bytes()
+        info, _ = read_lead_file(data, filename=path.name)
+    except (OSError, FileRejected) as exc:
+        detail = f"{exc.code}: {exc.detail}" if isinstance(exc, FileRejected) else str(exc)
+        print(f"leadgate qa: cannot read {input_path}: {detail}", file=sys.stderr)
+        return 2
+    rules = load_ruleset(rules_path)
+    started = time.perf_counter()
+    tmp = None if database_url else Path(tempfile.mkdtemp(prefix="lgqa-", dir="/tmp"))
+    try:
+        url = database_url or embedded_url(tmp)  # type: ignore[arg-type]
+        runtime = prepare(home=tmp or Path(tempfile.gettempdir()), database_url=url, dagster=False)
+        engine = runtime.engine
+        ingest_bytes(engine, data, filename=path.name, source="qa", rules=rules)
+        cfg = rules.section("batching")
+        while claimed := claim_batches(engine, max_events=int(cfg["max_events_per_batch"]) * 10, max_batches=1,
+                                       lease_seconds=float(cfg["lease_seconds"])):
+            run_all_stages(engine, claimed[0][0], rules)
+        with engine.connect() as conn:
+            results = results_of_file(conn, file_id_of(data))
+        write_output(results, info.headers, out_path)
+    finally:
+        if tmp is not None:
+            stop_embedded(tmp)
+    elapsed = time.perf_counter() - started
+    print(f"leadgate qa: {len(results)} records -> {out_path} in {elapsed:.1f}s "
+          f"({len(results) / max(elapsed, 1e-9):.0f} records/s)", file=sys.stderr)
+    print(results["disposition"].value_counts().to_string(), file=sys.stderr)
+    return 0
+
+
+def write_output(results: pd.DataFrame, headers: list[str], out_path: str) -> None:
+    out = results.copy()
+    same_file = out["dup_record_no"].notna() & out["dup_file_id"].notna()
+    out["duplicate_of"] = out["duplicate_of"].where(~same_file, out["dup_record_no"].astype("Int64").astype(str))
+    for col in ("reason_codes", "email_flags", "allowed_channels"):
+        out[col] = out[col].map(lambda v: ";".join(v) if isinstance(v, list) else "")
+    payload = pd.DataFrame(list(out["payload"].map(lambda p: p or {})))
+    order = [h for h in headers if h in payload.columns] + [c for c in payload.columns if c not in headers]
+    payload = payload[order].rename(columns=lambda c: f"input_{c}" if c in GATE_COLUMNS else c)
+    final = pd.concat([out[GATE_COLUMNS].reset_index(drop=True), payload], axis=1)
+    escape_frame(final).to_csv(out_path, index=False)

@@ -1,0 +1,49 @@
+"""Bring up what leadgate runs on: the database (embedded unless a URL is given), its migrations, and a
+Dagster home whose instance storage is that same server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from leadgate_dagster import settings
+from leadgate_dagster.store.embedded import embedded_url
+from leadgate_dagster.store.engine import engine_for
+from leadgate_dagster.store.migrate import upgrade
+
+
+@dataclass(frozen=True)
+class Runtime:
+    home: Path
+    database_url: str
+    dagster_home: Path
+
+    @property
+    def engine(self) -> sa.Engine:
+        return engine_for(self.database_url)
+
+
+def prepare(home: Path | None = None, database_url: str | None = None, *, dagster: bool = True) -> Runtime:
+    """Start/attach the database, migrate it, write DAGSTER_HOME, and export what child processes need."""
+    home = (home or settings.leadgate_home()).resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    url = database_url or settings.configured_database_url() or embedded_url(home)
+    url = settings.with_driver(url, "psycopg")
+    upgrade(engine_for(url))
+    dagster_home = home / "dagster_home"
+    if dagster:
+        dagster_home.mkdir(exist_ok=True)
+        for name in ("dagster.yaml", "workspace.yaml"):
+            src = resources.files("leadgate_dagster.dagster_home").joinpath(name)
+            with resources.as_file(src) as path:
+                shutil.copyfile(path, dagster_home / name)
+        os.environ["DAGSTER_HOME"] = str(dagster_home)
+        os.environ["LEADGATE_DAGSTER_PG_URL"] = settings.with_driver(url, "psycopg2")
+    os.environ["LEADGATE_DATABASE_URL"] = url
+    os.environ["LEADGATE_HOME"] = str(home)
+    return Runtime(home=home, database_url=url, dagster_home=dagster_home)

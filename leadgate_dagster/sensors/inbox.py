@@ -1,0 +1,58 @@
+"""The inbox sensor: small files are parsed into intake events within the tick; large ones are registered and
+handed to an import run; unreadable ones are moved aside with a reason. Every file shows up in the UI as a
+materialization of the `inbox_files` asset."""
+
+from __future__ import annotations
+
+import time
+
+import dagster as dg
+
+from leadgate_dagster.gate import inbox
+from leadgate_dagster.gate.ingest import IngestOutcome, ingest_bytes
+from leadgate_dagster.jobs import inbox_import_job
+from leadgate_dagster.resources.db import PostgresResource
+from leadgate_dagster.resources.inbox import InboxResource
+from leadgate_dagster.resources.rules import RulesResource
+
+INBOX_FILES = dg.AssetKey("inbox_files")
+# Dagster stops a sensor evaluation at 60 s; leave files for the next tick well before that.
+TICK_BUDGET_SECONDS = 20.0
+
+
+def file_event(file: inbox.InboxFile, outcome: IngestOutcome, moved_to: str) -> dg.AssetMaterialization:
+    return dg.AssetMaterialization(
+        asset_key=INBOX_FILES, partition=None,
+        description=f"{file.name}: {outcome.status}" + (f" ({outcome.error_code})" if outcome.error_code else ""),
+        metadata={"file": file.name, "source": file.source, "status": outcome.status, "file_id": outcome.file_id,
+                  "records": outcome.records, "inserted": outcome.inserted, "moved_to": moved_to,
+                  "error_code": outcome.error_code or "", "error_detail": outcome.error_detail or ""},
+    )
+
+
+@dg.sensor(job=inbox_import_job, minimum_interval_seconds=1, default_status=dg.DefaultSensorStatus.RUNNING)
+def inbox_sensor(context: dg.SensorEvaluationContext, db: PostgresResource, rules: RulesResource,
+                 inbox_folder: InboxResource) -> dg.SensorResult:
+    folder = inbox_folder.folder()
+    files = inbox.ready_files(folder)
+    if not files:
+        return dg.SensorResult(skip_reason=dg.SkipReason(f"no files ready in {folder}"))
+    engine, ruleset = db.engine(), rules.active()
+    bound = int(ruleset.section("intake")["sensor_parse_max_rows"])
+    started, events, requests = time.monotonic(), [], []
+    for file in files:
+        if time.monotonic() - started > TICK_BUDGET_SECONDS:
+            break
+        outcome = ingest_bytes(engine, file.path.read_bytes(), filename=file.name, source=file.source,
+                               rules=ruleset, defer_above=bound)
+        if outcome.status == "rejected":
+            moved = inbox.reject(folder, file, code=outcome.error_code or "FILE_UNREADABLE",
+                                 detail=outcome.error_detail or "", file_id=outcome.file_id)
+        else:
+            moved = inbox.archive(folder, file)
+        if outcome.status == "deferred":
+            requests.append(dg.RunRequest(run_key=f"import-{outcome.file_id}", run_config=dg.RunConfig(ops={
+                "import_file": {"config": {"path": str(moved), "source": file.source, "filename": file.name}}})))
+        context.log.info(f"{file.name}: {outcome.status} ({outcome.records} records, {outcome.inserted} new)")
+        events.append(file_event(file, outcome, str(moved)))
+    return dg.SensorResult(run_requests=requests, asset_events=events)

