@@ -1,6 +1,5 @@
 """The one Definitions object of leadgate's code location."""
 
-from __future__ import annotations
 
 import dagster as dg
 

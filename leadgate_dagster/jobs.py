@@ -1,6 +1,5 @@
 """Jobs: the hot-path batch job, the chunked import of large inbox files, and housekeeping."""
 
-from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path

@@ -29,7 +29,8 @@ class Runtime:
 
 
 def prepare(home: Path | None = None, database_url: str | None = None, *, dagster: bool = True) -> Runtime:
-    """Start/attach the database, migrate it, write DAGSTER_HOME, and export what child processes need."""
+    """Start/attach the database and migrate it; with `dagster`, also write DAGSTER_HOME and export what
+    Dagster's processes need."""
     home = (home or settings.leadgate_home()).resolve()
     home.mkdir(parents=True, exist_ok=True)
     url = database_url or settings.configured_database_url() or embedded_url(home)
@@ -42,8 +43,9 @@ def prepare(home: Path | None = None, database_url: str | None = None, *, dagste
             src = resources.files("leadgate_dagster.dagster_home").joinpath(name)
             with resources.as_file(src) as path:
                 shutil.copyfile(path, dagster_home / name)
+        # what Dagster's processes (and the code they load) need to find the same server and home
         os.environ["DAGSTER_HOME"] = str(dagster_home)
         os.environ["LEADGATE_DAGSTER_PG_URL"] = settings.with_driver(url, "psycopg2")
-    os.environ["LEADGATE_DATABASE_URL"] = url
-    os.environ["LEADGATE_HOME"] = str(home)
+        os.environ["LEADGATE_DATABASE_URL"] = url
+        os.environ["LEADGATE_HOME"] = str(home)
     return Runtime(home=home, database_url=url, dagster_home=dagster_home)

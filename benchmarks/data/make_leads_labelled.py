@@ -27,6 +27,7 @@ from lead_vocab import (  # noqa: E402
 )
 
 SEED = 20261105
+_TAKEN: set[str] = set()  # personal mailboxes handed out by the current generate() call
 COLUMNS = ("id", "true_person", "first_name", "last_name", "full_name", "email", "phone", "mobile",
            "company", "website", "city", "region", "postal_code", "country", "device_fingerprint", "ip")
 
@@ -128,9 +129,11 @@ def _work_email(rng: random.Random, company: Company, first: str, last: str) -> 
 
 def _person(rng: random.Random, pid: str, first: str, last: str, company: Company) -> Person:
     f, la = _ascii_lower(first), _ascii_lower(last)
-    provider = rng.choice(FREE_MAIL)
-    personal = rng.choice([f"{f}.{la}", f"{f}{la}{rng.randint(1, 99)}", f"{f[:1]}{la}{rng.randint(60, 99)}",
-                           f"{la}.{f}", f"{f}_{rng.randint(100, 999)}"]) + f"@{provider}"
+    personal = ""
+    while not personal or personal in _TAKEN:  # a mailbox belongs to one person
+        personal = rng.choice([f"{f}.{la}", f"{f}{la}{rng.randint(1, 99)}", f"{f[:1]}{la}{rng.randint(60, 99)}",
+                               f"{la}.{f}", f"{f}_{rng.randint(100, 999)}"]) + f"@{rng.choice(FREE_MAIL)}"
+    _TAKEN.add(personal)
     return Person(pid=pid, first=first, last=last, company=company,
                   work_email=_work_email(rng, company, first, last), personal_email=personal,
                   personal_phone=_phone(rng, company.country),
@@ -251,6 +254,7 @@ def generate(seed: int = SEED, n_base_people: int = 1740, n_companies: int = 320
         One dict per record with the COLUMNS as keys.
     """
     rng = random.Random(seed)
+    _TAKEN.clear()
     companies = _make_companies(rng, n_companies)
     people = _people(rng, companies, n_base_people)
     kiosks = [f"{rng.getrandbits(128):032x}" for _ in range(6)]

@@ -1,7 +1,6 @@
 """The lead pipeline, one partition per intake micro-batch. Every asset is a Postgres table (no IO manager):
 it reads its inputs by batch id, calls the gate stage and writes idempotently."""
 
-from __future__ import annotations
 
 import dagster as dg
 

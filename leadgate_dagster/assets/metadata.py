@@ -1,6 +1,5 @@
 """Stage reports (plain dicts from the gate) as Dagster metadata: counts, rates and small tables."""
 
-from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any

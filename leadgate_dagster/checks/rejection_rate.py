@@ -1,6 +1,5 @@
 """The QA-gate spec's junk-spike rule: the reject share among each source's last N leads."""
 
-from __future__ import annotations
 
 import dagster as dg
 

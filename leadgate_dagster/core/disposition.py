@@ -33,9 +33,10 @@ def _col(df: pd.DataFrame, name: str) -> pd.Series:
 
 
 def allowed_channels(leads: pd.DataFrame) -> pd.Series:
-    """The spec's channel thresholds: email when deliverable; SMS only to a mobile with SMS consent; voice
-    to a valid number (DNC and voice disclosure rules arrive with the consent engine)."""
-    email_ok = _col(leads, "email_status").isin(["valid", "risky"])
+    """The spec's channel thresholds: email when valid, risky (catch-all) or unknown with its reason (a DNS
+    outage must not close a good address); SMS only to a mobile with SMS consent; voice to a valid number
+    (DNC and voice disclosure rules arrive with the consent engine)."""
+    email_ok = _col(leads, "email_status").isin(["valid", "risky", "unknown"])
     phone_ok = _col(leads, "phone_status") == "valid"
     mobile = _col(leads, "phone_type").isin(["mobile", "fixed_line_or_mobile"])
     sms_ok = phone_ok & mobile & truthy(_col(leads, "consent_sms"))

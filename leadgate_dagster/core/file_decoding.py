@@ -46,6 +46,7 @@ _SAMPLE_BYTES = 4096
 _GUESS_WINDOW = 256 * 1024
 _BINARY_SHARE = 0.10
 _SURROGATE_FREE = frozenset({"utf-8", "utf-8-sig", "cp1252", "latin-1"})
+_HIGH_BYTES = bytes(range(128, 256))
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -110,7 +111,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
     binary = sum(1 for ch in sample if _is_binary_char(ch))
     if sample and binary > _BINARY_SHARE * len(sample):
         raise FileRejected("FILE_UNREADABLE",
-                           f"the file looks like binary data ({binary} control characters in the first "
+                           f"the file looks like binary data ({binary} non-text characters in the first "
                            f"{len(sample)} characters as {encoding})")
     return text, encoding
 
@@ -128,6 +129,8 @@ def _detect(data: bytes) -> str:
         first_bad = exc.start
     else:
         return "utf-8"
+    if _mostly_utf8(data):
+        return "utf-8"
     for encoding in (_guess(data, first_bad), "cp1252"):
         if encoding:
             try:
@@ -136,6 +139,20 @@ def _detect(data: bytes) -> str:
                 continue
             return encoding
     return "latin-1"
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few bad bytes (files pasted together, a cut-off last character) stays UTF-8.
+
+    Reading it as cp1252 instead would turn every correct "é" into "Ã©"; cp1252 text, in turn, almost
+    never contains valid UTF-8 sequences, so at least as many good non-ASCII characters as bad spots
+    is the line.
+    """
+    ascii_bytes = len(data.translate(None, _HIGH_BYTES))
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = len(text) - ascii_bytes - bad  # correctly encoded non-ASCII characters
+    return good >= max(1, bad)
 
 
 def _bomless_utf16(sample: bytes) -> str | None:
@@ -172,7 +189,9 @@ def _guess(data: bytes, first_bad: int) -> str | None:
 
 
 def _is_binary_char(ch: str) -> bool:
+    # Controls, replacement characters, and unassigned or private-use code points (what random bytes
+    # read as UTF-16 turn into); real text in any script has almost none of them.
     code = ord(ch)
-    if code < 32:
-        return ch not in "\t\n\r\x00\x0c"
-    return 0x7F <= code < 0xA0 or code == 0xFFFD
+    if code < 0x7F:
+        return code < 32 and ch not in "\t\n\r\x00\x0c"
+    return code < 0xA0 or code == 0xFFFD or unicodedata.category(ch) in ("Cn", "Co")

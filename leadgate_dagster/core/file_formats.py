@@ -6,16 +6,13 @@ blank rows, so `count_records` and `read_lead_file` agree on what a record is.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-
-import openpyxl
 
 from leadgate_dagster.core.file_decoding import FileRejected, decode_text, sniff_container
 from leadgate_dagster.core.file_json import json_array_rows, jsonl_rows, single_json_object
 from leadgate_dagster.core.file_rows import DelimitedRows, SourceRow, has_delimiter, sniff_delimiter
+from leadgate_dagster.core.file_xlsx import xlsx_rows
 
 _TEXT_EXTENSIONS = {"csv": ",", "txt": ",", "tsv": "\t", "tab": "\t"}
 
@@ -43,7 +40,7 @@ def open_source(data: bytes, filename: str) -> Source:
     if not data:
         raise FileRejected("FILE_EMPTY", "the file is empty (0 bytes)")
     if sniff_container(data) == "xlsx":
-        return Source("xlsx", None, _xlsx_rows(data), tabular=True)
+        return Source("xlsx", None, xlsx_rows(data), tabular=True)
     text, encoding = decode_text(data)
     head = next((ch for ch in text if ch != "\x00" and not ch.isspace()), "")  # stops at the first character
     if not head:
@@ -64,45 +61,3 @@ def open_source(data: bytes, filename: str) -> Source:
     rows = DelimitedRows(text, delimiter)
     return Source("tsv" if delimiter == "\t" else "csv", encoding, iter(rows), tabular=True,
                   set_width=rows.set_width)
-
-
-def _xlsx_rows(data: bytes) -> Iterator[SourceRow]:
-    try:  # openpyxl raises many types (KeyError, XML errors, ValueError) for damaged workbooks
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-    except Exception as exc:  # noqa: BLE001
-        raise FileRejected("FILE_UNREADABLE", f"damaged XLSX workbook: {type(exc).__name__}: {exc}") from exc
-    sheet.reset_dimensions()  # some writers record a wrong used range; read every row there is
-
-    def rows() -> Iterator[SourceRow]:
-        row_no = 0
-        try:
-            for row_no, values in enumerate(sheet.iter_rows(values_only=True), 1):
-                cells = [_cell_text(v) for v in values]
-                if any(c.strip() for c in cells):
-                    yield SourceRow(f"row {row_no}", cells=cells)
-        except Exception as exc:  # noqa: BLE001  a damaged sheet ends the file, it must not crash the run
-            where = f"row {row_no + 1}"
-            yield SourceRow(where, text="", problem=f"{where}: damaged sheet data: {type(exc).__name__}: {exc}")
-        finally:
-            workbook.close()
-
-    return rows()
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, datetime):
-        if value.time() == time(0) and value.tzinfo is None:
-            return value.date().isoformat()
-        return value.isoformat()
-    if isinstance(value, (date, time)):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)

@@ -27,15 +27,15 @@ def jsonl_rows(text: str) -> Iterator[SourceRow]:
         try:
             obj = json.loads(body)
         except (ValueError, RecursionError) as exc:
-            yield SourceRow(where, text=body, problem=f"{where}: invalid JSON: {exc}")
+            yield SourceRow(where, line_no, text=body, problem=f"{where}: invalid JSON: {exc}")
             continue
-        yield _json_row(where, obj, body)
+        yield _json_row(where, line_no, obj, body)
 
 
-def _json_row(where: str, obj: object, text: str) -> SourceRow:
+def _json_row(where: str, line_no: int, obj: object, text: str) -> SourceRow:
     if not isinstance(obj, dict):
-        return SourceRow(where, text=text, problem=f"{where}: a JSON {type(obj).__name__}, not an object")
-    return SourceRow(where, values={_text(str(k)): _json_text(v) for k, v in obj.items()}, text=text)
+        return SourceRow(where, line_no, text=text, problem=f"{where}: a JSON {type(obj).__name__}, not an object")
+    return SourceRow(where, line_no, values={_text(str(k)): _json_text(v) for k, v in obj.items()}, text=text)
 
 
 def _json_text(value: object) -> str:
@@ -74,15 +74,15 @@ def json_array_rows(text: str) -> Iterator[SourceRow] | None:
             try:
                 obj, end = decoder.raw_decode(text, pos)
             except (ValueError, RecursionError) as exc:
-                yield SourceRow(where, text=_line_at(text, pos), problem=f"{where}: invalid JSON: {exc}")
+                yield SourceRow(where, line_no, text=_line_at(text, pos), problem=f"{where}: invalid JSON: {exc}")
                 return  # the array cannot be resynchronised after a syntax error
-            yield _json_row(where, obj, text[pos:end])
+            yield _json_row(where, line_no, obj, text[pos:end])
             pos = _skip_ws(text, end)
             if text.startswith(",", pos):
                 pos += 1
             elif pos < len(text) and not text.startswith("]", pos):
                 counted, line_no = pos, line_no + text.count("\n", counted, pos)
-                yield SourceRow(f"line {line_no}", text=_line_at(text, pos),
+                yield SourceRow(f"line {line_no}", line_no, text=_line_at(text, pos),
                                 problem=f"line {line_no}: invalid JSON: expected ',' or ']' after element {number}")
                 return
 
@@ -105,4 +105,4 @@ def single_json_object(text: str) -> Iterator[SourceRow] | None:
         obj = json.loads(text)
     except (ValueError, RecursionError):
         return None
-    return iter([_json_row("line 1", obj, text)]) if isinstance(obj, dict) else None
+    return iter([_json_row("line 1", 1, obj, text)]) if isinstance(obj, dict) else None

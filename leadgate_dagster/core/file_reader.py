@@ -17,6 +17,7 @@ import pandas as pd
 from leadgate_dagster.core.export_safety import looks_like_formula
 from leadgate_dagster.core.file_decoding import FileRejected
 from leadgate_dagster.core.file_formats import Source, SourceRow, open_source
+from leadgate_dagster.core.file_xlsx import count_xlsx_rows
 from leadgate_dagster.core.lead_schema import CANONICAL_FIELDS, map_headers
 
 __all__ = ["FileInfo", "FileRejected", "ParsedRecord", "count_records", "read_lead_file",
@@ -71,7 +72,7 @@ def read_lead_file(
         FileRejected: FILE_EMPTY, FILE_NO_HEADER, FILE_UNREADABLE or FILE_UNSUPPORTED_FORMAT, only here;
             iterating the records never raises on bad input.
     """
-    info, source, keys = _open(data, filename)
+    info, source, keys, _ = _open(data, filename)
     if source.tabular:
         records = _tabular_records(source, keys, info.mapping, max_field_chars)
     else:
@@ -92,7 +93,11 @@ def count_records(data: bytes, *, filename: str) -> int:
     Raises:
         FileRejected: as `read_lead_file`.
     """
-    _, source, _ = _open(data, filename)
+    _, source, _, header_row = _open(data, filename)
+    if source.format == "xlsx":  # openpyxl is too slow to count a large sheet within a sensor tick
+        counted = count_xlsx_rows(data, after_row=header_row)
+        if counted is not None:
+            return counted
     return sum(1 for _ in source.rows)
 
 
@@ -121,11 +126,13 @@ def records_to_dataframe(records: Iterable[ParsedRecord]) -> pd.DataFrame:
     return frame.astype({"record_no": "int64"})
 
 
-def _open(data: bytes, filename: str) -> tuple[FileInfo, Source, list[str]]:
-    """Open the file and position its rows after the header; reject files with nothing to read."""
+def _open(data: bytes, filename: str) -> tuple[FileInfo, Source, list[str], int]:
+    """Open the file and position its rows after the header (whose line/row number is returned);
+    reject files with nothing to read."""
     source = open_source(data, filename)
+    header_row = 0
     if source.tabular:
-        keys, mapping = _find_header(source)
+        keys, mapping, header_row = _find_header(source)
     else:
         first = next(source.rows, None)
         if first is None:
@@ -133,10 +140,10 @@ def _open(data: bytes, filename: str) -> tuple[FileInfo, Source, list[str]]:
         mapping = map_headers(list(first.values or {}))
         keys = [_escape_nul(key) for key in first.values or {}]
         source.rows = chain([first], source.rows)
-    return FileInfo(source.format, source.encoding, keys, mapping), source, keys
+    return FileInfo(source.format, source.encoding, keys, mapping), source, keys, header_row
 
 
-def _find_header(source: Source) -> tuple[list[str], list[str | None]]:
+def _find_header(source: Source) -> tuple[list[str], list[str | None], int]:
     """Find the header: the first row, or, when that maps to no lead field, the first of the next rows
     that maps to at least two; then make sure a record follows it."""
     rows_seen = 0
@@ -151,7 +158,7 @@ def _find_header(source: Source) -> tuple[list[str], list[str | None]]:
                 if first is None:
                     raise FileRejected("FILE_EMPTY", "the file has a header but no records")
                 source.rows = chain([first], source.rows)
-                return keys, mapping
+                return keys, mapping, row.number
         if rows_seen == _HEADER_SEARCH_ROWS:
             break
     if rows_seen == 0:
@@ -247,7 +254,7 @@ class _Builder:
         if len(value) > self.max_chars:
             self.codes.add("FIELD_TRUNCATED")
             self.notes.append(f"{key!r} truncated from {len(value)} to {self.max_chars} characters")
-            value = value[: self.max_chars]
+            value = _strip(value[: self.max_chars])
         if value[0] in _FORMULA_HEADS and looks_like_formula(value):
             self.codes.add("FORMULA_INJECTION")
             self.notes.append(f"{key!r} starts like a spreadsheet formula")

@@ -26,6 +26,7 @@ class SourceRow:
     """One record as found in the file, before cleaning."""
 
     where: str                                # "line 7" or "row 7": where a person finds it
+    number: int                               # the line or sheet row where the record starts
     cells: list[str] | None = None            # tabular formats
     values: dict[str, str] | None = None      # JSON objects, values already text
     text: str = ""                            # the raw line, kept for unparseable rows
@@ -99,7 +100,8 @@ class DelimitedRows:
     """CSV/TSV rows with record boundaries found by quote tracking, so one bad quote costs one row.
 
     A record whose quoted field never closes, or that spans several lines yet does not have the header's
-    width, is a missing quote: its first line becomes an unparseable row and reading resumes on the next.
+    width, or whose lines each have the header's width on their own, is a missing quote: its first line
+    becomes an unparseable row and reading resumes on the next.
     """
 
     def __init__(self, text: str, delimiter: str) -> None:
@@ -133,12 +135,12 @@ class DelimitedRows:
                 parsed = None if open_quote else self._parse(lines)
                 if parsed is None:
                     pushed.extend(reversed(lines[1:]))
-                    yield SourceRow(f"line {line_no}", text=body,
+                    yield SourceRow(f"line {line_no}", line_no, text=body,
                                     problem=f"line {line_no}: broken quoting (a quoted field does not close)")
                     continue
                 cells = parsed
             if any(c.strip() for c in cells):
-                yield SourceRow(f"line {line_no}", cells=cells, text=body)
+                yield SourceRow(f"line {line_no}", line_no, cells=cells, text=body)
 
     def _parse(self, lines: list[tuple[int, str]]) -> list[str] | None:
         record = line_body("".join(line for _, line in lines))
@@ -146,6 +148,11 @@ class DelimitedRows:
             cells = next(csv.reader([record], delimiter=self._delimiter), [])
         except csv.Error:
             return None
-        if len(lines) > 1 and self._width is not None and len(cells) != self._width:
-            return None
+        if len(lines) > 1 and self._width is not None:
+            if len(cells) != self._width:
+                return None
+            # Every line a complete row on its own: a quote opened by mistake swallowed the next row.
+            if self._width > 1 and all(line_body(line).count(self._delimiter) + 1 == self._width
+                                       for _, line in lines):
+                return None
         return cells

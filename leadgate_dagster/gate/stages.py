@@ -49,7 +49,7 @@ def validate_stage(engine: sa.Engine, batch_id: str, rules: Ruleset, mx: MxLooku
     with engine.begin() as conn:
         df = leads.load_batch(conn, batch_id)
     todo = df[df["replay_of"].isna() & ~df["lead_id"].isin(_unparseable(engine, df))]
-    result = validate_batch(todo, rules=rules, mx=mx(email_domains(todo)))
+    result = validate_batch(todo, rules=rules, mx=mx(email_domains(todo, rules)))
     with engine.begin() as conn:
         update_from_rows(conn, "leads", "lead_id", [*VALIDATION_COLUMNS, "validation", "validated_at",
                                                     "ruleset_version"],

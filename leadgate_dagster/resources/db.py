@@ -1,6 +1,5 @@
 """Postgres, the system of record, as a Dagster resource."""
 
-from __future__ import annotations
 
 import dagster as dg
 from sqlalchemy.engine import Engine

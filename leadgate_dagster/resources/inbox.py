@@ -1,6 +1,5 @@
 """The inbox folder the file sensor watches."""
 
-from __future__ import annotations
 
 from pathlib import Path
 

@@ -1,6 +1,5 @@
 """The active ruleset: the one activated in `rulesets` (leadgate rules activate), else the shipped default."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -2,7 +2,6 @@
 handed to an import run; unreadable ones are moved aside with a reason. Every file shows up in the UI as a
 materialization of the `inbox_files` asset."""
 
-from __future__ import annotations
 
 import time
 

@@ -5,7 +5,6 @@ configured number of batch runs is in flight the sensor claims nothing, so batch
 of runs piling up.
 """
 
-from __future__ import annotations
 
 import dagster as dg
 

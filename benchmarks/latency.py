@@ -1,0 +1,116 @@
+"""Seconds from a file landing in the inbox until all its leads have a disposition in Postgres.
+
+    python benchmarks/latency.py [--singles 10] [--burst 8] [--leads 50]
+
+Starts a `leadgate dev` stack of its own (temporary LEADGATE_HOME, inbox, free ports: a developer's stack is
+never disturbed), waits until it is ready (a warm-up file went through, so the sensors have ticked), drops
+files one after another (each written elsewhere and renamed into the inbox, the next after the previous is
+done), then a burst at once; stops the stack. The last line is a JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synth import csv_bytes, lead_rows  # noqa: E402
+
+TIMEOUT_S = 180
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def disposed(engine: sa.Engine, file_id: str) -> int:
+    with engine.connect() as conn:
+        return conn.execute(sa.text("""
+            SELECT count(*) FROM leadgate.intake_events e
+            JOIN leadgate.dispositions d ON d.lead_id = e.lead_id AND d.is_current WHERE e.file_id = :f
+        """), {"f": file_id}).scalar_one()
+
+
+def wait_disposed(engine: sa.Engine, file_id: str, n: int, t0: float) -> float:
+    while time.perf_counter() - t0 < TIMEOUT_S:
+        try:
+            if disposed(engine, file_id) >= n:
+                return time.perf_counter() - t0
+        except sa.exc.OperationalError:
+            pass  # the server is still starting
+        time.sleep(0.05)
+    raise TimeoutError(f"file {file_id[:12]} not disposed within {TIMEOUT_S}s")
+
+
+def drop(home: Path, inbox: Path, name: str, data: bytes) -> tuple[str, float]:
+    staging = home / "staging" / name
+    staging.parent.mkdir(exist_ok=True)
+    staging.write_bytes(data)
+    old = time.time() - 1  # fully written before it appears: mark it settled
+    os.utime(staging, (old, old))
+    t0 = time.perf_counter()
+    os.rename(staging, inbox / name)
+    return hashlib.sha256(data).hexdigest(), t0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--singles", type=int, default=10)
+    parser.add_argument("--burst", type=int, default=8)
+    parser.add_argument("--leads", type=int, default=50)
+    args = parser.parse_args()
+    home = Path(tempfile.mkdtemp(prefix="lglat-", dir="/tmp"))
+    inbox = home / "inbox"
+    env = {k: v for k, v in os.environ.items() if k not in ("LEADGATE_DATABASE_URL", "DAGSTER_HOME")}
+    env["LEADGATE_HOME"] = str(home)
+    cmd = [str(Path(sys.executable).parent / "leadgate"), "dev", "--inbox", str(inbox),
+           "--port", str(free_port()), "--api-port", str(free_port())]
+    stack = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             start_new_session=True)
+    files = iter(range(10_000))
+
+    def data() -> bytes:
+        k = next(files)
+        return csv_bytes(lead_rows(args.leads, seed=1000 + k, prefix=f"f{k}-"))
+
+    try:
+        # the stack's embedded server listens on a Unix socket in its data folder
+        engine = sa.create_engine(f"postgresql+psycopg://postgres@/postgres?host={home / 'pgdata'}")
+        started = time.perf_counter()
+        while not inbox.is_dir():
+            time.sleep(0.1)
+        file_id, t0 = drop(home, inbox, "warmup.csv", data())
+        wait_disposed(engine, file_id, args.leads, t0)
+        print(f"stack ready in {time.perf_counter() - started:.1f}s")
+        singles = []
+        for i in range(args.singles):
+            file_id, t0 = drop(home, inbox, f"single-{i}.csv", data())
+            singles.append(wait_disposed(engine, file_id, args.leads, t0))
+            print(f"single {i}: {singles[-1]:.2f}s")
+        dropped = [drop(home, inbox, f"burst-{i}.csv", data()) for i in range(args.burst)]
+        burst = [wait_disposed(engine, fid, args.leads, t0) for fid, t0 in dropped]
+        print("burst: " + ", ".join(f"{b:.2f}s" for b in burst))
+    finally:
+        os.killpg(stack.pid, signal.SIGTERM)
+        stack.wait(60)
+    q = statistics.quantiles(singles, n=20, method="inclusive")
+    print(json.dumps({"single_p50_s": round(statistics.median(singles), 2), "single_p95_s": round(q[18], 2),
+                      "burst_median_s": round(statistics.median(burst), 2), "burst_max_s": round(max(burst), 2)}))
+
+
+if __name__ == "__main__":
+    main()

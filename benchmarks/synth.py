@@ -1,0 +1,54 @@
+"""Synthetic messy leads for the benchmarks: realistic headers, encodings noise, junk, duplicates, replays."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+
+FIRST = ["Ann", "José", "Chloé", "Li", "Siobhan", "Mark", "Priya", "Hans", "Fatima", "Kenji", "Olivia", "Jack",
+         "Noah", "Ana", "Zoë", "Mohammed", "Grace", "Ethan", "Sarah", "Tom", "Emma", "Liam", "Mia", "Lucas"]
+LAST = ["Lee", "García", "Dubois", "Wei", "O'Brien", "Becker", "Sharma", "Müller", "Al-Sayed", "Tanaka", "Brown",
+        "Taylor", "Davis", "Souza", "Van der Berg", "Khan", "Kim", "Clark", "Connor", "Smith", "Wilson", "Murphy"]
+COMPANIES = ["Northwind", "Contoso", "Globex", "Initech", "Umbrella", "Stark Industries", "Wayne Enterprises",
+             "Acme", "Hooli", "Pied Piper", "Cyberdyne", "Soylent", "Tyrell", "Wonka", "Vandelay"]
+FREE = ["gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "gmial.com"]
+JUNK_EMAIL = ["test@mailinator.com", "asdf@asdf", "x@@y.com", "", "noreply@example.com", "info@globex.com"]
+COUNTRIES = [("US", "+1 212 555 01{:02d}", "10001"), ("GB", "+44 7700 900{:03d}", "SW1A 1AA"),
+             ("DE", "+49 151 2345{:04d}", "10115"), ("FR", "06 12 34 {:02d} 78", "75002"),
+             ("IN", "+91 98765 4{:04d}", "560001")]
+HEADER = ["First Name", "Surname", "E-mail Address", "Mobile", "Company Name", "Job Title", "Country", "Zip",
+          "Email Opt-In", "SMS Opt-In", "Call Opt-In", "Demo Requested", "Lead ID", "Notes"]
+
+
+def lead_rows(n: int, *, seed: int = 7, prefix: str = "") -> list[list[str]]:
+    """`n` rows: ~75% plausible leads, ~15% junk, ~10% duplicates or replays of earlier rows."""
+    rng = random.Random(seed)
+    rows: list[list[str]] = []
+    for i in range(n):
+        if rows and rng.random() < 0.10:
+            dup = list(rng.choice(rows))
+            if rng.random() < 0.5:
+                dup[2] = dup[2].upper()  # same person, case noise
+            rows.append(dup)
+            continue
+        first, last, company = rng.choice(FIRST), rng.choice(LAST), rng.choice(COMPANIES)
+        country, phone_fmt, postal = rng.choice(COUNTRIES)
+        domain = company.lower().replace(" ", "") + ".com" if rng.random() < 0.7 else rng.choice(FREE)
+        email = f"{first}.{last}{i}@{domain}".lower().replace(" ", "").replace("'", "")
+        if rng.random() < 0.15:
+            email = rng.choice(JUNK_EMAIL)
+        phone = phone_fmt.format(rng.randrange(10 ** phone_fmt.count("0")) % 100) if rng.random() < 0.8 else ""
+        yes = lambda p: "yes" if rng.random() < p else ""  # noqa: E731
+        notes = rng.choice(["", "", "called twice", "=SUM(A1:A9)", "x" * rng.randrange(0, 300)])
+        rows.append([first, last, email, phone, company, rng.choice(["VP Sales", "Engineer", "CEO", ""]), country,
+                     postal, yes(0.8), yes(0.5), yes(0.5), yes(0.2), f"{prefix}{i}", notes])
+    return rows
+
+
+def csv_bytes(rows: list[list[str]]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(HEADER)
+    writer.writerows(rows)
+    return buf.getvalue().encode("utf-8")

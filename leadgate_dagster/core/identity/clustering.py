@@ -1,0 +1,79 @@
+"""Clusters of records that are one person: union-find over auto-merge edges only.
+
+Plain connected components chain strangers together: one anonymous record that shares info@ with
+Jane and a phone with John joins them. So edges are applied strongest first (tier A before B, higher
+probability first, then by record id, never by arrival order) and an edge that would join two
+clusters whose names conflict is refused and becomes a review item. The result depends on the set of
+records, not on their order; only the person id follows the earliest record in input order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from leadgate_dagster.core.identity.names import names_conflict
+
+Name = tuple[str | None, str | None]
+
+
+def person_id(record_id: str) -> str:
+    """Opaque, stable person id derived from the id of the person's earliest record."""
+    return "p_" + hashlib.sha256(record_id.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Clusters:
+    """root: cluster label per record position (the position of the cluster's earliest record);
+    accepted: per candidate edge, whether it was applied (False means refused for conflicting names)."""
+
+    root: np.ndarray
+    accepted: np.ndarray
+
+
+def cluster_records(n: int, edges: np.ndarray, order: np.ndarray, names: list[Name], *,
+                    min_similarity: float) -> Clusters:
+    """Apply auto-merge edges in the given order, refusing those that would join conflicting names.
+
+    Args:
+        n: number of records.
+        edges: (k, 2) record positions of the auto-merge edges.
+        order: the order to apply them in (strongest first, order-independent tie-breaks).
+        names: normalized (first, last) per record position.
+        min_similarity: the name-conflict similarity of the ruleset.
+
+    Returns:
+        The clusters, labelled by their earliest record position.
+    """
+    parent = list(range(n))
+    variants: dict[int, set[Name]] = {}
+    accepted = np.zeros(len(edges), dtype=bool)
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def names_of(root: int) -> set[Name]:
+        if root not in variants:
+            variants[root] = {names[root]} if names[root] != (None, None) else set()
+        return variants[root]
+
+    for k in order:
+        a, b = find(int(edges[k, 0])), find(int(edges[k, 1]))
+        if a == b:
+            accepted[k] = True
+            continue
+        va, vb = names_of(a), names_of(b)
+        if any(names_conflict(x[0], x[1], y[0], y[1], min_similarity) for x in va for y in vb):
+            continue
+        keep, gone = (a, b) if a < b else (b, a)  # the earlier record's root survives
+        parent[gone] = keep
+        variants[keep] = va | vb
+        variants.pop(gone, None)
+        accepted[k] = True
+    root = np.fromiter((find(i) for i in range(n)), dtype=np.int64, count=n)
+    return Clusters(root=root, accepted=accepted)

@@ -1,0 +1,137 @@
+"""The sensors against a real instance: a dropped file becomes intake events and a run request, the run
+becomes rows; bad and repeated files are handled; a run that died is recovered through the lease."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from pathlib import Path
+
+import dagster as dg
+import sqlalchemy as sa
+
+from leadgate_dagster.assets.leads import raw_leads, validated_leads
+from leadgate_dagster.definitions import build_resources
+from leadgate_dagster.sensors.inbox import inbox_sensor
+from leadgate_dagster.sensors.intake_batch import intake_batch_sensor
+from tests.dagster.helpers import current_dispositions, materialize_batch, table_counts
+
+CSV = (
+    "First Name,Surname,E-mail Address,Mobile,Company Name,Country,Lead ID\n"
+    "Ann,Lee,ann.lee@northwind.com,+1 415 555 2671,Northwind,US,1\n"
+    "Bo,Ek,bo.ek@volvo.se,+46 70 123 45 67,Volvo,SE,2\n"
+    "Cy,Oh,cy.oh@acme.com,,Acme,US,3\n"
+)
+
+
+def _drop(inbox: Path, rel: str, data: bytes) -> Path:
+    path = inbox / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = inbox.parent / f".{uuid.uuid4().hex}"
+    tmp.write_bytes(data)
+    old = time.time() - 5  # settled: not still being written
+    os.utime(tmp, (old, old))
+    tmp.rename(path)
+    return path
+
+
+def _tick(sensor: dg.SensorDefinition, instance: dg.DagsterInstance, resources: dict[str, object]) -> dg.SensorResult:
+    with dg.build_sensor_context(instance=instance, resources=resources) as context:
+        return sensor(context)
+
+
+def test_dropped_file_becomes_a_run_request_and_the_run_becomes_rows(engine, dagster_instance, resources) -> None:  # noqa: ANN001
+    inbox = Path(resources["inbox_folder"].path)
+    _drop(inbox, "webinar/leads.csv", CSV.encode())
+    result = _tick(inbox_sensor, dagster_instance, resources)
+    [event] = result.asset_events
+    assert event.metadata["status"].value == "parsed" and event.metadata["records"].value == 3
+    assert not (inbox / "webinar/leads.csv").exists() and (inbox / "_processed/webinar/leads.csv").exists()
+
+    batch = _tick(intake_batch_sensor, dagster_instance, resources)
+    [request] = batch.run_requests
+    assert request.run_key == request.partition_key
+    assert batch.dynamic_partitions_requests[0].partition_keys == [request.partition_key]
+    assert materialize_batch(request.partition_key, dagster_instance, resources).success
+    with engine.connect() as conn:
+        sources = conn.execute(sa.text("SELECT DISTINCT source FROM leadgate.qualified_leads")).scalars().all()
+    assert len(current_dispositions(engine)) == 3 and sources == ["webinar"]
+    assert _tick(intake_batch_sensor, dagster_instance, resources).skip_reason is not None  # nothing pending
+
+
+def test_replayed_file_is_not_ingested_twice(engine, dagster_instance, resources) -> None:  # noqa: ANN001
+    inbox = Path(resources["inbox_folder"].path)
+    _drop(inbox, "leads.csv", CSV.encode())
+    _tick(inbox_sensor, dagster_instance, resources)
+    _drop(inbox, "leads-copy.csv", CSV.encode())
+    [event] = _tick(inbox_sensor, dagster_instance, resources).asset_events
+    assert event.metadata["status"].value == "duplicate"
+    assert table_counts(engine)["intake_events"] == 3
+
+
+def test_unreadable_file_is_moved_aside_with_a_reason_file(engine, dagster_instance, resources) -> None:  # noqa: ANN001
+    inbox = Path(resources["inbox_folder"].path)
+    _drop(inbox, "partner/contract.pdf", b"%PDF-1.7\n" + os.urandom(2048))
+    [event] = _tick(inbox_sensor, dagster_instance, resources).asset_events
+    assert event.metadata["status"].value == "rejected"
+    reason = json.loads((inbox / "_rejected/partner/contract.pdf.reason.json").read_text())
+    assert reason["code"] in {"FILE_UNSUPPORTED_FORMAT", "FILE_UNREADABLE"} and reason["detail"]
+    assert table_counts(engine)["intake_events"] == 0
+
+
+def test_large_file_is_handed_to_an_import_run(engine, dagster_instance, pg_url, tmp_path) -> None:  # noqa: ANN001
+    rules = tmp_path / "rules.yaml"
+    from leadgate_dagster.core.ruleset import load_ruleset
+
+    body = load_ruleset().body
+    body["intake"]["sensor_parse_max_rows"] = 2
+    rules.write_text(json.dumps(body))
+    resources = build_resources(database_url=pg_url, inbox_path=str(tmp_path / "inbox"), rules_path=str(rules))
+    _drop(tmp_path / "inbox", "big.csv", CSV.encode())
+    result = _tick(inbox_sensor, dagster_instance, resources)
+    [request] = result.run_requests
+    assert result.asset_events[0].metadata["status"].value == "deferred"
+    from leadgate_dagster.jobs import inbox_import_job
+
+    run = inbox_import_job.execute_in_process(run_config=request.run_config, instance=dagster_instance,
+                                              resources=resources)
+    assert run.success and table_counts(engine)["intake_events"] == 3
+
+
+def test_sensor_claims_nothing_while_two_batch_runs_are_in_flight(engine, dagster_instance, resources) -> None:  # noqa: ANN001
+    inbox = Path(resources["inbox_folder"].path)
+    _drop(inbox, "leads.csv", CSV.encode())
+    _tick(inbox_sensor, dagster_instance, resources)
+    fake = [dg.DagsterRun(job_name="lead_batch_job", run_id=str(uuid.uuid4()), status=dg.DagsterRunStatus.STARTED)
+            for _ in range(2)]
+    for run in fake:
+        dagster_instance.add_run(run)
+    try:
+        assert "in flight" in str(_tick(intake_batch_sensor, dagster_instance, resources).skip_reason)
+    finally:
+        for run in fake:
+            dagster_instance.delete_run(run.run_id)
+    assert len(_tick(intake_batch_sensor, dagster_instance, resources).run_requests) == 1
+
+
+def test_a_run_killed_mid_batch_is_recovered_after_its_lease(engine, dagster_instance, resources) -> None:  # noqa: ANN001
+    inbox = Path(resources["inbox_folder"].path)
+    _drop(inbox, "leads.csv", CSV.encode())
+    _tick(inbox_sensor, dagster_instance, resources)
+    [dead] = _tick(intake_batch_sensor, dagster_instance, resources).run_requests
+    # the run gets through two stages, then its process dies
+    assert materialize_batch(dead.partition_key, dagster_instance, resources, [raw_leads, validated_leads]).success
+    assert _tick(intake_batch_sensor, dagster_instance, resources).skip_reason  # still leased: not re-claimed
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE leadgate.intake_events SET lease_expires_at = now() - interval '1 second'"))
+    [retry] = _tick(intake_batch_sensor, dagster_instance, resources).run_requests
+    assert retry.partition_key != dead.partition_key
+    assert materialize_batch(retry.partition_key, dagster_instance, resources).success
+    assert materialize_batch(dead.partition_key, dagster_instance, resources).success  # a zombie finishing late
+    counts = table_counts(engine)
+    assert counts["intake_events"] == counts["leads"] == counts["dispositions"] == 3  # none lost, none doubled
+    with engine.connect() as conn:
+        assert conn.execute(sa.text(
+            "SELECT count(*) FROM leadgate.intake_events WHERE processed_at IS NULL")).scalar_one() == 0

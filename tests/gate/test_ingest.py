@@ -1,0 +1,75 @@
+"""Intake never loses a row and never takes one twice."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from leadgate_dagster.core.ruleset import load_ruleset
+from leadgate_dagster.gate.ingest import import_registered_file, ingest_bytes
+
+RULES = load_ruleset()
+CSV = b"First Name,Last Name,Email,Phone,Lead ID\nAnn,Lee,ann@northwind.com,+1 212 288 8104,A1\nBo,Ek,bo@ek.se,,A2\n"
+
+
+def _events(engine: sa.Engine) -> list[sa.Row]:
+    with engine.connect() as conn:
+        return conn.execute(sa.text(
+            "SELECT lead_id, source, record_no, replay_of, intake_codes, fields, payload "
+            "FROM leadgate.intake_events ORDER BY event_id")).all()
+
+
+def test_a_file_is_ingested_once_by_content(engine: sa.Engine) -> None:
+    first = ingest_bytes(engine, CSV, filename="a.csv", source="webinar", rules=RULES)
+    again = ingest_bytes(engine, CSV, filename="renamed.csv", source="webinar", rules=RULES)
+    assert (first.status, first.records, first.inserted) == ("parsed", 2, 2)
+    assert again.status == "duplicate"
+    events = _events(engine)
+    assert [e.record_no for e in events] == [1, 2]
+    assert events[0].fields["email"] == "ann@northwind.com" and events[0].payload["First Name"] == "Ann"
+
+
+def test_same_external_id_is_a_replay_at_any_time(engine: sa.Engine) -> None:
+    ingest_bytes(engine, CSV, filename="a.csv", source="webinar", rules=RULES)
+    changed = CSV.replace(b"bo@ek.se", b"bo@ek.com")  # different file, same partner ids
+    ingest_bytes(engine, changed, filename="b.csv", source="webinar", rules=RULES)
+    events = _events(engine)
+    assert len(events) == 4
+    assert events[2].replay_of == events[0].lead_id and events[3].replay_of == events[1].lead_id
+    assert "INTAKE_REPLAY" in events[3].intake_codes
+    # another source with the same ids is not a replay: ids are per source
+    ingest_bytes(engine, CSV + b"\n", filename="c.csv", source="partner_x", rules=RULES)
+    assert all(e.replay_of is None for e in _events(engine)[4:])
+
+
+def test_same_content_is_a_replay_only_within_the_window(engine: sa.Engine) -> None:
+    body = b"Email,Phone\nann@northwind.com,+1 212 288 8104\n"
+    ingest_bytes(engine, body, filename="a.csv", source="form", rules=RULES)
+    ingest_bytes(engine, body + b"\n\n", filename="b.csv", source="form", rules=RULES)
+    with engine.begin() as conn:  # the next submission arrives a week after the first two
+        conn.execute(sa.text("UPDATE leadgate.intake_events SET received_at = now() - interval '8 days'"))
+    ingest_bytes(engine, body + b"\n", filename="c.csv", source="form", rules=RULES)
+    first, retry, next_week = _events(engine)
+    assert retry.replay_of == first.lead_id
+    assert next_week.replay_of is None  # new intent, not a retry
+
+
+def test_unreadable_file_is_rejected_with_its_reason(engine: sa.Engine) -> None:
+    outcome = ingest_bytes(engine, b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, filename="logo.png",
+                           source="inbox", rules=RULES)
+    assert outcome.status == "rejected" and outcome.error_code in {"FILE_UNSUPPORTED_FORMAT", "FILE_UNREADABLE"}
+    with engine.connect() as conn:
+        row = conn.execute(sa.text("SELECT status, error_code FROM leadgate.intake_files")).one()
+    assert row.status == "rejected" and row.error_code == outcome.error_code
+    assert _events(engine) == []
+
+
+def test_large_file_is_deferred_then_imported_in_resumable_chunks(engine: sa.Engine) -> None:
+    body = "Email\n" + "".join(f"user{i}@example.org\n" for i in range(12))
+    data = body.encode()
+    outcome = ingest_bytes(engine, data, filename="big.csv", source="import", rules=RULES, defer_above=5)
+    assert outcome.status == "deferred" and _events(engine) == []
+    first = import_registered_file(engine, data, filename="big.csv", source="import", rules=RULES)
+    rerun = import_registered_file(engine, data, filename="big.csv", source="import", rules=RULES)
+    assert (first.records, first.inserted) == (12, 12)
+    assert (rerun.records, rerun.inserted) == (12, 0)  # a resumed import adds nothing twice
+    assert [e.record_no for e in _events(engine)] == list(range(1, 13))
