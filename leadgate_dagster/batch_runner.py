@@ -22,8 +22,8 @@ def run_pending(engine: sa.Engine, instance: dg.DagsterInstance, rules: Ruleset)
                                    lease_seconds=float(cfg["lease_seconds"])):
         batch_id = claimed[0][0]
         instance.add_dynamic_partitions(intake_batches.name, [batch_id])
-        result = job.execute_in_process(instance=instance, partition_key=batch_id,
-                                        tags={"leadgate/trigger": "demo"})
+        result = job.execute_in_process(instance=instance, partition_key=batch_id, tags={"leadgate/trigger": "demo"},
+                                        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}})
         if not result.success:
             raise RuntimeError(f"batch {batch_id} failed; see run {result.run_id} in the Dagster UI")
         done.append(batch_id)

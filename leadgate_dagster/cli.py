@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
 
 
@@ -50,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # Dagster's beta/preview notices are for us, not for someone running a command
+    warnings.filterwarnings("ignore", module=r"dagster(\.|$)")
     from leadgate_dagster import commands
 
     handler = {

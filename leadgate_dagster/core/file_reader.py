@@ -8,6 +8,7 @@ what was repaired and an error code for what cannot be used. The original values
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
@@ -17,6 +18,7 @@ import pandas as pd
 from leadgate_dagster.core.export_safety import looks_like_formula
 from leadgate_dagster.core.file_decoding import FileRejected
 from leadgate_dagster.core.file_formats import Source, SourceRow, open_source
+from leadgate_dagster.core.file_json import _json_row
 from leadgate_dagster.core.file_xlsx import count_xlsx_rows
 from leadgate_dagster.core.lead_schema import CANONICAL_FIELDS, map_headers
 
@@ -280,3 +282,16 @@ def _strip(value: str) -> str:
     while value and (value[0] in _EDGE_INVISIBLE or value[-1] in _EDGE_INVISIBLE):
         value = value.strip(_EDGE_INVISIBLE).strip()
     return value
+
+
+def record_from_mapping(item: object, *, record_no: int, max_field_chars: int = 4096) -> ParsedRecord:
+    """One item posted to the intake API, read exactly like a JSONL line: an object maps through the header
+    synonyms; anything else is kept as an unparseable record with its reason."""
+    text = json.dumps(item, ensure_ascii=False, default=str)
+    row = _json_row(f"item {record_no}", record_no, item, text)
+    if row.values is None:
+        return _unparseable(record_no, row)
+    builder = _Builder(max_field_chars)
+    for key, field, value in zip(row.values, map_headers(list(row.values)), row.values.values(), strict=True):
+        builder.add(key, field, value)
+    return builder.build(record_no, row.where)

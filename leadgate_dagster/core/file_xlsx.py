@@ -96,7 +96,8 @@ def _count_rows(chunks: Iterator[bytes], after_row: int, blank_strings: list[boo
             found = _ROW_TAG.search(pending)
             if found is None:
                 continue
-            open_tag, close_tag = b"<" + found.group(1) + b"row", b"</" + found.group(1) + b"row>"
+            prefix = found.group(1) or b""  # "x:" in files from .NET writers
+            open_tag, close_tag = b"<" + prefix + b"row", b"</" + prefix + b"row>"
         last = pending.rfind(close_tag)
         cut = len(pending) if not chunk else (last + len(close_tag) if last >= 0 else 0)
         pos = 0

@@ -30,8 +30,9 @@ class IntakeAck(BaseModel):
 
 
 @router.post("/leads", status_code=202, response_model=IntakeAck)
-def post_leads(engine: EngineDep, rules: RulesDep, key: IdempotencyKeyDep, source: SourceDep,
-               body: Any = Body(..., description="one lead object, or a list of them")) -> IntakeAck:
+def post_leads(engine: EngineDep, rules: RulesDep,
+               body: Any = Body(..., description="one lead object, or a list of them"),
+               key: IdempotencyKeyDep = None, source: SourceDep = None) -> IntakeAck:
     items = body if isinstance(body, list) else [body]
     if not items:
         raise HTTPException(status_code=422, detail="the body holds no leads")

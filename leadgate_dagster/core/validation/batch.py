@@ -17,12 +17,12 @@ from leadgate_dagster.core.validation.address import AddressResult, check_addres
 from leadgate_dagster.core.validation.assemble import Reasoner, channels
 from leadgate_dagster.core.validation.company import classify_title, normalize_company, website_domain
 from leadgate_dagster.core.validation.config import ValidationConfig, validation_config
-from leadgate_dagster.core.validation.email import EmailChecker
+from leadgate_dagster.core.validation.email import email_checker
 from leadgate_dagster.core.validation.mx import MxResult
-from leadgate_dagster.core.validation.names import NameChecker
+from leadgate_dagster.core.validation.names import name_checker
 from leadgate_dagster.core.validation.phone import PhoneChecker, PhoneResult, pick_phone
 from leadgate_dagster.core.validation.regions import phone_region
-from leadgate_dagster.core.validation.text import clean, map_unique
+from leadgate_dagster.core.validation.text import clean, map_column, map_unique
 
 FIELDS = ("first_name", "last_name", "full_name", "email", "phone", "mobile", "country", "street", "city",
           "region", "postal_code", "company", "website", "job_title")
@@ -50,7 +50,7 @@ def _cleaned(leads: pd.DataFrame, cfg: ValidationConfig) -> tuple[dict[str, list
     for field in FIELDS:
         raw = leads[field].tolist() if field in leads.columns else [None] * n
         limit = cfg.max_chars.get(field, 1000)
-        pairs = map_unique(raw, lambda v, limit=limit: clean(v, limit))  # type: ignore[misc]
+        pairs = map_column(raw, lambda v, limit=limit: clean(v, limit))  # type: ignore[misc]
         values[field] = [p[0] for p in pairs]
         for i, p in enumerate(pairs):
             if p[1]:
@@ -76,7 +76,7 @@ def email_domains(leads: pd.DataFrame, rules: Ruleset | None = None) -> set[str]
     cfg = validation_config(rules or load_ruleset())
     raw = leads["email"].tolist() if "email" in leads.columns else []
     limit = cfg.max_chars.get("email", 320)
-    checker = EmailChecker(cfg)
+    checker = email_checker(cfg)
     results = map_unique(raw, lambda v: checker.check(clean(v, limit)[0]))
     return {r.domain for r in results if r.needs_dns and r.domain}
 
@@ -99,24 +99,24 @@ def validate_batch(leads: pd.DataFrame, *, rules: Ruleset,
     v, too_long = _cleaned(leads, cfg)
     n = len(leads)
 
-    email_checker = EmailChecker(cfg)
-    emails = map_unique(v["email"], lambda t: email_checker.with_dns(email_checker.check(t), mx))  # type: ignore[arg-type]
-    iso = map_unique(v["country"], lambda c: country_iso2(c) if c else None)  # type: ignore[arg-type]
+    emails_ = email_checker(cfg)
+    emails = map_column(v["email"], lambda t: emails_.with_dns(emails_.check(t), mx))  # type: ignore[arg-type]
+    iso = map_column(v["country"], lambda c: country_iso2(c) if c else None)  # type: ignore[arg-type]
     regions = [phone_region(iso[i], emails[i].domain, cfg) for i in range(n)]
 
     phone_checker = PhoneChecker(cfg)
     phones = _phones(v["phone"], regions, phone_checker, "phone")
     mobiles = _phones(v["mobile"], regions, phone_checker, "mobile")
 
-    name_checker = NameChecker(cfg.names)
+    names_ = name_checker(cfg.names)
     names = map_unique(list(zip(v["first_name"], v["last_name"], v["full_name"], strict=True)),
-                       lambda t: name_checker.check(*t))  # type: ignore[misc]
+                       lambda t: names_.check(*t))  # type: ignore[misc]
     addresses: list[AddressResult] = map_unique(
         list(zip(v["street"], v["city"], v["region"], v["postal_code"], v["country"], strict=True)),
         lambda t: check_address(t, cfg.address, cfg.default_region))  # type: ignore[arg-type]
-    companies = map_unique(v["company"], lambda c: normalize_company(c) if c else None)  # type: ignore[arg-type]
-    sites = map_unique(v["website"], lambda w: website_domain(w) if w else None)  # type: ignore[arg-type]
-    titles = map_unique(v["job_title"], lambda t: classify_title(t) if t else (None, None))  # type: ignore[arg-type]
+    companies = map_column(v["company"], lambda c: normalize_company(c) if c else None)  # type: ignore[arg-type]
+    sites = map_column(v["website"], lambda w: website_domain(w) if w else None)  # type: ignore[arg-type]
+    titles = map_column(v["job_title"], lambda t: classify_title(t) if t else (None, None))  # type: ignore[arg-type]
 
     chosen = [pick_phone(p, m) for p, m in zip(phones, mobiles, strict=True)]
     shared = _shared_numbers([c[0].e164 for c in chosen], names, cfg.phone.shared_number_max_names)

@@ -25,6 +25,7 @@ _INVALID = frozenset({"EMAIL_INVALID", "EMAIL_TLD_UNKNOWN", "EMAIL_DISPOSABLE", 
 _UNKNOWN = frozenset({"EMAIL_DOMAIN_UNVERIFIED", "EMAIL_DNS_UNAVAILABLE", "EMAIL_DNS_NOT_CHECKED"})
 _DNS_CODES = {MX_NO_DOMAIN: "EMAIL_DOMAIN_NOT_FOUND", MX_NULL: "EMAIL_NULL_MX", MX_NONE: "EMAIL_NO_MX"}
 _TRAILING_DIGITS = re.compile(r"[\d._-]+$")
+_CACHE_MAX = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,7 @@ class _DomainVerdict:
 
 
 class EmailChecker:
-    """Checks addresses against one ruleset; holds per-batch caches, so build one per batch."""
+    """Checks addresses against one ruleset; caches domain verdicts (use `email_checker` to share one)."""
 
     def __init__(self, cfg: ValidationConfig) -> None:
         e = cfg.email
@@ -57,6 +58,7 @@ class EmailChecker:
         self._role = (data.role_locals() | e.role_locals_extra) - e.role_locals_allow
         self._fake = data.fake_locals() | e.fake_locals_extra
         self._free = frozenset(d for d, p in data.mail_providers().items() if p["free"]) | e.free_providers_extra
+        self._disposable = data.disposable_domains() | e.disposable_extra
         self._domains: dict[str, _DomainVerdict] = {}
 
     def _has_suffix_in(self, domain: str, names: frozenset[str]) -> bool:
@@ -74,8 +76,7 @@ class EmailChecker:
             findings.append(("EMAIL_DOMAIN_BLOCKLISTED", ascii_domain))
         if e.check_tld and ascii_domain.rsplit(".", 1)[-1] not in data.iana_tlds():
             findings.append(("EMAIL_TLD_UNKNOWN", ascii_domain.rsplit(".", 1)[-1]))
-        disposable = data.disposable_domains() | e.disposable_extra
-        if self._has_suffix_in(ascii_domain, disposable) and not self._has_suffix_in(
+        if self._has_suffix_in(ascii_domain, self._disposable) and not self._has_suffix_in(
                 ascii_domain, e.disposable_allowlist):
             findings.append(("EMAIL_DISPOSABLE", ascii_domain))
             flags.append("disposable")
@@ -88,6 +89,8 @@ class EmailChecker:
                 findings.append(("EMAIL_DOMAIN_TYPO", f"did_you_mean={hint}"))
                 flags.append(f"did_you_mean={hint}")
         verdict = _DomainVerdict(tuple(findings), tuple(flags), data.mail_providers().get(ascii_domain))
+        if len(self._domains) >= _CACHE_MAX:
+            self._domains.clear()
         self._domains[ascii_domain] = verdict
         return verdict
 
@@ -174,3 +177,14 @@ def _identity_key(parsed: ParsedEmail, provider: dict[str, object] | None) -> st
             local = local.replace(".", "") or local
         domain = str(provider["key_domain"])
     return f"{local}@{domain}"
+
+
+_CHECKERS: dict[int, EmailChecker] = {}
+
+
+def email_checker(cfg: ValidationConfig) -> EmailChecker:
+    """The shared checker of a ruleset's settings, so domain verdicts stay warm across batches."""
+    checker = _CHECKERS.get(id(cfg))
+    if checker is None or checker._cfg is not cfg:
+        checker = _CHECKERS[id(cfg)] = EmailChecker(cfg)
+    return checker

@@ -109,6 +109,7 @@ class NameChecker:
         words, phrases = data.profanity()
         self._profane = words - data.profanity_allowlist() - rules.profanity_allowlist_extra
         self._phrases = phrases
+        self._phrase_starts = frozenset(p[0] for p in phrases)
         self._parts: dict[tuple[str, str], tuple[Finding, ...]] = {}
 
     def part_findings(self, part: str, which: str) -> tuple[Finding, ...]:
@@ -116,6 +117,8 @@ class NameChecker:
         key = (part, which)
         cached = self._parts.get(key)
         if cached is None:
+            if len(self._parts) >= 200_000:
+                self._parts.clear()
             cached = self._parts[key] = tuple(self._judge(part, which))
         return cached
 
@@ -165,9 +168,20 @@ class NameChecker:
         tokens = tuple(w for w in _WORDS.split(whole) if w)
         if whole in self._placeholder_names and not any(c == "NAME_PLACEHOLDER" for c, _ in findings):
             findings.append(("NAME_PLACEHOLDER", "full"))
-        if self._rules.check_profanity and any(
+        if self._rules.check_profanity and len(tokens) > 1 and self._phrase_starts.intersection(tokens) and any(
                 tokens[i:i + len(p)] == p for p in self._phrases for i in range(len(tokens))):
             findings.append(("NAME_PROFANITY", "full"))
         first_n = smart_case(first) if first else None
         last_n = smart_case(last) if last else None
         return NameResult(first_n, last_n, "junk" if findings else "valid", tuple(findings))
+
+
+_CHECKERS: dict[int, NameChecker] = {}
+
+
+def name_checker(rules: NameRules) -> NameChecker:
+    """The shared checker of a ruleset's name rules, so part verdicts stay warm across batches."""
+    checker = _CHECKERS.get(id(rules))
+    if checker is None or checker._rules is not rules:
+        checker = _CHECKERS[id(rules)] = NameChecker(rules)
+    return checker

@@ -28,6 +28,7 @@ _TYPES = {0: "fixed_line", 1: "mobile", 2: "fixed_line_or_mobile", 3: "toll_free
           5: "shared_cost", 6: "voip", 7: "personal_number", 8: "pager", 9: "uan", 10: "voicemail",
           99: "unknown"}
 _MAX_MASK = 4
+_CARRIER_TYPES = frozenset({"mobile", "fixed_line_or_mobile", "pager"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,17 +206,42 @@ def _no_longer_key(keys: list[str], head: str) -> bool:
     return True
 
 
+def _type_in_region(numobj: Any, region: str) -> int:
+    """number_type() without looking the region up again (it is known); UNKNOWN means not valid there.
+
+    Same result as is_valid_number_for_region + number_type; uses phonenumbers' type helper when present
+    (the equivalence test over every example number guards it) and the public calls otherwise.
+    """
+    pn = _pn()
+    helper = getattr(pn.phonenumberutil, "_number_type_helper", None)
+    md = pn.PhoneMetadata.metadata_for_region_or_calling_code(numobj.country_code, region)
+    if helper is None or md is None:
+        return int(pn.number_type(numobj)) if pn.is_valid_number_for_region(numobj, region) else 99
+    if region != pn.REGION_CODE_FOR_NON_GEO_ENTITY and numobj.country_code != md.country_code:
+        return 99
+    return int(helper(pn.national_significant_number(numobj), md))
+
+
 def _facts_of(numobj: Any) -> NumberFacts:
+    """Facts through phonenumbers' public API, with the region looked up once (not once per call)."""
     pn = _pn()
     from phonenumbers import carrier, timezone
 
     possible = bool(pn.is_possible_number(numobj))
-    line_type = _TYPES.get(pn.number_type(numobj), "unknown")
-    valid = bool(pn.is_valid_number(numobj))
-    region = pn.region_code_for_number(numobj) if valid else None
-    name = carrier.name_for_number(numobj, "en") if valid else ""
-    zones = [z for z in timezone.time_zones_for_number(numobj) if z != "Etc/Unknown"] if valid else []
-    return NumberFacts(possible, valid, line_type, region, name or None, zones[0] if zones else None)
+    region = pn.region_code_for_number(numobj)
+    if region is None:
+        return NumberFacts(possible, False, "unknown", None, None, None)
+    kind = _type_in_region(numobj, region)
+    if kind == pn.PhoneNumberType.UNKNOWN:
+        return NumberFacts(possible, False, "unknown", None, None, None)
+    line_type = _TYPES.get(kind, "unknown")
+    name = carrier.name_for_valid_number(numobj, "en") if line_type in _CARRIER_TYPES else ""
+    if pn.is_number_type_geographical(kind, numobj.country_code):
+        zones = timezone.time_zones_for_geographical_number(numobj)
+    else:
+        zones = timezone.time_zones_for_number(numobj)
+    zone = next((z for z in zones if z != "Etc/Unknown"), None)
+    return NumberFacts(possible, True, line_type, region, name or None, zone)
 
 
 _FACTS: dict[tuple[int, int, str], NumberFacts] = {}

@@ -55,26 +55,31 @@ def clean(value: object, limit: int) -> tuple[str | None, bool]:
     return text[:limit], True
 
 
-def _key(value: object) -> Hashable:
-    if isinstance(value, Hashable):
-        try:
-            hash(value)
-            return value
-        except TypeError:
-            pass
-    return ("__unhashable__", repr(value))
-
-
 def map_unique(values: Sequence[object], fn: Callable[[object], T]) -> list[T]:
-    """`fn` applied once per distinct value, mapped back in order (unhashable values by their repr)."""
+    """`fn` applied once per distinct value, mapped back in order (unhashable values each time)."""
     cache: dict[Hashable, T] = {}
     out: list[T] = []
     append = out.append
     for v in values:
-        k = _key(v)
         try:
-            append(cache[k])
+            append(cache[v])  # type: ignore[index]
         except KeyError:
-            r = cache[k] = fn(v)
+            r = cache[v] = fn(v)  # type: ignore[index]
             append(r)
+        except TypeError:  # a list or dict cell from a JSON record
+            append(fn(v))
     return out
+
+
+def map_column(values: list[object], fn: Callable[[object], T]) -> list[T]:
+    """Like map_unique, with the distinct values found by pandas (C hashing) for plain columns."""
+    import pandas as pd
+
+    try:
+        codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    except TypeError:  # unhashable cells
+        return map_unique(values, fn)
+    results = [fn(u) for u in uniques]
+    if (codes < 0).any():
+        results.append(fn(None))  # code -1 (None/NaN) indexes the last element
+    return [results[c] for c in codes.tolist()]
