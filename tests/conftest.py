@@ -87,8 +87,22 @@ def dagster_instance(pg_url: str) -> Iterator[dg.DagsterInstance]:
         yield instance
 
 
+def test_ruleset(tmp_path: Path, **intake: object) -> Path:
+    """The shipped ruleset with sensor long-polling off (a test tick should not wait for work) and overrides."""
+    import json
+
+    from leadgate_dagster.core.ruleset import load_ruleset
+
+    body = load_ruleset().body
+    body["intake"].update({"sensor_long_poll_seconds": 0, **intake})
+    path = tmp_path / f"rules-{uuid.uuid4().hex[:6]}.yaml"
+    path.write_text(json.dumps(body))
+    return path
+
+
 @pytest.fixture
 def resources(pg_url: str, tmp_path: Path) -> dict[str, object]:
     from leadgate_dagster.definitions import build_resources
 
-    return build_resources(database_url=pg_url, inbox_path=str(tmp_path / "inbox"))
+    return build_resources(database_url=pg_url, inbox_path=str(tmp_path / "inbox"),
+                           rules_path=str(test_ruleset(tmp_path)))

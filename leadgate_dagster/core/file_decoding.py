@@ -68,8 +68,8 @@ def sniff_container(data: bytes) -> str | None:
             raise FileRejected("FILE_UNSUPPORTED_FORMAT", f"the file is {what}, not CSV, TSV, JSONL or XLSX")
     head = data[:64].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")):
-        raise FileRejected("FILE_UNSUPPORTED_FORMAT",
-                           "the file is an HTML page (some 'Excel' exports are HTML tables); export CSV or XLSX")
+        raise FileRejected("FILE_UNSUPPORTED_FORMAT", "the file is an HTML page (some 'Excel' exports are "
+                           "HTML tables); export CSV or XLSX")
     if not data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return None
     try:
@@ -180,7 +180,10 @@ def _guess(data: bytes, first_bad: int) -> str | None:
     best = from_bytes(window).best()
     if best is None:
         return None
-    encoding = codecs.lookup(best.encoding).name
+    try:
+        encoding = codecs.lookup(best.encoding).name
+    except LookupError:
+        return None
     non_ascii = [ch for ch in str(best)[:65536] if ord(ch) > 127]
     latin = sum(1 for ch in non_ascii if not ch.isalpha() or unicodedata.name(ch, "").startswith("LATIN"))
     if not non_ascii or latin >= 0.5 * len(non_ascii):

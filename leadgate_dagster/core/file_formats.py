@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 
 from leadgate_dagster.core.file_decoding import FileRejected, decode_text, sniff_container
 from leadgate_dagster.core.file_json import json_array_rows, jsonl_rows, single_json_object
-from leadgate_dagster.core.file_rows import DelimitedRows, SourceRow, has_delimiter, sniff_delimiter
+from leadgate_dagster.core.file_rows import (
+    DelimitedRows,
+    SourceRow,
+    excel_separator,
+    has_delimiter,
+    sniff_delimiter,
+)
 from leadgate_dagster.core.file_xlsx import xlsx_rows
 
 _TEXT_EXTENSIONS = {"csv": ",", "txt": ",", "tsv": "\t", "tab": "\t"}
@@ -53,11 +59,13 @@ def open_source(data: bytes, filename: str) -> Source:
         if array is not None:
             return Source("jsonl", encoding, array, tabular=False)
         if ext == "json":
-            raise FileRejected("FILE_UNREADABLE", "the .json file is neither a JSON array of objects nor JSON lines")
+            raise FileRejected("FILE_UNREADABLE", "the .json file is neither a JSON array of objects nor "
+                               "JSON lines")
     elif head == "{":
         single = single_json_object(text) if ext == "json" else None
         return Source("jsonl", encoding, single or jsonl_rows(text), tabular=False)
-    delimiter = sniff_delimiter(text, _TEXT_EXTENSIONS.get(ext, ","))
-    rows = DelimitedRows(text, delimiter)
+    named = excel_separator(text)
+    delimiter = named or sniff_delimiter(text, _TEXT_EXTENSIONS.get(ext, ","))
+    rows = DelimitedRows(text, delimiter, skip_first_line=named is not None)
     return Source("tsv" if delimiter == "\t" else "csv", encoding, iter(rows), tabular=True,
                   set_width=rows.set_width)

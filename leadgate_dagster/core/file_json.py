@@ -19,6 +19,7 @@ _WHITESPACE = re.compile(r"[ \t\r\n]*")
 
 
 def jsonl_rows(text: str) -> Iterator[SourceRow]:
+    """One row per non-blank line; a line that is not a JSON object is an unparseable row, not an error."""
     for line_no, line in iter_lines(text):
         body = line_body(line)
         if not body.strip():
@@ -34,21 +35,24 @@ def jsonl_rows(text: str) -> Iterator[SourceRow]:
 
 def _json_row(where: str, line_no: int, obj: object, text: str) -> SourceRow:
     if not isinstance(obj, dict):
-        return SourceRow(where, line_no, text=text, problem=f"{where}: a JSON {type(obj).__name__}, not an object")
-    return SourceRow(where, line_no, values={_text(str(k)): _json_text(v) for k, v in obj.items()}, text=text)
+        problem = f"{where}: a JSON {type(obj).__name__}, not an object"
+        return SourceRow(where, line_no, text=text, problem=problem)
+    values = {replace_surrogates(str(k)): _json_text(v) for k, v in obj.items()}
+    return SourceRow(where, line_no, values=values, text=text)
 
 
 def _json_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return _text(value)
-    return _text(json.dumps(value, ensure_ascii=False))
+        return replace_surrogates(value)
+    return replace_surrogates(json.dumps(value, ensure_ascii=False))
 
 
-def _text(value: str) -> str:
-    # JSON escapes can produce lone surrogates, which no database or UTF-8 file can hold.
-    return _SURROGATE.sub("\ufffd", value) if not value.isascii() else value
+def replace_surrogates(value: str) -> str:
+    """Replace lone surrogates (from JSON escapes such as "\\ud800"), which no database or UTF-8 file
+    can hold, by U+FFFD."""
+    return value if value.isascii() else _SURROGATE.sub("\ufffd", value)
 
 
 def json_array_rows(text: str) -> Iterator[SourceRow] | None:
@@ -74,7 +78,8 @@ def json_array_rows(text: str) -> Iterator[SourceRow] | None:
             try:
                 obj, end = decoder.raw_decode(text, pos)
             except (ValueError, RecursionError) as exc:
-                yield SourceRow(where, line_no, text=_line_at(text, pos), problem=f"{where}: invalid JSON: {exc}")
+                problem = f"{where}: invalid JSON: {exc}"
+                yield SourceRow(where, line_no, text=_line_at(text, pos), problem=problem)
                 return  # the array cannot be resynchronised after a syntax error
             yield _json_row(where, line_no, obj, text[pos:end])
             pos = _skip_ws(text, end)
@@ -82,8 +87,8 @@ def json_array_rows(text: str) -> Iterator[SourceRow] | None:
                 pos += 1
             elif pos < len(text) and not text.startswith("]", pos):
                 counted, line_no = pos, line_no + text.count("\n", counted, pos)
-                yield SourceRow(f"line {line_no}", line_no, text=_line_at(text, pos),
-                                problem=f"line {line_no}: invalid JSON: expected ',' or ']' after element {number}")
+                problem = f"line {line_no}: invalid JSON: expected ',' or ']' after element {number}"
+                yield SourceRow(f"line {line_no}", line_no, text=_line_at(text, pos), problem=problem)
                 return
 
     return rows()
@@ -100,7 +105,7 @@ def _skip_ws(text: str, pos: int) -> int:
 
 
 def single_json_object(text: str) -> Iterator[SourceRow] | None:
-    # A pretty-printed .json holding one object is one record, not one broken record per line.
+    """A pretty-printed .json holding one object is one record, not one broken record per line."""
     try:
         obj = json.loads(text)
     except (ValueError, RecursionError):

@@ -18,12 +18,12 @@ import pandas as pd
 from leadgate_dagster.core.export_safety import looks_like_formula
 from leadgate_dagster.core.file_decoding import FileRejected
 from leadgate_dagster.core.file_formats import Source, SourceRow, open_source
-from leadgate_dagster.core.file_json import _json_row
+from leadgate_dagster.core.file_json import _json_row, replace_surrogates
 from leadgate_dagster.core.file_xlsx import count_xlsx_rows
 from leadgate_dagster.core.lead_schema import CANONICAL_FIELDS, map_headers
 
 __all__ = ["FileInfo", "FileRejected", "ParsedRecord", "count_records", "read_lead_file",
-           "records_to_dataframe"]
+           "record_from_mapping", "records_to_dataframe"]
 
 _EDGE_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters that str.strip() keeps
 _HEADER_SEARCH_ROWS = 10  # exports such as Salesforce reports put a title block above the header
@@ -165,8 +165,8 @@ def _find_header(source: Source) -> tuple[list[str], list[str | None], int]:
             break
     if rows_seen == 0:
         raise FileRejected("FILE_EMPTY", "the file holds no rows")
-    raise FileRejected("FILE_NO_HEADER", "no header row found: no column of the first row is a known lead field "
-                       "(such as Email, Phone, First Name, Company)")
+    raise FileRejected("FILE_NO_HEADER", "no header row found: no column of the first row is a known lead "
+                       "field (such as Email, Phone, First Name, Company)")
 
 
 def _header_keys(cells: list[str]) -> list[str]:
@@ -226,7 +226,8 @@ def _json_records(source: Source, max_chars: int) -> Iterator[ParsedRecord]:
 
 
 def _unparseable(record_no: int, row: SourceRow) -> ParsedRecord:
-    return ParsedRecord(record_no, {"_line": _escape_nul(row.text)}, {}, {}, (), "ROW_UNPARSEABLE", row.problem)
+    raw = {"_line": _escape_nul(replace_surrogates(row.text))}
+    return ParsedRecord(record_no, raw, {}, {}, (), "ROW_UNPARSEABLE", row.problem)
 
 
 class _Builder:
@@ -257,6 +258,8 @@ class _Builder:
             self.codes.add("FIELD_TRUNCATED")
             self.notes.append(f"{key!r} truncated from {len(value)} to {self.max_chars} characters")
             value = _strip(value[: self.max_chars])
+            if not value:
+                return False
         if value[0] in _FORMULA_HEADS and looks_like_formula(value):
             self.codes.add("FORMULA_INJECTION")
             self.notes.append(f"{key!r} starts like a spreadsheet formula")
@@ -270,7 +273,8 @@ class _Builder:
         error = None if self.fields or self.extra else "ROW_EMPTY"
         notes = ["no values after cleaning", *self.notes] if error else self.notes
         detail = f"{where}: " + "; ".join(notes) if notes else None
-        return ParsedRecord(record_no, self.raw, self.fields, self.extra, tuple(sorted(self.codes)), error, detail)
+        codes = tuple(sorted(self.codes))
+        return ParsedRecord(record_no, self.raw, self.fields, self.extra, codes, error, detail)
 
 
 def _escape_nul(value: str) -> str:

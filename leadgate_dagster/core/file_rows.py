@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 _QUOTED = re.compile(r'"[^"]*"')
+_SEP_LINE = re.compile(r'"?sep=([,;\t|])"?[ \t]*(?:\r\n|\r|\n)', re.IGNORECASE)
 DELIMITERS = (",", "\t", ";", "|")
 # A quoted field open for this many lines is a missing closing quote, not a long note.
 _MAX_RECORD_LINES = 1000
@@ -53,6 +54,12 @@ def has_delimiter(text: str) -> bool:
     """Whether the first non-blank line contains a delimiter outside quotes (i.e. could be a CSV header)."""
     first = next((body for _, line in iter_lines(text) if (body := line_body(line)).strip()), "")
     return any(d in _QUOTED.sub("", first) for d in DELIMITERS)
+
+
+def excel_separator(text: str) -> str | None:
+    """The delimiter named by Excel's optional first line "sep=;" (its line is then not data)."""
+    match = _SEP_LINE.match(text)
+    return match.group(1) if match else None
 
 
 def sniff_delimiter(text: str, preferred: str) -> str:
@@ -104,9 +111,10 @@ class DelimitedRows:
     becomes an unparseable row and reading resumes on the next.
     """
 
-    def __init__(self, text: str, delimiter: str) -> None:
+    def __init__(self, text: str, delimiter: str, *, skip_first_line: bool = False) -> None:
         self._text = text
         self._delimiter = delimiter
+        self._skip_first_line = skip_first_line
         self._width: int | None = None
         if csv.field_size_limit() < _FIELD_LIMIT:
             csv.field_size_limit(_FIELD_LIMIT)
@@ -116,6 +124,8 @@ class DelimitedRows:
 
     def __iter__(self) -> Iterator[SourceRow]:
         source = iter_lines(self._text)
+        if self._skip_first_line:
+            next(source, None)
         pushed: list[tuple[int, str]] = []
 
         def next_line() -> tuple[int, str] | None:

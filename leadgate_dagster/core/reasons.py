@@ -127,6 +127,14 @@ _REASONS: tuple[Reason, ...] = (
        "phone."),
     # identity
     _r("identity", W, "DUP_TIER_A", "Exact match on normalized email or E.164 phone with an earlier lead."),
+    _r("identity", W, "DUP_TIER_B", "Probable match with an earlier lead (company domain + first + last name, or "
+       "the same device), scored by the identity model."),
+    _r("identity", Q, "DUP_TIER_C", "Fuzzy match with an earlier lead (similar names at the same company and region); "
+       "never merged automatically, waits for review."),
+    _r("identity", Q, "DUP_NAME_CONFLICT", "Shares an email or phone with an earlier lead whose name conflicts with "
+       "this one (not a nickname, initial or typo); waits for review instead of merging."),
+    _r("identity", W, "DUP_SHARED_KEY", "Gives an email, phone or device used by more distinct names than the ruleset "
+       "allows (info@, a switchboard, a kiosk); that key is not used as merge evidence."),
 )
 
 CATALOGUE: dict[str, Reason] = {r.code: r for r in _REASONS}

@@ -1,6 +1,7 @@
-"""The inbox sensor: small files are parsed into intake events within the tick; large ones are registered and
-handed to an import run; unreadable ones are moved aside with a reason. Every file shows up in the UI as a
-materialization of the `inbox_files` asset."""
+"""The inbox sensor: small files are parsed into intake events within the tick, and their batch run is
+requested in the same tick (the fast path); large files are registered and handed to an import run;
+unreadable ones are moved aside with a reason. Every file shows up in the UI as a materialization of the
+`inbox_files` asset."""
 
 
 import time
@@ -9,10 +10,11 @@ import dagster as dg
 
 from leadgate_dagster.gate import inbox
 from leadgate_dagster.gate.ingest import IngestOutcome, ingest_bytes
-from leadgate_dagster.jobs import inbox_import_job
+from leadgate_dagster.jobs import inbox_import_job, lead_batch_job
 from leadgate_dagster.resources.db import PostgresResource
 from leadgate_dagster.resources.inbox import InboxResource
 from leadgate_dagster.resources.rules import RulesResource
+from leadgate_dagster.sensors.claims import batch_requests, long_poll
 
 INBOX_FILES = dg.AssetKey("inbox_files")
 # Dagster stops a sensor evaluation at 60 s; leave files for the next tick well before that.
@@ -29,15 +31,16 @@ def file_event(file: inbox.InboxFile, outcome: IngestOutcome, moved_to: str) -> 
     )
 
 
-@dg.sensor(job=inbox_import_job, minimum_interval_seconds=1, default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.sensor(jobs=[lead_batch_job, inbox_import_job], minimum_interval_seconds=1,
+           default_status=dg.DefaultSensorStatus.RUNNING)
 def inbox_sensor(context: dg.SensorEvaluationContext, db: PostgresResource, rules: RulesResource,
                  inbox_folder: InboxResource) -> dg.SensorResult:
-    folder = inbox_folder.folder()
-    files = inbox.ready_files(folder)
-    if not files:
+    folder, engine, ruleset = inbox_folder.folder(), db.engine(), rules.active()
+    cfg = ruleset.section("intake")
+    if not long_poll(lambda: bool(inbox.ready_files(folder)), float(cfg["sensor_long_poll_seconds"])):
         return dg.SensorResult(skip_reason=dg.SkipReason(f"no files ready in {folder}"))
-    engine, ruleset = db.engine(), rules.active()
-    bound = int(ruleset.section("intake")["sensor_parse_max_rows"])
+    files = inbox.ready_files(folder)
+    bound = int(cfg["sensor_parse_max_rows"])
     started, events, requests = time.monotonic(), [], []
     for file in files:
         if time.monotonic() - started > TICK_BUDGET_SECONDS:
@@ -50,8 +53,11 @@ def inbox_sensor(context: dg.SensorEvaluationContext, db: PostgresResource, rule
         else:
             moved = inbox.archive(folder, file)
         if outcome.status == "deferred":
-            requests.append(dg.RunRequest(run_key=f"import-{outcome.file_id}", run_config=dg.RunConfig(ops={
+            requests.append(dg.RunRequest(run_key=f"import-{outcome.file_id}", job_name=inbox_import_job.name,
+                                          run_config=dg.RunConfig(ops={
                 "import_file": {"config": {"path": str(moved), "source": file.source, "filename": file.name}}})))
         context.log.info(f"{file.name}: {outcome.status} ({outcome.records} records, {outcome.inserted} new)")
         events.append(file_event(file, outcome, str(moved)))
-    return dg.SensorResult(run_requests=requests, asset_events=events)
+    batches, partitions, _ = batch_requests(context, engine, ruleset.section("batching"))
+    return dg.SensorResult(run_requests=requests + batches, dynamic_partitions_requests=partitions,
+                           asset_events=events)

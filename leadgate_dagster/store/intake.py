@@ -119,3 +119,11 @@ def mark_batch_done(conn: sa.Connection, batch_id: str) -> None:
     conn.execute(
         sa.update(batches).where(batches.c.batch_id == batch_id).values(status="done", done_at=sa.func.now())
     )
+
+
+def has_claimable(conn: sa.Connection) -> bool:
+    """Whether any event awaits a batch (new, or its lease expired); cheap enough to poll."""
+    return conn.execute(sa.text("""
+        SELECT EXISTS (SELECT 1 FROM leadgate.intake_events
+                       WHERE processed_at IS NULL AND (batch_id IS NULL OR lease_expires_at < now()))
+    """)).scalar_one()

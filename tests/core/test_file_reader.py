@@ -113,36 +113,37 @@ def test_runaway_quote_closed_later_is_split_again() -> None:
 # --- per-record repairs and warning codes ------------------------------------------------------------
 
 HEADER = "email,name,phone\n"
+A = {"email": "a@x.com"}
+FORMULA = ("FORMULA_INJECTION",)
 
 
 @pytest.mark.parametrize(
     ("body", "fields", "extra", "codes", "error"),
     [
-        ("a@x.com,Ann,555\n", {"email": "a@x.com", "full_name": "Ann", "phone": "555"}, {}, (), None),
-        ("  a@x.com , \u200bAnn\u200b ,\n", {"email": "a@x.com", "full_name": "Ann"}, {}, (), None),
-        ("a@x.com\x00,An\x00n,555\n", {"email": "a@x.com", "full_name": "Ann", "phone": "555"}, {},
-         ("FIELD_NUL_REMOVED",), None),
-        ("a@x.com,Ann\n", {"email": "a@x.com", "full_name": "Ann"}, {}, ("ROW_RAGGED",), None),
-        ("a@x.com,Ann,555,x,,y\n", {"email": "a@x.com", "full_name": "Ann", "phone": "555"},
+        ("a@x.com,Ann,555\n", {**A, "full_name": "Ann", "phone": "555"}, {}, (), None),
+        ("  a@x.com , \u200bAnn\u200b ,\n", {**A, "full_name": "Ann"}, {}, (), None),
+        ("a@x.com\x00,An\x00n,555\n", {**A, "full_name": "Ann", "phone": "555"}, {}, ("FIELD_NUL_REMOVED",),
+         None),
+        ("a@x.com,Ann\n", {**A, "full_name": "Ann"}, {}, ("ROW_RAGGED",), None),
+        ("a@x.com,Ann,555,x,,y\n", {**A, "full_name": "Ann", "phone": "555"},
          {"_extra_1": "x", "_extra_3": "y"}, ("ROW_RAGGED",), None),
-        ("a@x.com,Ann,555,,\n", {"email": "a@x.com", "full_name": "Ann", "phone": "555"}, {}, (), None),
-        ("a@x.com,=HYPERLINK(\"http://x\"),555\n", {"email": "a@x.com", "full_name": '=HYPERLINK("http://x")',
-                                                   "phone": "555"}, {}, ("FORMULA_INJECTION",), None),
-        ("a@x.com,@SUM(A1),+1 212 555 0100\n", {"email": "a@x.com", "full_name": "@SUM(A1)",
-                                                "phone": "+1 212 555 0100"}, {}, ("FORMULA_INJECTION",), None),
-        ("a@x.com,\"\t=1+1\",-12\n", {"email": "a@x.com", "full_name": "=1+1", "phone": "-12"}, {},
-         ("FORMULA_INJECTION",), None),
-        ("a@x.com,  +cmd|' /C calc'!A0,(212) 555-0100\n", {"email": "a@x.com", "full_name": "+cmd|' /C calc'!A0",
-                                                           "phone": "(212) 555-0100"}, {}, ("FORMULA_INJECTION",), None),
-        ("a@x.com,-12.5,+44 20 7946 0958\n", {"email": "a@x.com", "full_name": "-12.5", "phone": "+44 20 7946 0958"},
-         {}, (), None),
+        ("a@x.com,Ann,555,,\n", {**A, "full_name": "Ann", "phone": "555"}, {}, (), None),
+        ('a@x.com,=HYPERLINK("http://x"),555\n', {**A, "full_name": '=HYPERLINK("http://x")', "phone": "555"},
+         {}, FORMULA, None),
+        ("a@x.com,@SUM(A1),+1 212 555 0100\n", {**A, "full_name": "@SUM(A1)", "phone": "+1 212 555 0100"}, {},
+         FORMULA, None),
+        ('a@x.com,"\t=1+1",-12\n', {**A, "full_name": "=1+1", "phone": "-12"}, {}, FORMULA, None),
+        ("a@x.com,  +cmd|' /C calc'!A0,(212) 555-0100\n",
+         {**A, "full_name": "+cmd|' /C calc'!A0", "phone": "(212) 555-0100"}, {}, FORMULA, None),
+        ("a@x.com,-12.5,+44 20 7946 0958\n", {**A, "full_name": "-12.5", "phone": "+44 20 7946 0958"}, {}, (),
+         None),
         ("\x00,\x00,\x00\n", {}, {}, ("FIELD_NUL_REMOVED",), "ROW_EMPTY"),
-        ("\x00a@x.com,Ann\x00,1,=x\x00\n", {"email": "a@x.com", "full_name": "Ann", "phone": "1"},
-         {"_extra_1": "=x"}, ("FIELD_NUL_REMOVED", "FORMULA_INJECTION", "ROW_RAGGED"), None),
+        ("\x00a@x.com,Ann\x00,1,=x\x00\n", {**A, "full_name": "Ann", "phone": "1"}, {"_extra_1": "=x"},
+         ("FIELD_NUL_REMOVED", "FORMULA_INJECTION", "ROW_RAGGED"), None),
     ],
-    ids=["clean", "whitespace-and-zero-width", "nul-bytes", "ragged-short", "ragged-long", "trailing-empty-cells",
-         "formula-equals", "formula-at-phone-kept", "formula-tab-prefix-negative-kept", "formula-plus-dde",
-         "negative-and-phone-not-formula", "only-nuls-is-row-empty", "codes-sorted-once"],
+    ids=["clean", "whitespace-and-zero-width", "nul-bytes", "ragged-short", "ragged-long",
+         "trailing-empty-cells", "formula-equals", "formula-at-phone-kept", "formula-tab-prefix",
+         "formula-plus-dde", "negative-and-phone-not-formula", "only-nuls-is-row-empty", "codes-sorted-once"],
 )
 def test_record_repairs(body: str, fields: dict[str, str], extra: dict[str, str], codes: tuple[str, ...],
                         error: str | None) -> None:
@@ -185,12 +186,13 @@ def test_header_synonyms_and_unknown_columns_carried_along() -> None:
     info, (record,) = read(b"E-mail Address,Mobile,Surname,Company Name,Favourite Colour\n"
                            b"a@x.com,+447700900123,Smith,ACME,teal\n")
     assert info.mapping == ["email", "mobile", "last_name", "company", None]
-    assert record.fields == {"email": "a@x.com", "mobile": "+447700900123", "last_name": "Smith", "company": "ACME"}
+    assert record.fields == {**A, "mobile": "+447700900123", "last_name": "Smith", "company": "ACME"}
     assert record.extra == {"Favourite Colour": "teal"}
 
 
 def test_title_rows_above_the_header_are_skipped() -> None:
-    info, records = read(b"Leads report\nGenerated 2024-05-01\n\nFirst Name,Last Name,Email\nAnn,Lee,a@x.com\n")
+    data = b"Leads report\nGenerated 2024-05-01\n\nFirst Name,Last Name,Email\nAnn,Lee,a@x.com\n"
+    info, records = read(data)
     assert info.headers == ["First Name", "Last Name", "Email"]
     assert [r.fields for r in records] == [{"first_name": "Ann", "last_name": "Lee", "email": "a@x.com"}]
 
@@ -207,12 +209,13 @@ def test_title_rows_above_the_header_are_skipped() -> None:
         (b'"email";"name";"notes, misc"\n"a@x.com";"Ann";"x, y"\n', "leads.txt", "csv"),
         (b"email|name\na@x.com|Ann\n", "leads", "csv"),
         (b"email,name\na@x.com,Ann\n", "leads.jsonl", "csv"),
+        (b"sep=;\r\nemail;name\r\na@x.com;Ann\r\n", "excel.csv", "csv"),
         (b'{"email": "a@x.com", "name": "Ann"}\n', "upload.bin", "jsonl"),
         (b'[{"email": "a@x.com", "name": "Ann"}]', "leads.json", "jsonl"),
         (b'{\n  "email": "a@x.com",\n  "name": "Ann"\n}\n', "leads.json", "jsonl"),
     ],
     ids=["tsv", "tsv-named-csv", "semicolon", "semicolon-quoted-comma-header", "pipe-no-extension",
-         "csv-named-jsonl", "jsonl-sniffed", "json-array", "json-single-object"],
+         "csv-named-jsonl", "excel-sep-line", "jsonl-sniffed", "json-array", "json-single-object"],
 )
 def test_formats(data: bytes, filename: str, fmt: str) -> None:
     info, records = read(data, filename)
@@ -316,9 +319,9 @@ GARBAGE = random.Random(7).randbytes(4096)
         (_zip(["[Content_Types].xml", "xl/workbook.xml"]), "leads.xlsx", "FILE_UNREADABLE"),
         (b"[1, 2", "leads.json", "FILE_UNREADABLE"),
     ],
-    ids=["zero-bytes", "whitespace", "blank-rows", "header-only", "header-then-blank-lines", "empty-json-array",
-         "no-header", "png", "pdf", "legacy-xls", "html-as-xls", "zip-of-csv", "random-binary", "truncated-xlsx",
-         "xlsx-without-sheets", "broken-json-array"],
+    ids=["zero-bytes", "whitespace", "blank-rows", "header-only", "header-then-blank-lines",
+         "empty-json-array", "no-header", "png", "pdf", "legacy-xls", "html-as-xls", "zip-of-csv",
+         "random-binary", "truncated-xlsx", "xlsx-without-sheets", "broken-json-array"],
 )
 def test_rejected_files(data: bytes, filename: str, code: str) -> None:
     with pytest.raises(FileRejected) as caught:
@@ -363,7 +366,8 @@ def check_record(record: ParsedRecord) -> int:
         for text in (*part.keys(), *part.values()):
             assert isinstance(text, str) and "\x00" not in text
             text.encode("utf-8")  # no lone surrogates: Postgres and the output files need valid UTF-8
-    assert all(len(v) <= 64 and v == v.strip() and v for v in (*record.fields.values(), *record.extra.values()))
+    cleaned = (*record.fields.values(), *record.extra.values())
+    assert all(v and len(v) <= 64 and v == v.strip() for v in cleaned)
     assert list(record.codes) == sorted(set(record.codes))
     assert record.error in {None, "ROW_UNPARSEABLE", "ROW_EMPTY"}
     return record.record_no
@@ -377,9 +381,11 @@ TEXT = st.one_of(
     st.text(st.one_of(st.characters(), NASTY), max_size=40),
     st.builds(lambda piece, n: piece * n, st.one_of(NASTY, st.just("x")), st.integers(0, 1_000_000)),
 )
-ENCODINGS = st.sampled_from([("utf-8", "surrogatepass"), ("utf-8-sig", "surrogatepass"), ("utf-16", "surrogatepass"),
-                             ("utf-16-le", "surrogatepass"), ("utf-16-be", "surrogatepass"), ("cp1252", "replace"),
-                             ("latin-1", "replace"), ("utf-32", "surrogatepass")])
+# "surrogatepass" writes lone surrogates as the invalid bytes some broken exporters produce.
+ENCODINGS = st.sampled_from([("utf-8", "surrogatepass"), ("utf-8-sig", "surrogatepass"),
+                             ("utf-16", "surrogatepass"), ("utf-16-le", "surrogatepass"),
+                             ("utf-16-be", "surrogatepass"), ("utf-32", "surrogatepass"),
+                             ("cp1252", "replace"), ("latin-1", "replace")])
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -400,9 +406,11 @@ def test_arbitrary_text_tables_never_crash(header: list[str], rows: list[list[st
     check_invariants(text.encode(*encoding), filename)
 
 
-JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | TEXT,
-                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
-                           max_leaves=8)
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
+    max_leaves=8,
+)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -412,3 +420,86 @@ JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats
 def test_arbitrary_json_lines_never_crash(lines: list[tuple[str, object]], encoding: tuple[str, str]) -> None:
     text = "\n".join(json.dumps(v) if kind == "json" else str(v) for kind, v in lines)
     check_invariants(text.encode(*encoding), "leads.jsonl")
+
+
+# --- XLSX from other writers: shared strings, namespace prefixes, and the fast count -----------------
+
+_MAIN = 'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def handmade_xlsx(rows: str, shared: list[str]) -> bytes:
+    """A minimal workbook as .NET writers make it: x:-prefixed tags, shared strings, no styles part."""
+    ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{ct}.worksheet+xml"/>'
+            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{ct}.sharedStrings+xml"/></Types>'),
+        "_rels/.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>"),
+        "xl/workbook.xml": (f'<x:workbook {_MAIN} xmlns:r="{_REL}"><x:sheets>'
+                            '<x:sheet name="Leads" sheetId="1" r:id="rId1"/></x:sheets></x:workbook>'),
+        "xl/_rels/workbook.xml.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>"),
+        "xl/worksheets/sheet1.xml": f'<x:worksheet {_MAIN}><x:dimension ref="A1:B9"/><x:sheetData>{rows}'
+                                    "</x:sheetData></x:worksheet>",
+        "xl/sharedStrings.xml": f'<x:sst {_MAIN}>{"".join(shared)}</x:sst>',
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def test_handmade_xlsx_with_shared_strings_and_prefixed_tags() -> None:
+    shared = ["<x:si><x:t>Email</x:t></x:si>", "<x:si><x:t>Name</x:t></x:si>",
+              "<x:si><x:t>a@x.com</x:t></x:si>",
+              '<x:si><x:t xml:space="preserve">   </x:t></x:si>',
+              "<x:si><x:r><x:t>b@</x:t></x:r><x:r><x:t>x.com</x:t></x:r>"
+              '<x:rPh sb="0" eb="2"><x:t>phonetic</x:t></x:rPh></x:si>']
+    rows = ('<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="B1" t="s"><x:v>1</x:v></x:c></x:row>'
+            '<x:row r="2"><x:c r="A2" t="s"><x:v>2</x:v></x:c><x:c r="B2" t="inlineStr"><x:is><x:t>Ann</x:t>'
+            "</x:is></x:c></x:row>"
+            '<x:row r="3"><x:c r="B3" t="s"><x:v>3</x:v></x:c></x:row>'  # whitespace only: blank
+            '<x:row r="4"/>'
+            '<x:row r="5"><x:c r="B5"><x:v>42</x:v></x:c></x:row>'
+            '<x:row r="6"><x:c r="A6" t="str"><x:f>B3</x:f><x:v></x:v></x:c></x:row>'  # formula, empty result
+            '<x:row r="7" spans="1:2"><x:c r="A7" t="s"><x:v>4</x:v></x:c></x:row>'
+            '<x:row r="8"><x:c r="A8" t="inlineStr"><x:is><x:t>&#32;&#32;</x:t></x:is></x:c></x:row>')
+    data = handmade_xlsx(rows, shared)
+    info, records = read(data, "export.xlsx")
+    assert info.headers == ["Email", "Name"]
+    assert [r.fields for r in records] == [{"email": "a@x.com", "full_name": "Ann"}, {"full_name": "42"},
+                                           {"email": "b@x.com"}]
+    assert count_records(data, filename="export.xlsx") == 3
+
+
+@pytest.mark.parametrize("blank_every", [0, 3], ids=["dense", "with-blank-rows"])
+def test_xlsx_fast_count_matches_the_reader(blank_every: int) -> None:
+    rows: list[list[object]] = [["Report"], ["First Name", "Email", "Notes"]]
+    for i in range(60):
+        rows.append(["   ", None] if blank_every and i % blank_every == 0 else [f"n{i}", f"e{i}@x.com", i])
+    data = xlsx(rows)
+    _, records = read(data, "leads.xlsx")
+    assert count_records(data, filename="leads.xlsx") == len(records) == (40 if blank_every else 60)
+
+
+def test_record_from_mapping_reads_an_api_item_like_a_json_line() -> None:
+    from leadgate_dagster.core.file_reader import record_from_mapping
+
+    record = record_from_mapping({"E-mail Address": " a@x.com ", "Notes": "=1+2", "n": 3}, record_no=4)
+    assert (record.record_no, record.fields) == (4, {"email": "a@x.com"})
+    assert record.extra == {"Notes": "=1+2", "n": "3"}
+    assert record.codes == ("FORMULA_INJECTION",)
+    assert record_from_mapping(["not", "a", "mapping"], record_no=1).error == "ROW_UNPARSEABLE"

@@ -13,11 +13,15 @@ import dagster as dg
 import sqlalchemy as sa
 
 from leadgate_dagster.assets.leads import raw_leads, validated_leads
+from leadgate_dagster.core.ruleset import load_ruleset
 from leadgate_dagster.definitions import build_resources
+from leadgate_dagster.gate.api_intake import accept_leads
 from leadgate_dagster.sensors.inbox import inbox_sensor
 from leadgate_dagster.sensors.intake_batch import intake_batch_sensor
+from tests.conftest import test_ruleset
 from tests.dagster.helpers import current_dispositions, materialize_batch, table_counts
 
+RULES = load_ruleset()
 CSV = (
     "First Name,Surname,E-mail Address,Mobile,Company Name,Country,Lead ID\n"
     "Ann,Lee,ann.lee@northwind.com,+1 415 555 2671,Northwind,US,1\n"
@@ -45,15 +49,13 @@ def _tick(sensor: dg.SensorDefinition, instance: dg.DagsterInstance, resources: 
 def test_dropped_file_becomes_a_run_request_and_the_run_becomes_rows(engine, dagster_instance, resources) -> None:  # noqa: ANN001
     inbox = Path(resources["inbox_folder"].path)
     _drop(inbox, "webinar/leads.csv", CSV.encode())
-    result = _tick(inbox_sensor, dagster_instance, resources)
+    result = _tick(inbox_sensor, dagster_instance, resources)  # the same tick parses and requests the batch
     [event] = result.asset_events
     assert event.metadata["status"].value == "parsed" and event.metadata["records"].value == 3
     assert not (inbox / "webinar/leads.csv").exists() and (inbox / "_processed/webinar/leads.csv").exists()
-
-    batch = _tick(intake_batch_sensor, dagster_instance, resources)
-    [request] = batch.run_requests
-    assert request.run_key == request.partition_key
-    assert batch.dynamic_partitions_requests[0].partition_keys == [request.partition_key]
+    [request] = result.run_requests
+    assert request.job_name == "lead_batch_job" and request.run_key == request.partition_key
+    assert result.dynamic_partitions_requests[0].partition_keys == [request.partition_key]
     assert materialize_batch(request.partition_key, dagster_instance, resources).success
     with engine.connect() as conn:
         sources = conn.execute(sa.text("SELECT DISTINCT source FROM leadgate.qualified_leads")).scalars().all()
@@ -82,28 +84,24 @@ def test_unreadable_file_is_moved_aside_with_a_reason_file(engine, dagster_insta
 
 
 def test_large_file_is_handed_to_an_import_run(engine, dagster_instance, pg_url, tmp_path) -> None:  # noqa: ANN001
-    rules = tmp_path / "rules.yaml"
-    from leadgate_dagster.core.ruleset import load_ruleset
-
-    body = load_ruleset().body
-    body["intake"]["sensor_parse_max_rows"] = 2
-    rules.write_text(json.dumps(body))
+    rules = test_ruleset(tmp_path, sensor_parse_max_rows=2)
     resources = build_resources(database_url=pg_url, inbox_path=str(tmp_path / "inbox"), rules_path=str(rules))
     _drop(tmp_path / "inbox", "big.csv", CSV.encode())
     result = _tick(inbox_sensor, dagster_instance, resources)
     [request] = result.run_requests
+    assert request.job_name == "inbox_import_job"
     assert result.asset_events[0].metadata["status"].value == "deferred"
     from leadgate_dagster.jobs import inbox_import_job
 
     run = inbox_import_job.execute_in_process(run_config=request.run_config, instance=dagster_instance,
                                               resources=resources)
     assert run.success and table_counts(engine)["intake_events"] == 3
+    [batch] = _tick(intake_batch_sensor, dagster_instance, resources).run_requests  # imported events get a batch
+    assert batch.job_name == "lead_batch_job"
 
 
 def test_sensor_claims_nothing_while_two_batch_runs_are_in_flight(engine, dagster_instance, resources) -> None:  # noqa: ANN001
-    inbox = Path(resources["inbox_folder"].path)
-    _drop(inbox, "leads.csv", CSV.encode())
-    _tick(inbox_sensor, dagster_instance, resources)
+    accept_leads(engine, [{"email": "ann@northwind.com"}], idempotency_key=None, source="api", rules=RULES)
     fake = [dg.DagsterRun(job_name="lead_batch_job", run_id=str(uuid.uuid4()), status=dg.DagsterRunStatus.STARTED)
             for _ in range(2)]
     for run in fake:
@@ -113,14 +111,14 @@ def test_sensor_claims_nothing_while_two_batch_runs_are_in_flight(engine, dagste
     finally:
         for run in fake:
             dagster_instance.delete_run(run.run_id)
-    assert len(_tick(intake_batch_sensor, dagster_instance, resources).run_requests) == 1
+    [request] = _tick(intake_batch_sensor, dagster_instance, resources).run_requests  # API events get a batch
+    assert request.run_key == request.partition_key
 
 
 def test_a_run_killed_mid_batch_is_recovered_after_its_lease(engine, dagster_instance, resources) -> None:  # noqa: ANN001
     inbox = Path(resources["inbox_folder"].path)
     _drop(inbox, "leads.csv", CSV.encode())
-    _tick(inbox_sensor, dagster_instance, resources)
-    [dead] = _tick(intake_batch_sensor, dagster_instance, resources).run_requests
+    [dead] = _tick(inbox_sensor, dagster_instance, resources).run_requests
     # the run gets through two stages, then its process dies
     assert materialize_batch(dead.partition_key, dagster_instance, resources, [raw_leads, validated_leads]).success
     assert _tick(intake_batch_sensor, dagster_instance, resources).skip_reason  # still leased: not re-claimed

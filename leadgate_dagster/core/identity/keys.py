@@ -159,7 +159,7 @@ def build_keys(leads: pd.DataFrame, settings: IdentitySettings, ip_key: bytes | 
     out["email"] = _map_unique(col["email"], email_key)
     email_domain = out["email"].map(lambda e: e.split("@")[1] if isinstance(e, str) else None)
     company_domain = email_domain.where(~email_domain.isin(free_mail_domains(settings)), None)
-    out["domain"] = company_domain.fillna(_map_unique(col["website"], website_domain))
+    out["domain"] = company_domain.where(company_domain.notna(), _map_unique(col["website"], website_domain))
     out["company"] = _map_unique(col["company"], normalize_company)
     region = _map_unique(col["country"], country_code).fillna(settings.default_phone_region)
     for i, name in enumerate(("phone", "mobile"), start=1):

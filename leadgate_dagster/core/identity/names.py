@@ -75,8 +75,10 @@ class NicknameIndex:
         return a == b or bool(self.roots_of(a) & self.roots_of(b))
 
     def canonical(self, name: str) -> str:
-        """One representative per nickname family, so "bill" and "william" count as one name."""
-        return min(self.roots_of(name))
+        """One representative per nickname, so "bill" and "billy" count as one name (robert, the first
+        formal name they stand for); a formal name represents itself."""
+        formal = self.roots_of(name) - {name}
+        return min(formal) if formal else name
 
 
 @lru_cache(maxsize=1)

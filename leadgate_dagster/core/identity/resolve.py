@@ -19,7 +19,9 @@ from leadgate_dagster.core.identity.settings import IdentitySettings
 from leadgate_dagster.core.identity.tiers import TIER_RANK, assign_tiers, explain
 from leadgate_dagster.core.ruleset import Ruleset
 
-ASSIGNMENT_COLUMNS = ["person_id", "decision", "matched_to", "tier", "probability"]
+ASSIGNMENT_COLUMNS = ["person_id", "decision", "matched_to", "tier", "probability", "reason_codes"]
+_CODES = {("auto_merge", "A"): "DUP_TIER_A", ("auto_merge", "B"): "DUP_TIER_B", ("review", "A"): "DUP_NAME_CONFLICT",
+          ("review", "B"): "DUP_TIER_B", ("review", "C"): "DUP_TIER_C"}
 PAIR_COLUMNS = ["id_l", "id_r", "tier", "probability", "decision", "explanation"]
 
 
@@ -28,7 +30,8 @@ class IdentityResolution:
     """The outcome for one batch.
 
     assignments: index = record id (input order); person_id, decision ('new' | 'auto_merge' | 'review'),
-        matched_to (record id of the best candidate or None), tier, probability.
+        matched_to (record id of the best candidate or None), tier, probability, reason_codes (";"-separated
+        DUP_* codes of the reason catalogue, "" when none).
     pairs: the tiered candidate pairs, id_l earlier than id_r in input order; tier, probability,
         decision ('auto_merge' | 'review' | 'no_match'), explanation.
     contributions: bits per compared field for each row of pairs (same index), the evidence to log.
@@ -86,10 +89,22 @@ def resolve_identities(leads: pd.DataFrame, *, rules: Ruleset, model: MatchModel
     pairs.loc[refused, "decision"] = "review"
     pairs.loc[refused, "explanation"] = pairs.loc[refused, "explanation"] + " | would join conflicting names"
     assignments = _assign(ids, clusters.root, pairs)
+    codes = pd.Series(list(zip(assignments["decision"], assignments["tier"])), index=assignments.index).map(_CODES)
+    shared = _has_shared_key(batch.keys, batch.shared)
+    assignments["reason_codes"] = (codes.fillna("") + np.where(shared, ";DUP_SHARED_KEY", "")).str.lstrip(";")
     out_pairs = pairs.assign(id_l=ids[pairs["pos_l"]], id_r=ids[pairs["pos_r"]])[PAIR_COLUMNS]
     return IdentityResolution(assignments=assignments, pairs=out_pairs, contributions=contributions,
                               keys=batch.keys, shared_keys=batch.shared, model_version=model.version,
                               ruleset_version=rules.version)
+
+
+def _has_shared_key(keys: pd.DataFrame, shared: pd.DataFrame) -> np.ndarray:
+    hit = np.zeros(len(keys), dtype=bool)
+    for key_type, columns in (("email", ["email"]), ("phone", ["phone_1", "phone_2"]), ("device", ["device_1", "device_2"])):
+        values = set(shared.loc[shared["key_type"] == key_type, "key"])
+        for c in columns:
+            hit |= keys[c].isin(values).to_numpy()
+    return hit
 
 
 def _best(candidates: pd.DataFrame) -> pd.DataFrame:
@@ -122,4 +137,4 @@ def _assign(ids: np.ndarray, root: np.ndarray, pairs: pd.DataFrame) -> pd.DataFr
         out.iloc[rows, out.columns.get_loc("probability")] = chosen["probability"].to_numpy()
     out.loc[merged, "decision"] = "auto_merge"
     out.loc[~merged & out["matched_to"].notna().to_numpy(), "decision"] = "review"
-    return out[ASSIGNMENT_COLUMNS]
+    return out

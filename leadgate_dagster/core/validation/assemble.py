@@ -5,8 +5,6 @@ The field checks run per distinct value; this is the one loop per lead, so it on
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from leadgate_dagster.core.reasons import CATALOGUE
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.core.validation.email import EmailResult
@@ -45,8 +43,10 @@ class Reasoner:
     def __init__(self, rules: Ruleset) -> None:
         self._severity = {code: rules.severity(code).value for code in CATALOGUE}
 
-    def render(self, findings: Iterable[Finding]) -> tuple[list[str], list[dict[str, str]]]:
+    def render(self, findings: list[Finding]) -> tuple[list[str], list[dict[str, str]]]:
         """(deduplicated codes in catalogue order, one check per finding in the same order)."""
+        if not findings:
+            return [], []
         ordered = sorted(findings, key=lambda f: _ORDER[f[0]])
         reasons: list[str] = []
         for code, _ in ordered:

@@ -150,41 +150,62 @@ def _assemble(index: pd.Index, rules: Ruleset, cfg: ValidationConfig, v: dict[st
     reasoner = Reasoner(rules)
     sms_types = cfg.phone.sms_line_types
     mismatch = cfg.phone.country_mismatch_check
-    cols: dict[str, list[Any]] = {c: [] for c in ValidationOutput.COLUMNS}
+    websites = v["website"]
+    reasons: list[list[str]] = []
+    checks: list[list[dict[str, str]]] = []
+    reach: list[list[str]] = []
     for i in range(len(index)):
         e, (p, alt), nm, ad = emails[i], chosen[i], names[i], addresses[i]
-        findings = [("FIELD_TOO_LONG", f) for f in too_long[i]]
+        findings = [("FIELD_TOO_LONG", f) for f in too_long[i]] if too_long[i] else []
         findings += e.findings
         findings += p.findings
         if alt is not None and alt.status not in ("valid", "missing"):
             findings.append(("PHONE_ALT_INVALID", "mobile" if alt is mobiles[i] else "phone"))
-        if p.e164 in shared:
+        if p.e164 is not None and p.e164 in shared:
             findings.append(("PHONE_SHARED", "phone"))
         if mismatch and p.region and iso[i] and p.region != iso[i] and p.status != "invalid":
             findings.append(("PHONE_COUNTRY_MISMATCH", f"{p.region}!={iso[i]}"))
         findings += nm.findings
         findings += ad.findings
-        if v["website"][i] and sites[i] is None:
+        if websites[i] and sites[i] is None:
             findings.append(("COMPANY_WEBSITE_INVALID", "website"))
-        reach, closing = channels(e, p, sms_types)
+        channels_i, closing = channels(e, p, sms_types)
         if closing:
             findings.append(closing)
-        reasons, checks = reasoner.render(findings)
-        company_domain = sites[i] or (e.domain if e.status != "invalid" and not set(e.flags) & {"free", "disposable"}
-                                      else None)
-        m = mobiles[i]
-        for col, val in (
-            ("email_normalized", e.normalized), ("email_key", e.key), ("email_domain", e.domain),
-            ("email_status", e.status), ("email_flags", list(e.flags)), ("phone_e164", p.e164),
-            ("phone_status", p.status), ("phone_type", p.line_type), ("phone_region", p.region),
-            ("phone_carrier", p.carrier), ("phone_timezone", p.time_zone),
-            ("mobile_e164", m.e164 if m.status != "invalid" else None), ("first_name_norm", nm.first),
-            ("last_name_norm", nm.last), ("name_status", nm.status), ("country_iso2", ad.country_iso2 or iso[i]),
-            ("postal_code_norm", ad.postal_code), ("address_status", ad.status),
-            ("street_parsed", dict(ad.street_parsed) if ad.street_parsed else None),
-            ("company_norm", companies[i]), ("company_domain", company_domain), ("seniority", titles[i][0]),
-            ("department", titles[i][1]), ("reasons", reasons), ("checks", checks), ("reachable_channels", reach),
-            ("ruleset_version", rules.version),
-        ):
-            cols[col].append(val)
+        r, c = reasoner.render(findings)
+        reasons.append(r)
+        checks.append(c)
+        reach.append(channels_i)
+    picked = [c[0] for c in chosen]
+    cols: dict[str, list[Any]] = {
+        "email_normalized": [e.normalized for e in emails],
+        "email_key": [e.key for e in emails],
+        "email_domain": [e.domain for e in emails],
+        "email_status": [e.status for e in emails],
+        "email_flags": [list(e.flags) for e in emails],
+        "phone_e164": [p.e164 for p in picked],
+        "phone_status": [p.status for p in picked],
+        "phone_type": [p.line_type for p in picked],
+        "phone_region": [p.region for p in picked],
+        "phone_carrier": [p.carrier for p in picked],
+        "phone_timezone": [p.time_zone for p in picked],
+        "mobile_e164": [m.e164 if m.status != "invalid" else None for m in mobiles],
+        "first_name_norm": [n.first for n in names],
+        "last_name_norm": [n.last for n in names],
+        "name_status": [n.status for n in names],
+        "country_iso2": [a.country_iso2 or c for a, c in zip(addresses, iso, strict=True)],
+        "postal_code_norm": [a.postal_code for a in addresses],
+        "address_status": [a.status for a in addresses],
+        "street_parsed": [dict(a.street_parsed) if a.street_parsed else None for a in addresses],
+        "company_norm": companies,
+        "company_domain": [site or (e.domain if e.status != "invalid" and "free" not in e.flags
+                                    and "disposable" not in e.flags else None)
+                           for site, e in zip(sites, emails, strict=True)],
+        "seniority": [t[0] for t in titles],
+        "department": [t[1] for t in titles],
+        "reasons": reasons,
+        "checks": checks,
+        "reachable_channels": reach,
+        "ruleset_version": [rules.version] * len(index),
+    }
     return pd.DataFrame(cols, index=index, columns=list(ValidationOutput.COLUMNS), dtype=object)
