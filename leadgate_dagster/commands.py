@@ -123,8 +123,27 @@ def dev(*, inbox: str | None, port: int, api_port: int) -> int:
         print("\nleadgate dev: stopping", flush=True)
         return 0
     finally:
+        # let the runs in flight finish their batch (their workers are the daemon's children), then stop all
+        _wait_for_runs(DRAIN_SECONDS)
         _terminate(children)
         stop_embedded(runtime.home)
+
+
+DRAIN_SECONDS = 30.0
+
+
+def _wait_for_runs(seconds: float) -> None:
+    import dagster as dg
+
+    from leadgate_dagster.sensors.claims import IN_FLIGHT
+
+    deadline = time.monotonic() + seconds
+    with dg.DagsterInstance.get() as instance:
+        while instance.get_run_ids(filters=dg.RunsFilter(statuses=IN_FLIGHT), limit=1):
+            if time.monotonic() > deadline:
+                print("leadgate dev: runs still in flight; they will be retried or re-claimed", file=sys.stderr)
+                return
+            time.sleep(0.25)
 
 
 def _terminate(children: dict[str, subprocess.Popen[bytes]]) -> None:

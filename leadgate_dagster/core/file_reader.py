@@ -113,19 +113,10 @@ def records_to_dataframe(records: Iterable[ParsedRecord]) -> pd.DataFrame:
         One row per record with columns record_no, every canonical field (object dtype, None when
         missing), extra (dict), raw (dict), codes (list), error and detail.
     """
-    columns: dict[str, list[object]] = {name: [] for name in ("record_no", *CANONICAL_FIELDS)}
-    tail: dict[str, list[object]] = {"extra": [], "raw": [], "codes": [], "error": [], "detail": []}
-    for record in records:
-        columns["record_no"].append(record.record_no)
-        for name in CANONICAL_FIELDS:
-            columns[name].append(record.fields.get(name))
-        tail["extra"].append(record.extra)
-        tail["raw"].append(record.raw)
-        tail["codes"].append(list(record.codes))
-        tail["error"].append(record.error)
-        tail["detail"].append(record.detail)
-    frame = pd.DataFrame({**columns, **tail}, dtype=object)
-    return frame.astype({"record_no": "int64"})
+    rows = [(r.record_no, *(r.fields.get(name) for name in CANONICAL_FIELDS), r.extra, r.raw, list(r.codes),
+             r.error, r.detail) for r in records]
+    columns = ["record_no", *CANONICAL_FIELDS, "extra", "raw", "codes", "error", "detail"]
+    return pd.DataFrame(rows, columns=columns, dtype=object).astype({"record_no": "int64"})
 
 
 def _open(data: bytes, filename: str) -> tuple[FileInfo, Source, list[str], int]:

@@ -63,15 +63,16 @@ def excel_separator(text: str) -> str | None:
 
 
 def sniff_delimiter(text: str, preferred: str) -> str:
-    """Pick the delimiter present on most of the first lines (quoted text ignored), then the most used."""
+    """Pick the delimiter present on most of the first lines (quoted text ignored), then the one the first
+    of them (normally the header) uses most, then the most used; ties go to the extension's delimiter."""
     sample: list[str] = []
     for _, line in iter_lines(text):
         if line.strip():
             sample.append(_QUOTED.sub("", line))
         if len(sample) == 20:
             break
-    scores = {d: (sum(d in s for s in sample), sum(s.count(d) for s in sample), d == preferred)
-              for d in DELIMITERS}
+    scores = {d: (sum(d in s for s in sample), sample[0].count(d) if sample else 0,
+                  sum(s.count(d) for s in sample), d == preferred) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: scores[d])
     return best if scores[best][0] else preferred
 

@@ -40,7 +40,8 @@ def get_fresh(conn: Connection, domains: Iterable[str]) -> dict[str, MxResult]:
     if not wanted:
         return {}
     rows = conn.execute(_SELECT, {"domains": wanted})
-    return {r.domain: MxResult(r.domain, r.status, tuple(r.mx_hosts or ()), r.catch_all, r.reason) for r in rows}
+    return {r.domain: MxResult(r.domain, r.status, tuple(r.mx_hosts or ()), r.catch_all, r.reason)
+            for r in rows}
 
 
 def put(conn: Connection, results: Iterable[MxResult], ttl: timedelta,
@@ -59,17 +60,18 @@ def put(conn: Connection, results: Iterable[MxResult], ttl: timedelta,
     now = datetime.now(UTC)
     rows = []
     for r in {r.domain: r for r in results}.values():
-        if r.status == MX_UNKNOWN and (negative_ttl is None or r.reason == UNVERIFIED):
-            continue
         life = negative_ttl if r.status == MX_UNKNOWN else ttl
-        assert life is not None
+        if life is None or (r.status == MX_UNKNOWN and r.reason == UNVERIFIED):
+            continue
         rows.append({"domain": r.domain, "status": r.status, "mx_hosts": list(r.mx_hosts),
-                     "catch_all": r.catch_all, "reason": r.reason, "checked_at": now, "expires_at": now + life})
+                     "catch_all": r.catch_all, "reason": r.reason, "checked_at": now,
+                     "expires_at": now + life})
     if not rows:
         return 0
     stmt = pg_insert(mx_cache).values(rows)
-    stmt = stmt.on_conflict_do_update(index_elements=[mx_cache.c.domain], set_={
-        c: stmt.excluded[c] for c in ("status", "mx_hosts", "catch_all", "reason", "checked_at", "expires_at")})
+    updated = ("status", "mx_hosts", "catch_all", "reason", "checked_at", "expires_at")
+    stmt = stmt.on_conflict_do_update(index_elements=[mx_cache.c.domain],
+                                      set_={c: stmt.excluded[c] for c in updated})
     conn.execute(stmt)
     return len(rows)
 
@@ -85,7 +87,8 @@ class CachedMxProvider:
         self._negative_ttl = negative_ttl
 
     def lookup(self, domains: Iterable[str]) -> dict[str, MxResult]:
-        """MX facts for all domains: fresh cache rows, then the provider for the rest (outside any transaction)."""
+        """MX facts for all domains: fresh cache rows, then the provider for the misses (outside any
+        transaction, so a slow DNS never holds a database connection)."""
         wanted = {d.strip().lower().rstrip(".") for d in domains if d and d.strip()}
         with self._engine.connect() as conn:
             found = get_fresh(conn, wanted)

@@ -221,6 +221,7 @@ def test_formats(data: bytes, filename: str, fmt: str) -> None:
     info, records = read(data, filename)
     assert info.format == fmt
     assert [r.fields for r in records] == [{"email": "a@x.com", "full_name": "Ann"}]
+    assert count_records(data, filename=filename) == 1
 
 
 def test_jsonl_with_a_bad_line() -> None:

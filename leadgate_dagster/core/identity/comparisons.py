@@ -91,12 +91,14 @@ def _key_match(left: list[np.ndarray], right: list[np.ndarray], shared: set[str]
 
 def _name_conflicts(L: dict[str, np.ndarray], R: dict[str, np.ndarray], min_similarity: float) -> np.ndarray:
     """names_conflict per pair, evaluated once per distinct combination of the four names."""
+    if not len(L["first"]):
+        return np.zeros(0, bool)
     parts = [pd.Series(side[c]).fillna("#") for side in (L, R) for c in ("first", "last")]
     codes, uniques = pd.MultiIndex.from_arrays(parts).factorize()
     def none(v: str) -> str | None:
         return None if v == "#" else v
     verdict = np.fromiter((names_conflict(*(none(v) for v in t), min_similarity) for t in uniques), bool, len(uniques))
-    return verdict[codes] if len(codes) else np.zeros(0, bool)
+    return verdict[codes]
 
 
 def compare_pairs(keys: pd.DataFrame, pairs: np.ndarray, shared: pd.DataFrame,

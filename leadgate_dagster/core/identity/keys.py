@@ -110,8 +110,11 @@ def phone_e164(value: str, region: str) -> str | None:
 
     A possible (right-length) number is enough: a key only has to be the same for the same line.
     """
+    text = value.strip()
+    if text.startswith("00"):  # the international prefix of most of the world, though not of the US
+        text = "+" + text[2:]
     try:
-        number = phonenumbers.parse(value, region)
+        number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_possible_number(number):

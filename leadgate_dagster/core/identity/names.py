@@ -63,37 +63,45 @@ def split_full_name(value: object) -> tuple[str | None, str | None]:
 
 @dataclass(frozen=True)
 class NicknameIndex:
-    """Which formal names a given name can stand for; "bill" stands for william (and robert)."""
+    """Names directly related as name and nickname, in either direction ("bill" ~ "william").
 
-    roots: Mapping[str, frozenset[str]]
+    The package's table lists some pairs both ways (bill -> robert and robert -> bill), so shared
+    neighbours alone would make William and Robert compatible through Bill; two names are compatible
+    when related directly or through a common name longer than both, i.e. their formal name.
+    """
 
-    def roots_of(self, name: str) -> frozenset[str]:
-        return self.roots.get(name, frozenset((name,)))
+    related: Mapping[str, frozenset[str]]
+
+    def neighbours(self, name: str) -> frozenset[str]:
+        return self.related.get(name, frozenset())
 
     def compatible(self, a: str, b: str) -> bool:
-        """Equal, or one is a nickname of the other, or both are nicknames of one formal name."""
-        return a == b or bool(self.roots_of(a) & self.roots_of(b))
+        """Equal, one a nickname of the other, or both nicknames of one formal name (Bob ~ Bobby ~ Robert)."""
+        if a == b or b in self.neighbours(a):
+            return True
+        longest = max(len(a), len(b))
+        return any(len(c) > longest for c in self.neighbours(a) & self.neighbours(b))
 
     def canonical(self, name: str) -> str:
-        """One representative per nickname, so "bill" and "billy" count as one name (robert, the first
-        formal name they stand for); a formal name represents itself."""
-        formal = self.roots_of(name) - {name}
-        return min(formal) if formal else name
+        """One representative per name, so "bill", "billy" and "william" count as one name: the longest
+        related name (the formal one), ties broken alphabetically; a formal name represents itself."""
+        formal = [c for c in self.neighbours(name) if len(c) > len(name)]
+        return min(formal, key=lambda c: (-len(c), c)) if formal else name
 
 
 @lru_cache(maxsize=1)
 def nickname_index() -> NicknameIndex:
-    """The nickname families of the `nicknames` package (hand-curated English given names).
+    """The nickname relations of the `nicknames` package (hand-curated English given names).
 
     Only `has_nickname` relations are used; translations (Robert/Roberto) are left out because two
     people named Juan and John at one company are more likely than one person using both.
     """
-    roots: dict[str, set[str]] = defaultdict(set)
+    related: dict[str, set[str]] = defaultdict(set)
     for t in name_triplets():
-        if t.relationship == "has_nickname":
-            roots[t.name1].add(t.name1)
-            roots[t.name2].update((t.name2, t.name1))
-    return NicknameIndex(roots={k: frozenset(v) for k, v in roots.items()})
+        if t.relationship == "has_nickname" and t.name1 != t.name2:
+            related[t.name1].add(t.name2)
+            related[t.name2].add(t.name1)
+    return NicknameIndex(related={k: frozenset(v) for k, v in related.items()})
 
 
 def first_names_compatible(a: str, b: str, *, min_similarity: float) -> bool:
@@ -119,6 +127,8 @@ def first_names_compatible(a: str, b: str, *, min_similarity: float) -> bool:
     # Maria/Marie differ: those are the siblings and spouses that share a household line
     if min(len(a), len(b)) >= 5 and a[-1] == b[-1] and OSA.distance(a, b) <= 1:
         return True
+    if a[:-1] == b[:-1] or (abs(len(a) - len(b)) <= 2 and (a.startswith(b) or b.startswith(a))):
+        return False  # Eric/Erica, Paul/Paula, Maria/Marie: similar strings, usually different people
     return JaroWinkler.normalized_similarity(a, b) >= min_similarity
 
 

@@ -16,7 +16,8 @@ _REACHABLE = frozenset({"valid", "risky", "unknown"})
 _ORDER = {code: i for i, code in enumerate(CATALOGUE)}
 
 
-def channels(email: EmailResult, phone: PhoneResult, sms_types: frozenset[str]) -> tuple[list[str], Finding | None]:
+def channels(email: EmailResult, phone: PhoneResult,
+             sms_types: frozenset[str]) -> tuple[list[str], Finding | None]:
     """(reachable channels, the reject finding when there are none).
 
     An email whose DNS could not be checked still counts as reachable: a DNS outage must never reject a

@@ -99,29 +99,29 @@ def validate_batch(leads: pd.DataFrame, *, rules: Ruleset,
     v, too_long = _cleaned(leads, cfg)
     n = len(leads)
 
-    emails_ = email_checker(cfg)
-    emails = map_column(v["email"], lambda t: emails_.with_dns(emails_.check(t), mx))  # type: ignore[arg-type]
-    iso = map_column(v["country"], lambda c: country_iso2(c) if c else None)  # type: ignore[arg-type]
+    email_judge = email_checker(cfg)
+    emails = map_column(v["email"], lambda t: email_judge.with_dns(email_judge.check(t), mx))
+    iso = map_column(v["country"], lambda c: country_iso2(c) if c else None)
     regions = [phone_region(iso[i], emails[i].domain, cfg) for i in range(n)]
 
     phone_checker = PhoneChecker(cfg)
     phones = _phones(v["phone"], regions, phone_checker, "phone")
     mobiles = _phones(v["mobile"], regions, phone_checker, "mobile")
 
-    names_ = name_checker(cfg.names)
+    name_judge = name_checker(cfg.names)
     names = map_unique(list(zip(v["first_name"], v["last_name"], v["full_name"], strict=True)),
-                       lambda t: names_.check(*t))  # type: ignore[misc]
+                       lambda t: name_judge.check(*t))  # type: ignore[misc]
     addresses: list[AddressResult] = map_unique(
         list(zip(v["street"], v["city"], v["region"], v["postal_code"], v["country"], strict=True)),
-        lambda t: check_address(t, cfg.address, cfg.default_region))  # type: ignore[arg-type]
-    companies = map_column(v["company"], lambda c: normalize_company(c) if c else None)  # type: ignore[arg-type]
-    sites = map_column(v["website"], lambda w: website_domain(w) if w else None)  # type: ignore[arg-type]
-    titles = map_column(v["job_title"], lambda t: classify_title(t) if t else (None, None))  # type: ignore[arg-type]
+        lambda t: check_address(t, cfg.address, cfg.default_region))
+    companies = map_column(v["company"], lambda c: normalize_company(c) if c else None)
+    sites = map_column(v["website"], lambda w: website_domain(w) if w else None)
+    titles = map_column(v["job_title"], lambda t: classify_title(t) if t else (None, None))
 
     chosen = [pick_phone(p, m) for p, m in zip(phones, mobiles, strict=True)]
     shared = _shared_numbers([c[0].e164 for c in chosen], names, cfg.phone.shared_number_max_names)
-    return _assemble(leads.index, rules, cfg, v, too_long, emails, iso, phones, mobiles, chosen, shared, names,
-                     addresses, companies, sites, titles)
+    return _assemble(leads.index, rules, cfg, v, too_long, emails, iso, phones, mobiles, chosen, shared,
+                     names, addresses, companies, sites, titles)
 
 
 def _phones(texts: list[str | None], regions: list[str | None], checker: PhoneChecker,

@@ -59,7 +59,7 @@ def website_domain(url: str) -> str | None:
         host = host[4:]
     if not host or "." not in host or " " in host:
         return None
-    from leadgate_dagster.core.validation.email_syntax import parse_email, ParsedEmail
+    from leadgate_dagster.core.validation.email_syntax import ParsedEmail, parse_email
 
     parsed = parse_email(f"a@{host}")
     return parsed.ascii_domain if isinstance(parsed, ParsedEmail) else None

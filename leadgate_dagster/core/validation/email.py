@@ -57,7 +57,8 @@ class EmailChecker:
         self._cfg = cfg
         self._role = (data.role_locals() | e.role_locals_extra) - e.role_locals_allow
         self._fake = data.fake_locals() | e.fake_locals_extra
-        self._free = frozenset(d for d, p in data.mail_providers().items() if p["free"]) | e.free_providers_extra
+        free = frozenset(d for d, p in data.mail_providers().items() if p["free"])
+        self._free = free | e.free_providers_extra
         self._disposable = data.disposable_domains() | e.disposable_extra
         self._domains: dict[str, _DomainVerdict] = {}
 
@@ -134,7 +135,8 @@ class EmailChecker:
 
     def _status(self, findings: list[Finding]) -> str:
         codes = {c for c, _ in findings}
-        if codes & _INVALID or ("EMAIL_ROLE_ACCOUNT" in codes and self._cfg.email.role_account_policy == "invalid"):
+        policy = self._cfg.email.role_account_policy
+        if codes & _INVALID or ("EMAIL_ROLE_ACCOUNT" in codes and policy == "invalid"):
             return "invalid"
         if "EMAIL_DOMAIN_TYPO" in codes or "EMAIL_ROLE_ACCOUNT" in codes or (
                 "EMAIL_CATCH_ALL" in codes and self._cfg.email.catch_all_status == "risky"):
@@ -167,7 +169,8 @@ class EmailChecker:
 
 
 def _identity_key(parsed: ParsedEmail, provider: dict[str, object] | None) -> str:
-    """Lowercased address; provider-aware: Gmail dots and +tags dropped (never in the address delivered to)."""
+    """Lowercased address, provider-aware: Gmail dots and +tags dropped (only here, never in the address
+    delivered to)."""
     local = parsed.local.lower()
     domain = parsed.ascii_domain
     if provider is not None:

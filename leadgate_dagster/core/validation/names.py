@@ -168,8 +168,8 @@ class NameChecker:
         tokens = tuple(w for w in _WORDS.split(whole) if w)
         if whole in self._placeholder_names and not any(c == "NAME_PLACEHOLDER" for c, _ in findings):
             findings.append(("NAME_PLACEHOLDER", "full"))
-        if self._rules.check_profanity and len(tokens) > 1 and self._phrase_starts.intersection(tokens) and any(
-                tokens[i:i + len(p)] == p for p in self._phrases for i in range(len(tokens))):
+        if (self._rules.check_profanity and len(tokens) > 1 and self._phrase_starts.intersection(tokens)
+                and any(tokens[i:i + len(p)] == p for p in self._phrases for i in range(len(tokens)))):
             findings.append(("NAME_PROFANITY", "full"))
         first_n = smart_case(first) if first else None
         last_n = smart_case(last) if last else None

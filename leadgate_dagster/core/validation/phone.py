@@ -31,6 +31,10 @@ class PhoneResult:
 
 
 MISSING = PhoneResult(None, "missing", None, None, None, None, ())
+def _failed(status: str, finding: Finding) -> PhoneResult:
+    return PhoneResult(None, status, None, None, None, None, (finding,))
+
+
 STATUS_RANK = {"valid": 0, "risky": 1, "unknown": 2, "invalid": 3, "missing": 4}
 
 
@@ -53,7 +57,8 @@ class PhoneChecker:
         if (self._rules.nanp_fictional_555 and parsed.country_code == 1 and len(n) == 10
                 and n[3:6] == "555" and n[6:8] == "01"):
             return True
-        return parsed.e164.startswith(self._rules.fictional_prefixes) if self._rules.fictional_prefixes else False
+        prefixes = self._rules.fictional_prefixes
+        return bool(prefixes) and parsed.e164.startswith(prefixes)
 
     def check(self, text: str | None, region: str | None, field: str) -> PhoneResult:
         """The verdict on one cleaned phone field read with `region` (None: no country known)."""
@@ -62,14 +67,13 @@ class PhoneChecker:
         parsed = parse_number(text, region)
         if isinstance(parsed, str):
             if region is None and not text.lstrip().startswith(("+", "00")):
-                return PhoneResult(None, "unknown", None, None, None, None, (("PHONE_REGION_UNKNOWN", field),))
-            return PhoneResult(None, "invalid", None, None, None, None, (("PHONE_INVALID", f"{field}: {parsed}"),))
+                return _failed("unknown", ("PHONE_REGION_UNKNOWN", field))
+            return _failed("invalid", ("PHONE_INVALID", f"{field}: {parsed}"))
         f = parsed.facts
         findings: list[Finding] = []
         status = "valid"
         if not f.possible:
-            return PhoneResult(None, "invalid", None, None, None, None,
-                               (("PHONE_INVALID", f"{field}: impossible length"),))
+            return _failed("invalid", ("PHONE_INVALID", f"{field}: impossible length"))
         if not f.valid:
             findings.append(("PHONE_POSSIBLE_ONLY", field))
             status = self._rules.possible_only_status
@@ -82,7 +86,8 @@ class PhoneChecker:
         if f.line_type in self._rules.closed_line_types:
             findings.append((_CLOSING_CODES.get(f.line_type, "PHONE_INVALID"), f"{field}: {f.line_type}"))
             status = "invalid"
-        return PhoneResult(parsed.e164, status, f.line_type, f.region, f.carrier, f.time_zone, tuple(findings))
+        return PhoneResult(parsed.e164, status, f.line_type, f.region, f.carrier, f.time_zone,
+                           tuple(findings))
 
 
 def pick_phone(phone: PhoneResult, mobile: PhoneResult) -> tuple[PhoneResult, PhoneResult | None]:

@@ -62,7 +62,8 @@ def _region_meta(region: str) -> Any:
 
 @lru_cache(maxsize=512)
 def _fast_rules(region: str) -> tuple[str, tuple[str, ...], str, re.Pattern[str], frozenset[int]] | None:
-    """(country code, national prefixes, IDD, general pattern, possible lengths) where the fast path is exact."""
+    """(country code, national prefixes, IDD, general pattern, possible lengths), or None where the fast
+    path would not be exact."""
     md = _region_meta(region)
     if md is None or md.national_prefix_transform_rule or not md.general_desc:
         return None

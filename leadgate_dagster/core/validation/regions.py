@@ -7,8 +7,8 @@ from functools import lru_cache
 from leadgate_dagster.core.validation.config import ValidationConfig
 
 # country-code TLDs sold as generic names (.io, .co, .me ...): they say nothing about where a lead lives
-_GENERIC_CCTLDS = frozenset({"ac", "ai", "am", "as", "bz", "cc", "cd", "co", "fm", "gg", "im", "io", "la", "ly",
-                             "me", "ms", "mu", "nu", "sh", "so", "st", "tk", "to", "tv", "vc", "ws", "xyz"})
+_GENERIC_CCTLDS = frozenset({"ac", "ai", "am", "as", "bz", "cc", "cd", "co", "fm", "gg", "im", "io", "la",
+                             "ly", "me", "ms", "mu", "nu", "sh", "so", "st", "tk", "to", "tv", "vc", "ws"})
 
 
 @lru_cache(maxsize=1)
