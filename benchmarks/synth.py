@@ -14,9 +14,9 @@ COMPANIES = ["Northwind", "Contoso", "Globex", "Initech", "Umbrella", "Stark Ind
              "Acme", "Hooli", "Pied Piper", "Cyberdyne", "Soylent", "Tyrell", "Wonka", "Vandelay"]
 FREE = ["gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "gmial.com"]
 JUNK_EMAIL = ["test@mailinator.com", "asdf@asdf", "x@@y.com", "", "noreply@example.com", "info@globex.com"]
-COUNTRIES = [("US", "+1 212 555 01{:02d}", "10001"), ("GB", "+44 7700 900{:03d}", "SW1A 1AA"),
-             ("DE", "+49 151 2345{:04d}", "10115"), ("FR", "06 12 34 {:02d} 78", "75002"),
-             ("IN", "+91 98765 4{:04d}", "560001")]
+# (country, phone pattern with # for random digits, postal code)
+COUNTRIES = [("US", "+1 212 ### ####", "10001"), ("US", "(415) ###-####", "94105"), ("GB", "+44 7911 ######", "SW1A 1AA"),
+             ("DE", "+49 151 ########", "10115"), ("FR", "06 ## ## ## ##", "75002"), ("IN", "+91 98### #####", "560001")]
 HEADER = ["First Name", "Surname", "E-mail Address", "Mobile", "Company Name", "Job Title", "Country", "Zip",
           "Email Opt-In", "SMS Opt-In", "Call Opt-In", "Demo Requested", "Lead ID", "Notes"]
 
@@ -38,7 +38,7 @@ def lead_rows(n: int, *, seed: int = 7, prefix: str = "") -> list[list[str]]:
         email = f"{first}.{last}{i}@{domain}".lower().replace(" ", "").replace("'", "")
         if rng.random() < 0.15:
             email = rng.choice(JUNK_EMAIL)
-        phone = phone_fmt.format(rng.randrange(10 ** phone_fmt.count("0")) % 100) if rng.random() < 0.8 else ""
+        phone = "".join(str(rng.randrange(2, 10)) if c == "#" else c for c in phone_fmt) if rng.random() < 0.8 else ""
         yes = lambda p: "yes" if rng.random() < p else ""  # noqa: E731
         notes = rng.choice(["", "", "called twice", "=SUM(A1:A9)", "x" * rng.randrange(0, 300)])
         rows.append([first, last, email, phone, company, rng.choice(["VP Sales", "Engineer", "CEO", ""]), country,

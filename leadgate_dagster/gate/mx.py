@@ -1,8 +1,10 @@
-"""The MX lookup the validation stage uses: the ruleset's DNS mode (offline by default, live opt-in)."""
+"""The MX lookup the validation stage uses: the ruleset's DNS mode (offline by default, live opt-in) behind
+the Postgres cache with TTL, so a domain is asked about once per TTL, not once per lead or batch."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -13,6 +15,9 @@ MxLookup = Callable[[Iterable[str]], Mapping[str, MxResult]]
 
 
 def mx_lookup_for(engine: sa.Engine, rules: Ruleset) -> MxLookup:
-    from leadgate_dagster.providers.dns import provider_from_rules
+    from leadgate_dagster.providers.dns import dns_settings, provider_from_rules
+    from leadgate_dagster.store.mx_cache import CachedMxProvider
 
-    return provider_from_rules(rules).lookup
+    cfg = dns_settings(rules)
+    return CachedMxProvider(provider_from_rules(rules), engine, ttl=timedelta(hours=float(cfg["cache_ttl_hours"])),
+                            negative_ttl=timedelta(hours=float(cfg["negative_ttl_hours"]))).lookup

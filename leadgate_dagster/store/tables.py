@@ -193,3 +193,5 @@ alerts = sa.Table(
     sa.Column("details", JSONB, nullable=False, server_default="{}"),
     sa.Column("created_at", TS, nullable=False, server_default=NOW),
 )
+
+from leadgate_dagster.store import tables_dns  # noqa: E402,F401  (registers mx_cache on this metadata)

@@ -33,15 +33,17 @@ class Clusters:
     accepted: np.ndarray
 
 
-def cluster_records(n: int, edges: np.ndarray, order: np.ndarray, names: list[Name], *,
+def cluster_records(n: int, edges: np.ndarray, order: np.ndarray, names: list[Name], mailboxes: list[str | None], *,
                     min_similarity: float) -> Clusters:
-    """Apply auto-merge edges in the given order, refusing those that would join conflicting names.
+    """Apply auto-merge edges in the given order, refusing those that would join conflicting names or two
+    different personal mailboxes at one company domain (the tier B rule, kept across chains of merges).
 
     Args:
         n: number of records.
         edges: (k, 2) record positions of the auto-merge edges.
         order: the order to apply them in (strongest first, order-independent tie-breaks).
         names: normalized (first, last) per record position.
+        mailboxes: the personal work email key per record position (None for none, role or shared).
         min_similarity: the name-conflict similarity of the ruleset.
 
     Returns:
@@ -49,6 +51,7 @@ def cluster_records(n: int, edges: np.ndarray, order: np.ndarray, names: list[Na
     """
     parent = list(range(n))
     variants: dict[int, set[Name]] = {}
+    boxes: dict[int, dict[str, str]] = {}
     accepted = np.zeros(len(edges), dtype=bool)
 
     def find(x: int) -> int:
@@ -62,18 +65,29 @@ def cluster_records(n: int, edges: np.ndarray, order: np.ndarray, names: list[Na
             variants[root] = {names[root]} if names[root] != (None, None) else set()
         return variants[root]
 
+    def boxes_of(root: int) -> dict[str, str]:
+        if root not in boxes:
+            box = mailboxes[root]
+            boxes[root] = {box.split("@")[1]: box} if box else {}
+        return boxes[root]
+
     for k in order:
         a, b = find(int(edges[k, 0])), find(int(edges[k, 1]))
         if a == b:
             accepted[k] = True
             continue
         va, vb = names_of(a), names_of(b)
+        ba, bb = boxes_of(a), boxes_of(b)
+        if any(ba[d] != bb[d] for d in ba.keys() & bb.keys()):
+            continue
         if any(names_conflict(x[0], x[1], y[0], y[1], min_similarity) for x in va for y in vb):
             continue
         keep, gone = (a, b) if a < b else (b, a)  # the earlier record's root survives
         parent[gone] = keep
         variants[keep] = va | vb
+        boxes[keep] = ba | bb
         variants.pop(gone, None)
+        boxes.pop(gone, None)
         accepted[k] = True
     root = np.fromiter((find(i) for i in range(n)), dtype=np.int64, count=n)
     return Clusters(root=root, accepted=accepted)

@@ -71,6 +71,16 @@ def _role(emails: np.ndarray) -> np.ndarray:
     return local.isin(role_locals()).to_numpy()
 
 
+def personal_mailboxes(keys: pd.DataFrame, shared: pd.DataFrame) -> list[str | None]:
+    """Per record, its email key when it is a person's mailbox at the company domain (not free-mail, not a
+    role address, not shared), else None; a person has one, so two at one domain mean two people."""
+    email = keys["email"]
+    domain = email.str.split("@").str[1]
+    shared_emails = set(shared.loc[shared["key_type"] == "email", "key"])
+    mine = email.notna() & (domain == keys["domain"]) & ~_role(email.to_numpy()) & ~email.isin(shared_emails)
+    return [e if ok else None for e, ok in zip(email, mine)]
+
+
 def _key_match(left: list[np.ndarray], right: list[np.ndarray], shared: set[str]) -> tuple[np.ndarray, ...]:
     """(exact non-shared match, match on a shared key only, both sides have a non-shared key) for a
     multi-valued key such as phone + mobile."""

@@ -14,6 +14,7 @@ import pandas as pd
 
 from leadgate_dagster.core.identity.candidates import compare_batch
 from leadgate_dagster.core.identity.clustering import cluster_records, person_id
+from leadgate_dagster.core.identity.comparisons import personal_mailboxes
 from leadgate_dagster.core.identity.model import MatchModel
 from leadgate_dagster.core.identity.settings import IdentitySettings
 from leadgate_dagster.core.identity.tiers import TIER_RANK, assign_tiers, explain
@@ -84,10 +85,11 @@ def resolve_identities(leads: pd.DataFrame, *, rules: Ruleset, model: MatchModel
     strength = np.lexsort((batch.id_rank[pos[auto, 1]], batch.id_rank[pos[auto, 0]],
                            -pairs["probability"].to_numpy()[auto], pairs["rank"].to_numpy()[auto]))
     names = list(zip(batch.keys["first"], batch.keys["last"]))
-    clusters = cluster_records(len(leads), pos[auto], strength, names, min_similarity=settings.name_conflict_similarity)
+    clusters = cluster_records(len(leads), pos[auto], strength, names, personal_mailboxes(batch.keys, batch.shared),
+                               min_similarity=settings.name_conflict_similarity)
     refused = auto[~clusters.accepted]
     pairs.loc[refused, "decision"] = "review"
-    pairs.loc[refused, "explanation"] = pairs.loc[refused, "explanation"] + " | would join conflicting names"
+    pairs.loc[refused, "explanation"] = pairs.loc[refused, "explanation"] + " | would join conflicting names or mailboxes"
     assignments = _assign(ids, clusters.root, pairs)
     codes = pd.Series(list(zip(assignments["decision"], assignments["tier"])), index=assignments.index).map(_CODES)
     shared = _has_shared_key(batch.keys, batch.shared)

@@ -12,8 +12,8 @@ import pytest
 from leadgate_dagster.core.identity import IdentityResolution, MatchModel, load_model, resolve_identities
 from leadgate_dagster.core.ruleset import Ruleset, canonical_hash, load_ruleset
 
-FIELDS = ["first_name", "last_name", "email", "phone", "company", "city", "region", "postal_code", "country",
-          "device_fingerprint"]
+FIELDS = ["first_name", "last_name", "email", "phone", "company", "website", "city", "region", "postal_code",
+          "country", "device_fingerprint"]
 
 
 @pytest.fixture(scope="session")

@@ -70,15 +70,25 @@ def test_anonymous_record_does_not_chain_two_people(resolve: Resolve) -> None:
     assert "would join conflicting names" in " ".join(res.pairs["explanation"])
 
 
-def test_tier_b_domain_and_name_auto_merges_and_other_mailbox_does_not(resolve: Resolve) -> None:
+def test_tier_b_domain_and_name_auto_merges_but_not_two_mailboxes(resolve: Resolve) -> None:
     res = resolve([{"first_name": "Priya", "last_name": "Shah", "email": "priya.shah@acme.com", **ACME},
-                   {"first_name": "Priya", "last_name": "Shah", "phone": "+1 617 555 0199", **ACME,
-                    "email": None, "device_fingerprint": None} | {"email": None},
+                   {"first_name": "Priya", "last_name": "Shah", "email": "priya.shah@gmail.com", **ACME,
+                    "website": None},
                    {"first_name": "Priya", "last_name": "Shah", "email": "pshah2@acme.com", **ACME}])
     pairs = res.pairs.set_index(["id_l", "id_r"])
-    assert pairs.loc[("r1", "r3"), "decision"] == "review"
+    assert pairs.loc[("r1", "r3"), ["tier", "decision"]].tolist() == ["B", "review"]
     assert "different work mailboxes" in pairs.loc[("r1", "r3"), "explanation"]
-    assert res.pairs["tier"].eq("B").any() or res.pairs["tier"].eq("C").any()
+    a = res.assignments
+    assert a.loc["r1", "person_id"] != a.loc["r3", "person_id"]
+    assert a.loc["r3", "decision"] == "review"
+
+
+def test_tier_b_on_website_domain_auto_merges(resolve: Resolve) -> None:
+    res = resolve([{"first_name": "Priya", "last_name": "Shah", "email": "priya.shah@acme.com", **ACME},
+                   {"first_name": "Priya", "last_name": "Shah", "website": "https://www.acme.com/", **ACME}])
+    assert res.pairs.loc[0, "tier"] == "B"
+    assert res.assignments["decision"].tolist() == ["new", "auto_merge"]
+    assert res.assignments.loc["r2", "reason_codes"] == "DUP_TIER_B"
 
 
 def test_pairs_carry_contributions_per_field(resolve: Resolve) -> None:
