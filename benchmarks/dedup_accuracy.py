@@ -65,8 +65,13 @@ def scores(tally: np.ndarray) -> dict[str, float]:
     tp, pred, true = (int(x) for x in tally)
     p = tp / pred if pred else 1.0
     r = tp / true if true else 1.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4),
-            "predicted_pairs": pred, "true_pairs": true}
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4),
+        "predicted_pairs": pred,
+        "true_pairs": true,
+    }
 
 
 def with_review(res: IdentityResolution) -> np.ndarray:
@@ -88,20 +93,28 @@ def tallies(leads: pd.DataFrame, truth: np.ndarray, rules: Ruleset) -> dict[str,
     tier_b = res.pairs[(res.pairs["tier"] == "B") & (res.pairs["decision"] == "auto_merge")]
     pos = pd.Series(np.arange(len(leads)), index=leads.index.astype(str))
     b_true = truth[pos[tier_b["id_l"]].to_numpy()] == truth[pos[tier_b["id_r"]].to_numpy()]
-    return {"auto": pair_tally(truth, res.assignments["person_id"].to_numpy()),
-            "review": pair_tally(truth, with_review(res)), "b_edges": np.array([int(b_true.sum()), len(tier_b)]),
-            "decisions": res.assignments["decision"].value_counts().to_dict(),
-            "pairs": res.pairs.groupby(["tier", "decision"]).size().to_dict()}
+    return {
+        "auto": pair_tally(truth, res.assignments["person_id"].to_numpy()),
+        "review": pair_tally(truth, with_review(res)),
+        "b_edges": np.array([int(b_true.sum()), len(tier_b)]),
+        "decisions": res.assignments["decision"].value_counts().to_dict(),
+        "pairs": res.pairs.groupby(["tier", "decision"]).size().to_dict(),
+    }
 
 
 def evaluate(leads: pd.DataFrame, truth: np.ndarray, rules: Ruleset) -> dict[str, object]:
     t = tallies(leads, truth, rules)
     b_ok, b_all = (int(x) for x in t["b_edges"])  # type: ignore[union-attr]
-    return {"records": len(leads), "people": int(pd.Series(truth).nunique()),
-            "auto_merge": scores(t["auto"]), "auto_merge_plus_review": scores(t["review"]),  # type: ignore[arg-type]
-            "tier_b_auto_edges": b_all, "tier_b_auto_edge_precision": round(b_ok / b_all, 4) if b_all else None,
-            "decisions": {k: int(v) for k, v in t["decisions"].items()},  # type: ignore[union-attr]
-            "pairs_by_tier_decision": {f"{a}/{b}": int(n) for (a, b), n in t["pairs"].items()}}  # type: ignore[union-attr]
+    return {
+        "records": len(leads),
+        "people": int(pd.Series(truth).nunique()),
+        "auto_merge": scores(t["auto"]),
+        "auto_merge_plus_review": scores(t["review"]),  # type: ignore[arg-type]
+        "tier_b_auto_edges": b_all,
+        "tier_b_auto_edge_precision": round(b_ok / b_all, 4) if b_all else None,
+        "decisions": {k: int(v) for k, v in t["decisions"].items()},  # type: ignore[union-attr]
+        "pairs_by_tier_decision": {f"{a}/{b}": int(n) for (a, b), n in t["pairs"].items()},
+    }  # type: ignore[union-attr]
 
 
 def with_threshold(rules: Ruleset, threshold: float) -> Ruleset:
@@ -120,9 +133,15 @@ def sweep(sets: list[tuple[pd.DataFrame, np.ndarray]], rules: Ruleset) -> list[d
             auto += t["auto"]  # type: ignore[arg-type]
             b_edges += t["b_edges"]  # type: ignore[arg-type]
         a = scores(auto)
-        rows.append({"threshold": threshold, "auto_precision": a["precision"], "auto_recall": a["recall"],
-                     "tier_b_auto_edges": int(b_edges[1]),
-                     "tier_b_edge_precision": round(b_edges[0] / b_edges[1], 4) if b_edges[1] else None})
+        rows.append(
+            {
+                "threshold": threshold,
+                "auto_precision": a["precision"],
+                "auto_recall": a["recall"],
+                "tier_b_auto_edges": int(b_edges[1]),
+                "tier_b_edge_precision": round(b_edges[0] / b_edges[1], 4) if b_edges[1] else None,
+            }
+        )
     return rows
 
 
@@ -141,8 +160,16 @@ def febrl(name: str, rules: Ruleset) -> dict[str, object]:
 
     loaded = getattr(datasets, f"load_{name}")()
     raw = pd.concat(loaded) if isinstance(loaded, tuple) else loaded
-    leads = pd.DataFrame({"first_name": raw["given_name"], "last_name": raw["surname"], "city": raw["suburb"],
-                          "postal_code": raw["postcode"], "region": raw["state"]}, index=raw.index.astype(str))
+    leads = pd.DataFrame(
+        {
+            "first_name": raw["given_name"],
+            "last_name": raw["surname"],
+            "city": raw["suburb"],
+            "postal_code": raw["postcode"],
+            "region": raw["state"],
+        },
+        index=raw.index.astype(str),
+    )
     leads = leads.astype(object).where(leads.notna(), None)
     truth = leads.index.str.extract(r"rec-(\d+)-")[0].to_numpy(dtype=object)
     out = evaluate(leads, truth, rules)
@@ -168,11 +195,16 @@ def main(argv: list[str] | None = None) -> int:
         leads = pd.DataFrame(generate(seed)).set_index("id").replace("", None)
         training.append((leads, leads.pop("true_person").to_numpy(dtype=object)))
     if args.write_model:
-        model = train_model([(lds, pd.Series(t, index=lds.index)) for lds, t in training],
-                            IdentitySettings.from_ruleset(rules), version=MODEL_VERSION, provenance={
-                                "training_data": f"benchmarks/data/make_leads_labelled.py generate(seed) for seeds "
-                                                 f"{list(TRAIN_SEEDS)} (the committed set uses another seed)",
-                                "ruleset": rules.version})
+        model = train_model(
+            [(lds, pd.Series(t, index=lds.index)) for lds, t in training],
+            IdentitySettings.from_ruleset(rules),
+            version=MODEL_VERSION,
+            provenance={
+                "training_data": f"benchmarks/data/make_leads_labelled.py generate(seed) for seeds "
+                f"{list(TRAIN_SEEDS)} (the committed set uses another seed)",
+                "ruleset": rules.version,
+            },
+        )
         path = ROOT / "leadgate_dagster/data" / f"identity_model_{MODEL_VERSION}.json"
         path.write_text(json.dumps(model.to_dict(), indent=1) + "\n", encoding="utf-8")
         print(f"wrote {path.relative_to(ROOT)}")
@@ -181,14 +213,18 @@ def main(argv: list[str] | None = None) -> int:
     train_sweep, bench_sweep = sweep(training, rules), sweep([(bench, truth)], rules)
     print(f"tier B threshold sweep (training sets, seeds {list(TRAIN_SEEDS)} | committed set):")
     for a, b in zip(train_sweep, bench_sweep):
-        print(f"  t={a['threshold']:<6} train auto P={a['auto_precision']:.4f} R={a['auto_recall']:.4f} "
-              f"B edges={a['tier_b_auto_edges']:>4} P_B={a['tier_b_edge_precision']} | bench auto "
-              f"P={b['auto_precision']:.4f} R={b['auto_recall']:.4f} B edges={b['tier_b_auto_edges']:>4} "
-              f"P_B={b['tier_b_edge_precision']}")
+        print(
+            f"  t={a['threshold']:<6} train auto P={a['auto_precision']:.4f} R={a['auto_recall']:.4f} "
+            f"B edges={a['tier_b_auto_edges']:>4} P_B={a['tier_b_edge_precision']} | bench auto "
+            f"P={b['auto_precision']:.4f} R={b['auto_recall']:.4f} B edges={b['tier_b_auto_edges']:>4} "
+            f"P_B={b['tier_b_edge_precision']}"
+        )
     chosen = choose(train_sweep)
     configured = IdentitySettings.from_ruleset(rules).tier_b_auto_merge
-    print(f"chosen threshold (lowest >= 0.85 with precision >= {PRECISION_TARGET} on training): {chosen}; "
-          f"ruleset has {configured}")
+    print(
+        f"chosen threshold (lowest >= 0.85 with precision >= {PRECISION_TARGET} on training): {chosen}; "
+        f"ruleset has {configured}"
+    )
     report: dict[str, object] = {"leads_labelled": evaluate(bench, truth, rules)}
     if not args.skip_febrl:
         for name in ("febrl1", "febrl3", "febrl4"):
@@ -196,8 +232,16 @@ def main(argv: list[str] | None = None) -> int:
     for name, r in report.items():
         print(f"{name}: auto {r['auto_merge']} | auto+review {r['auto_merge_plus_review']}")  # type: ignore[index]
     bar = report["leads_labelled"]["auto_merge"]["precision"] >= 0.99  # type: ignore[index]
-    print(json.dumps({"tier_b_threshold_chosen": chosen, "tier_b_threshold_ruleset": configured,
-                      "auto_merge_precision_bar_met": bool(bar), **report}))
+    print(
+        json.dumps(
+            {
+                "tier_b_threshold_chosen": chosen,
+                "tier_b_threshold_ruleset": configured,
+                "auto_merge_precision_bar_met": bool(bar),
+                **report,
+            }
+        )
+    )
     return 0 if bar else 1
 
 

@@ -15,9 +15,10 @@ COMPANIES = ["Northwind", "Contoso", "Globex", "Initech", "Umbrella", "Stark Ind
 FREE = ["gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "gmial.com"]
 JUNK_EMAIL = ["test@mailinator.com", "asdf@asdf", "x@@y.com", "", "noreply@example.com", "info@globex.com"]
 # (country, phone pattern with # for random digits, postal code)
-COUNTRIES = [("US", "+1 212 ### ####", "10001"), ("US", "(415) ###-####", "94105"), ("GB", "+44 7911 ######", "SW1A 1AA"),
-             ("DE", "+49 151 ########", "10115"), ("FR", "06 ## ## ## ##", "75002"), ("IN", "+91 98### #####", "560001")]
-HEADER = ["First Name", "Surname", "E-mail Address", "Mobile", "Company Name", "Job Title", "Country", "Zip",
+COUNTRIES = [("US", "+1 212 ### ####", "10001", "New York"), ("US", "(415) ###-####", "94105", "San Francisco"),
+             ("GB", "+44 7911 ######", "SW1A 1AA", "London"), ("DE", "+49 151 ########", "10115", "Berlin"),
+             ("FR", "06 ## ## ## ##", "75002", "Paris"), ("IN", "+91 98### #####", "560001", "Bengaluru")]
+HEADER = ["First Name", "Surname", "E-mail Address", "Mobile", "Company Name", "Job Title", "Country", "City", "Zip",
           "Email Opt-In", "SMS Opt-In", "Call Opt-In", "Demo Requested", "Lead ID", "Notes"]
 
 
@@ -33,7 +34,7 @@ def lead_rows(n: int, *, seed: int = 7, prefix: str = "") -> list[list[str]]:
             rows.append(dup)
             continue
         first, last, company = rng.choice(FIRST), rng.choice(LAST), rng.choice(COMPANIES)
-        country, phone_fmt, postal = rng.choice(COUNTRIES)
+        country, phone_fmt, postal, city = rng.choice(COUNTRIES)
         domain = company.lower().replace(" ", "") + ".com" if rng.random() < 0.7 else rng.choice(FREE)
         email = f"{first}.{last}{i}@{domain}".lower().replace(" ", "").replace("'", "")
         if rng.random() < 0.15:
@@ -42,7 +43,7 @@ def lead_rows(n: int, *, seed: int = 7, prefix: str = "") -> list[list[str]]:
         yes = lambda p: "yes" if rng.random() < p else ""  # noqa: E731
         notes = rng.choice(["", "", "called twice", "=SUM(A1:A9)", "x" * rng.randrange(0, 300)])
         rows.append([first, last, email, phone, company, rng.choice(["VP Sales", "Engineer", "CEO", ""]), country,
-                     postal, yes(0.8), yes(0.5), yes(0.5), yes(0.2), f"{prefix}{i}", notes])
+                     city, postal, yes(0.8), yes(0.5), yes(0.5), yes(0.2), f"{prefix}{i}", notes])
     return rows
 
 

@@ -21,8 +21,23 @@ from leadgate_dagster.core.identity.resolve import PAIR_COLUMNS
 from leadgate_dagster.core.lead_schema import normalize_header
 from leadgate_dagster.core.ruleset import load_ruleset
 
-IDENTITY_FIELDS = ["first_name", "last_name", "full_name", "email", "phone", "mobile", "company", "website", "city",
-                   "region", "postal_code", "country", "device_fingerprint", "cookie_id", "ip"]
+IDENTITY_FIELDS = [
+    "first_name",
+    "last_name",
+    "full_name",
+    "email",
+    "phone",
+    "mobile",
+    "company",
+    "website",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "device_fingerprint",
+    "cookie_id",
+    "ip",
+]
 
 
 class _UsageError(Exception):
@@ -38,7 +53,8 @@ def _column_values(frame: pd.DataFrame, column: str) -> list[str | None]:
         value = None
         for source in (raw, extra):
             key = next((k for k in source if k == column), None) or next(
-                (k for k in source if normalize_header(k) == wanted), None)
+                (k for k in source if normalize_header(k) == wanted), None
+            )
             if key is not None:
                 value, found = source[key], True
                 break
@@ -69,7 +85,9 @@ def dedupe_command(input_path: str, out_path: str, id_column: str | None, pairs_
     try:
         info, records = read_lead_file(Path(input_path).read_bytes(), filename=Path(input_path).name)
         frame = records_to_dataframe(records)
-        shown = [str(n) for n in frame["record_no"]] if id_column is None else _column_values(frame, id_column)
+        shown = (
+            [str(n) for n in frame["record_no"]] if id_column is None else _column_values(frame, id_column)
+        )
     except FileRejected as exc:
         print(f"leadgate dedupe: cannot read {input_path}: {exc.code}: {exc.detail}", file=sys.stderr)
         return 2
@@ -82,7 +100,9 @@ def dedupe_command(input_path: str, out_path: str, id_column: str | None, pairs_
     rules = load_ruleset()
     model = load_model(IdentitySettings.from_ruleset(rules).model)
     readable = frame["error"].isna().to_numpy()
-    leads = frame.loc[readable, IDENTITY_FIELDS].set_axis(pd.Index([i for i, ok in zip(internal, readable) if ok]))
+    leads = frame.loc[readable, IDENTITY_FIELDS].set_axis(
+        pd.Index([i for i, ok in zip(internal, readable) if ok])
+    )
     result = resolve_identities(leads, rules=rules, model=model)
     out = pd.DataFrame({"id": shown, "person_id": [person_id(i) for i in internal], "decision": "new"})
     out.loc[readable, "person_id"] = result.assignments["person_id"].to_numpy()
@@ -90,7 +110,10 @@ def dedupe_command(input_path: str, out_path: str, id_column: str | None, pairs_
     _write_csv(out, out_path)
     if pairs_path is not None:
         to_shown = dict(zip(internal, shown))
-        pairs = result.pairs.assign(id_l=result.pairs["id_l"].map(to_shown), id_r=result.pairs["id_r"].map(to_shown),
-                                    probability=result.pairs["probability"].round(6))
+        pairs = result.pairs.assign(
+            id_l=result.pairs["id_l"].map(to_shown),
+            id_r=result.pairs["id_r"].map(to_shown),
+            probability=result.pairs["probability"].round(6),
+        )
         _write_csv(pairs[PAIR_COLUMNS], pairs_path)
     return 0

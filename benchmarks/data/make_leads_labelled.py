@@ -23,13 +23,35 @@ from anyascii import anyascii
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from lead_vocab import (  # noqa: E402
-    COMPANY_HEADS, COMPANY_TAILS, COUNTRIES, FIRST_NAMES, FREE_MAIL, LAST_NAMES, NICKNAMES, WORK_STYLES,
+    COMPANY_HEADS,
+    COMPANY_TAILS,
+    COUNTRIES,
+    FIRST_NAMES,
+    FREE_MAIL,
+    LAST_NAMES,
+    NICKNAMES,
+    WORK_STYLES,
 )
 
 SEED = 20261105
-_TAKEN: set[str] = set()  # personal mailboxes handed out by the current generate() call
-COLUMNS = ("id", "true_person", "first_name", "last_name", "full_name", "email", "phone", "mobile",
-           "company", "website", "city", "region", "postal_code", "country", "device_fingerprint", "ip")
+COLUMNS = (
+    "id",
+    "true_person",
+    "first_name",
+    "last_name",
+    "full_name",
+    "email",
+    "phone",
+    "mobile",
+    "company",
+    "website",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "device_fingerprint",
+    "ip",
+)
 
 
 @dataclass
@@ -73,11 +95,22 @@ def _format_phone(rng: random.Random, phone: tuple[str, str]) -> str:
     cc, nat = phone
     if cc == "1":
         a, b, c = nat[:3], nat[3:6], nat[6:]
-        return rng.choice([f"+1 ({a}) {b}-{c}", f"({a}) {b}-{c}", f"{a}-{b}-{c}", f"{a}.{b}.{c}",
-                           f"{nat}", f"+1{nat}", f"1-{a}-{b}-{c}", f"+1 {a} {b} {c}"])
-    groups = " ".join(nat[i:i + 3] for i in range(0, len(nat), 3))
-    return rng.choice([f"+{cc} {groups}", f"0{nat}", f"+{cc}{nat}", f"00{cc} {nat}", f"0{groups}",
-                       f"+{cc} (0){nat}"])
+        return rng.choice(
+            [
+                f"+1 ({a}) {b}-{c}",
+                f"({a}) {b}-{c}",
+                f"{a}-{b}-{c}",
+                f"{a}.{b}.{c}",
+                f"{nat}",
+                f"+1{nat}",
+                f"1-{a}-{b}-{c}",
+                f"+1 {a} {b} {c}",
+            ]
+        )
+    groups = " ".join(nat[i : i + 3] for i in range(0, len(nat), 3))
+    return rng.choice(
+        [f"+{cc} {groups}", f"0{nat}", f"+{cc}{nat}", f"00{cc} {nat}", f"0{groups}", f"+{cc} (0){nat}"]
+    )
 
 
 def _typo(rng: random.Random, s: str) -> str:
@@ -86,12 +119,12 @@ def _typo(rng: random.Random, s: str) -> str:
     i = rng.randrange(1, len(s) - 1)
     kind = rng.randrange(4)
     if kind == 0:
-        return s[:i] + s[i + 1:]
+        return s[:i] + s[i + 1 :]
     if kind == 1:
-        return s[:i] + s[i + 1] + s[i] + s[i + 2:]
+        return s[:i] + s[i + 1] + s[i] + s[i + 2 :]
     if kind == 2:
         return s[:i] + s[i] + s[i:]
-    return s[:i] + rng.choice("aeiourstnl") + s[i + 1:]
+    return s[:i] + rng.choice("aeiourstnl") + s[i + 1 :]
 
 
 def _case_noise(rng: random.Random, s: str) -> str:
@@ -110,10 +143,18 @@ def _make_companies(rng: random.Random, n: int) -> list[Company]:
         seen.add(name)
         slug = "".join(_ascii_lower(w) for w in name.split())
         city, region, postal = rng.choice(spec["cities"])
-        companies.append(Company(
-            name=f"{name} {rng.choice(spec['suffixes'])}", domain=f"{slug}.{spec['tld']}", country=country,
-            city=city, region=region, postal=postal, switchboard=_phone(rng, country),
-            office_ip=f"{rng.randint(20, 220)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"))
+        companies.append(
+            Company(
+                name=f"{name} {rng.choice(spec['suffixes'])}",
+                domain=f"{slug}.{spec['tld']}",
+                country=country,
+                city=city,
+                region=region,
+                postal=postal,
+                switchboard=_phone(rng, country),
+                office_ip=f"{rng.randint(20, 220)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}",
+            )
+        )
     return companies
 
 
@@ -127,18 +168,34 @@ def _work_email(rng: random.Random, company: Company, first: str, last: str) -> 
     return f"{local}@{company.domain}"
 
 
-def _person(rng: random.Random, pid: str, first: str, last: str, company: Company) -> Person:
+def _person(rng: random.Random, pid: str, first: str, last: str, company: Company, taken: set[str]) -> Person:
     f, la = _ascii_lower(first), _ascii_lower(last)
     personal = ""
-    while not personal or personal in _TAKEN:  # a mailbox belongs to one person
-        personal = rng.choice([f"{f}.{la}", f"{f}{la}{rng.randint(1, 99)}", f"{f[:1]}{la}{rng.randint(60, 99)}",
-                               f"{la}.{f}", f"{f}_{rng.randint(100, 999)}"]) + f"@{rng.choice(FREE_MAIL)}"
-    _TAKEN.add(personal)
-    return Person(pid=pid, first=first, last=last, company=company,
-                  work_email=_work_email(rng, company, first, last), personal_email=personal,
-                  personal_phone=_phone(rng, company.country),
-                  devices=[f"{rng.getrandbits(128):032x}" for _ in range(rng.choice([1, 1, 2]))],
-                  home_ip=f"{rng.randint(20, 220)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}")
+    while not personal or personal in taken:  # a mailbox belongs to one person
+        personal = (
+            rng.choice(
+                [
+                    f"{f}.{la}",
+                    f"{f}{la}{rng.randint(1, 99)}",
+                    f"{f[:1]}{la}{rng.randint(60, 99)}",
+                    f"{la}.{f}",
+                    f"{f}_{rng.randint(100, 999)}",
+                ]
+            )
+            + f"@{rng.choice(FREE_MAIL)}"
+        )
+    taken.add(personal)
+    return Person(
+        pid=pid,
+        first=first,
+        last=last,
+        company=company,
+        work_email=_work_email(rng, company, first, last),
+        personal_email=personal,
+        personal_phone=_phone(rng, company.country),
+        devices=[f"{rng.getrandbits(128):032x}" for _ in range(rng.choice([1, 1, 2]))],
+        home_ip=f"{rng.randint(20, 220)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}",
+    )
 
 
 def _people(rng: random.Random, companies: list[Company], n_base: int) -> list[Person]:
@@ -146,17 +203,18 @@ def _people(rng: random.Random, companies: list[Company], n_base: int) -> list[P
     first_w = [1.0 / (i + 1) ** 0.5 for i in range(len(FIRST_NAMES))]
     last_w = [1.0 / (i + 1) ** 0.5 for i in range(len(LAST_NAMES))]
     people: list[Person] = []
+    taken: set[str] = set()  # personal mailboxes handed out so far
     for _ in range(n_base):
         company = rng.choices(companies, weights=weights)[0]
         first, last = rng.choices(FIRST_NAMES, first_w)[0], rng.choices(LAST_NAMES, last_w)[0]
-        people.append(_person(rng, f"P{len(people) + 1:05d}", first, last, company))
+        people.append(_person(rng, f"P{len(people) + 1:05d}", first, last, company, taken))
     base = list(people)
     for p in rng.sample(base, k=round(0.10 * n_base)):  # trap: a namesake at another company
         other = rng.choice([c for c in companies if c is not p.company])
-        people.append(_person(rng, f"P{len(people) + 1:05d}", p.first, p.last, other))
+        people.append(_person(rng, f"P{len(people) + 1:05d}", p.first, p.last, other, taken))
     for p in rng.sample(base, k=round(0.05 * n_base)):  # trap: a relative at the same company
         first = rng.choice([n for n in FIRST_NAMES if _ascii_lower(n)[:2] != _ascii_lower(p.first)[:2]])
-        rel = _person(rng, f"P{len(people) + 1:05d}", first, p.last, p.company)
+        rel = _person(rng, f"P{len(people) + 1:05d}", first, p.last, p.company, taken)
         if rng.random() < 0.3:
             rel.personal_phone = p.personal_phone  # household line
         if rng.random() < 0.4:
@@ -206,8 +264,16 @@ def _email(rng: random.Random, p: Person) -> str:
 
 def _company_name(rng: random.Random, c: Company) -> str:
     bare = c.name.rsplit(" ", 1)[0]
-    variants = [c.name, c.name, bare, bare.upper(), c.name.lower(), f"{bare}, {c.name.rsplit(' ', 1)[1]}",
-                bare.replace(" and ", " & "), bare.replace(" ", "")]
+    variants = [
+        c.name,
+        c.name,
+        bare,
+        bare.upper(),
+        c.name.lower(),
+        f"{bare}, {c.name.rsplit(' ', 1)[1]}",
+        bare.replace(" and ", " & "),
+        bare.replace(" ", ""),
+    ]
     return "" if rng.random() < 0.1 else rng.choice(variants)
 
 
@@ -234,12 +300,27 @@ def _record(rng: random.Random, p: Person, kiosks: list[str]) -> dict[str, str]:
     ip = "" if rng.random() < 0.6 else (c.office_ip if rng.random() < 0.7 else p.home_ip)
     website = ""
     if rng.random() < 0.25:
-        website = rng.choice([f"https://www.{c.domain}", c.domain, f"www.{c.domain}/contact", f"http://{c.domain}/"])
+        website = rng.choice(
+            [f"https://www.{c.domain}", c.domain, f"www.{c.domain}/contact", f"http://{c.domain}/"]
+        )
     country = rng.choice(COUNTRIES[c.country]["spellings"]) if rng.random() < 0.85 else ""
-    return {"true_person": p.pid, "first_name": first, "last_name": last, "full_name": full,
-            "email": _email(rng, p), "phone": phone, "mobile": mobile, "company": _company_name(rng, c),
-            "website": website, "city": _case_noise(rng, city) if rng.random() < 0.1 else city,
-            "region": region, "postal_code": postal, "country": country, "device_fingerprint": device, "ip": ip}
+    return {
+        "true_person": p.pid,
+        "first_name": first,
+        "last_name": last,
+        "full_name": full,
+        "email": _email(rng, p),
+        "phone": phone,
+        "mobile": mobile,
+        "company": _company_name(rng, c),
+        "website": website,
+        "city": _case_noise(rng, city) if rng.random() < 0.1 else city,
+        "region": region,
+        "postal_code": postal,
+        "country": country,
+        "device_fingerprint": device,
+        "ip": ip,
+    }
 
 
 def generate(seed: int = SEED, n_base_people: int = 1740, n_companies: int = 320) -> list[dict[str, str]]:
@@ -254,12 +335,14 @@ def generate(seed: int = SEED, n_base_people: int = 1740, n_companies: int = 320
         One dict per record with the COLUMNS as keys.
     """
     rng = random.Random(seed)
-    _TAKEN.clear()
     companies = _make_companies(rng, n_companies)
     people = _people(rng, companies, n_base_people)
     kiosks = [f"{rng.getrandbits(128):032x}" for _ in range(6)]
-    records = [_record(rng, p, kiosks) for p in people
-               for _ in range(rng.choices([1, 2, 3, 4], weights=[35, 30, 20, 15])[0])]
+    records = [
+        _record(rng, p, kiosks)
+        for p in people
+        for _ in range(rng.choices([1, 2, 3, 4], weights=[35, 30, 20, 15])[0])
+    ]
     rng.shuffle(records)
     return [{"id": f"L{i + 1:06d}", **r} for i, r in enumerate(records)]
 

@@ -12,6 +12,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from leadgate_dagster.core.disposition import decide
+from leadgate_dagster.core.lead_schema import CANONICAL_FIELDS
 from leadgate_dagster.core.reasons import CATALOGUE
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.core.validation import email_domains, validate_batch
@@ -21,6 +22,8 @@ from leadgate_dagster.store.bulk import update_from_rows
 MODEL_VERSION = "rules"
 MxLookup = Callable[[Iterable[str]], Mapping[str, Any]]
 
+QUALIFY_INPUTS = ("replay_of", "email_status", "email_flags", "phone_status", "phone_type", "consent_email",
+                  "consent_sms", "consent_voice", "demo_requested", "job_title", "company")
 VALIDATION_COLUMNS = ("email_normalized", "email_key", "email_domain", "email_status", "email_flags", "phone_e164",
                       "phone_status", "phone_type", "company_domain")
 
@@ -47,7 +50,7 @@ def validate_stage(engine: sa.Engine, batch_id: str, rules: Ruleset, mx: MxLooku
     """Normalize and validate every usable lead of the batch (replays and unparseable records are skipped:
     the first carry their original's results, the second are rejected as they are)."""
     with engine.begin() as conn:
-        df = leads.load_batch(conn, batch_id)
+        df = leads.load_batch(conn, batch_id, columns=[*CANONICAL_FIELDS, "replay_of"])
     todo = df[df["replay_of"].isna() & ~df["lead_id"].isin(_unparseable(engine, df))]
     result = validate_batch(todo, rules=rules, mx=mx(email_domains(todo, rules)))
     with engine.begin() as conn:
@@ -68,19 +71,15 @@ def _unique_checks(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _validation_rows(result: pd.DataFrame, rules: Ruleset) -> Iterable[tuple[Any, ...]]:
-    extra_cols = [c for c in result.columns if c not in VALIDATION_COLUMNS and c not in ("checks",)]
+    """Rows for `leads`: the typed columns, plus everything else the engine said as the `validation` JSONB."""
+    detail_cols = [c for c in result.columns if c not in VALIDATION_COLUMNS and c != "checks"]
+    typed = result[list(VALIDATION_COLUMNS)].astype(object)
+    typed = typed.where(typed.notna(), None)
+    details = result[detail_cols].astype(object)
+    details = details.where(details.notna(), None).to_dict("records")
     now = pd.Timestamp.now(tz="UTC").to_pydatetime()
-    for lid, row in result.iterrows():
-        details = {c: _plain(row[c]) for c in extra_cols}
-        yield (lid, *(_plain(row[c]) for c in VALIDATION_COLUMNS), details, now, rules.version)
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, float) and v != v:
-        return None
-    if hasattr(v, "item") and not isinstance(v, (list, dict, str)):
-        return v.item()
-    return v
+    for lid, values, detail in zip(result.index, typed.itertuples(index=False, name=None), details, strict=True):
+        yield (lid, *values, detail, now, rules.version)
 
 
 def _unparseable(engine: sa.Engine, df: pd.DataFrame) -> set[str]:
@@ -94,7 +93,7 @@ def enrich_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str, 
     """Offline enrichment: phone intelligence from phonenumbers' data and the company domain, one row per
     lead and provider in `enrichments` (HTTP providers with cache and fallback plug in here)."""
     with engine.begin() as conn:
-        df = leads.load_batch(conn, batch_id, where="validated_at IS NOT NULL")
+        df = leads.load_batch(conn, batch_id, columns=["validation"], where="validated_at IS NOT NULL")
         rows = []
         for lid, v in zip(df["lead_id"], df["validation"], strict=True):
             v = v or {}
@@ -120,12 +119,12 @@ def identity_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str
     """Exact (tier A) identity: a lead whose normalized email key or valid E.164 phone is already known joins
     that person; otherwise it founds a new one. Serialised by an advisory lock; links are never rewritten."""
     with engine.begin() as conn:
-        df = leads.load_batch(conn, batch_id)
+        df = leads.load_batch(conn, batch_id, columns=["replay_of", "email_key", "phone_e164", "phone_status"])
         identity.lock_graph(conn)
         done = set(identity.linked(conn, list(df["lead_id"]))["lead_id"])
         todo = df[~df["lead_id"].isin(done)]
         originals, replays = todo[todo["replay_of"].isna()], todo[todo["replay_of"].notna()]
-        lead_keys = {lid: _keys(row) for lid, row in originals.iterrows()}
+        lead_keys = _keys(originals)
         known = identity.known_keys(conn, sorted({k for ks in lead_keys.values() for k in ks}))
         persons, new_keys, links, tiers = [], [], [], Counter()
         for lid, keys in lead_keys.items():
@@ -159,20 +158,19 @@ def identity_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str
             "replays": len(replays)}
 
 
-def _keys(row: pd.Series) -> list[tuple[str, str]]:
-    keys = []
-    if isinstance(row.get("email_key"), str) and row["email_key"]:
-        keys.append(("email", row["email_key"]))
-    if isinstance(row.get("phone_e164"), str) and row.get("phone_status") == "valid":
-        keys.append(("phone", row["phone_e164"]))
-    return keys
+def _keys(df: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
+    """Tier-A keys per lead: the email identity key, and the E.164 phone when it is a valid number."""
+    email = df["email_key"].where(df["email_key"].fillna("") != "")
+    phone = df["phone_e164"].where(df["phone_status"] == "valid")
+    return {lid: [k for k in (("email", e), ("phone", p)) if isinstance(k[1], str)]
+            for lid, e, p in zip(df.index, email, phone, strict=True)}
 
 
 def qualify_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str, Any]:
     """Score and dispose every lead of the batch; a replay carries its original's disposition; then the
     batch's intake events are marked processed."""
     with engine.begin() as conn:
-        df = leads.load_batch(conn, batch_id)
+        df = leads.load_batch(conn, batch_id, columns=QUALIFY_INPUTS)
         reasons = leads.reasons_of(conn, list(df["lead_id"]))
         df["reasons"] = df["lead_id"].map(lambda lid: reasons.get(lid, []))
         fresh = df[df["replay_of"].isna()]

@@ -30,10 +30,12 @@ def copy_raw(conn: sa.Connection, batch_id: str) -> int:
     """), {"b": batch_id}).rowcount
 
 
-def load_batch(conn: sa.Connection, batch_id: str, *, where: str = "TRUE") -> pd.DataFrame:
-    """All columns of the batch's leads, indexed by lead_id, in arrival order."""
+def load_batch(conn: sa.Connection, batch_id: str, *, columns: Sequence[str] = (), where: str = "TRUE") -> pd.DataFrame:
+    """The batch's leads (all columns, or `lead_id` + `columns`), indexed by lead_id, in arrival order."""
+    cols = ", ".join(["lead_id", *(f'"{c}"' for c in columns)]) if columns else "*"
     df = pd.read_sql(
-        sa.text(f"SELECT * FROM leadgate.leads WHERE batch_id = :b AND {where} ORDER BY received_at, record_no, lead_id"),
+        sa.text(f"SELECT {cols} FROM leadgate.leads WHERE batch_id = :b AND {where} "
+                "ORDER BY received_at, record_no, lead_id"),
         conn, params={"b": batch_id},
     )
     return df.set_index("lead_id", drop=False).rename_axis(None)

@@ -55,7 +55,7 @@ intake_events = sa.Table(
     sa.Column("claimed_at", TS),
     sa.Column("lease_expires_at", TS),
     sa.Column("processed_at", TS),
-    sa.Index("ix_intake_events_key", "idempotency_key", "received_at"),
+    sa.Index("ix_intake_events_key", "idempotency_key", "event_id"),
     sa.Index("ix_intake_events_batch", "batch_id"),
     sa.Index("ix_intake_events_pending", "event_id", postgresql_where=sa.text("processed_at IS NULL")),
     sa.UniqueConstraint("file_id", "record_no", name="uq_intake_events_file_record"),

@@ -10,5 +10,12 @@ from leadgate_dagster.core.identity.model import MatchModel, Scores, load_model,
 from leadgate_dagster.core.identity.resolve import IdentityResolution, resolve_identities
 from leadgate_dagster.core.identity.settings import IdentitySettings
 
-__all__ = ["IdentityResolution", "IdentitySettings", "MatchModel", "Scores", "load_model", "resolve_identities",
-           "score_pairs"]
+__all__ = [
+    "IdentityResolution",
+    "IdentitySettings",
+    "MatchModel",
+    "Scores",
+    "load_model",
+    "resolve_identities",
+    "score_pairs",
+]

@@ -49,7 +49,9 @@ def _codes(*columns: pd.Series) -> np.ndarray:
     return np.where(missing, -1, codes).astype(np.int64)
 
 
-def _long(keys: pd.DataFrame, columns: list[str], shared: set[str] | None = None) -> tuple[np.ndarray, pd.Series]:
+def _long(
+    keys: pd.DataFrame, columns: list[str], shared: set[str] | None = None
+) -> tuple[np.ndarray, pd.Series]:
     """Stack several key columns into (position, value) entries, shared values removed."""
     n = len(keys)
     values = pd.concat([keys[c].reset_index(drop=True) for c in columns], ignore_index=True)
@@ -78,8 +80,9 @@ def name_order(keys: pd.DataFrame, id_rank: np.ndarray) -> np.ndarray:
     return np.lexsort((id_rank, pd.factorize(name, sort=True)[0])).argsort().astype(np.int64)
 
 
-def candidate_pairs(keys: pd.DataFrame, shared: pd.DataFrame, id_rank: np.ndarray,
-                    settings: IdentitySettings) -> np.ndarray:
+def candidate_pairs(
+    keys: pd.DataFrame, shared: pd.DataFrame, id_rank: np.ndarray, settings: IdentitySettings
+) -> np.ndarray:
     """All blocking passes, as unique position pairs (i < j by position).
 
     Passes: exact non-shared email, phone and device keys (tiers A and B); company domain with a name
@@ -100,8 +103,11 @@ def candidate_pairs(keys: pd.DataFrame, shared: pd.DataFrame, id_rank: np.ndarra
     order = name_order(keys, id_rank)
     w = settings.block_window
     found = []
-    for key_type, columns in (("email", ["email"]), ("phone", ["phone_1", "phone_2"]),
-                              ("device", ["device_1", "device_2"])):
+    for key_type, columns in (
+        ("email", ["email"]),
+        ("phone", ["phone_1", "phone_2"]),
+        ("device", ["device_1", "device_2"]),
+    ):
         pos, values = _long(keys, columns, set(shared.loc[shared["key_type"] == key_type, "key"]))
         found.append(window_pairs(pos, _codes(values), np.tile(order, len(columns)), w))
     tokens_pos, tokens = _long(keys, ["first", "last"])
@@ -110,16 +116,33 @@ def candidate_pairs(keys: pd.DataFrame, shared: pd.DataFrame, id_rank: np.ndarra
     sounds = [_phonetic(keys["last"]), _phonetic(keys["first"])]
     for company in _company_slugs(keys):
         for sound in sounds:
-            found.append(window_pairs(np.arange(n), _codes(company.reset_index(drop=True),
-                                                           sound.reset_index(drop=True)), order, w))
+            found.append(
+                window_pairs(
+                    np.arange(n),
+                    _codes(company.reset_index(drop=True), sound.reset_index(drop=True)),
+                    order,
+                    w,
+                )
+            )
     for place in (keys["postal"], keys["city"]):
-        found.append(window_pairs(np.arange(n), _codes(place.reset_index(drop=True),
-                                                       sounds[0].reset_index(drop=True)), order, w))
+        found.append(
+            window_pairs(
+                np.arange(n), _codes(place.reset_index(drop=True), sounds[0].reset_index(drop=True)), order, w
+            )
+        )
     everyone = np.zeros(n, dtype=np.int64)
     found.append(window_pairs(np.arange(n), everyone, order, settings.name_window))
-    first_order = np.lexsort((id_rank, pd.factorize(
-        (keys["first"].fillna("") + " " + keys["last"].fillna("")).to_numpy(dtype=object), sort=True)[0]))
-    found.append(window_pairs(np.arange(n), everyone, first_order.argsort().astype(np.int64), settings.name_window))
+    first_order = np.lexsort(
+        (
+            id_rank,
+            pd.factorize(
+                (keys["first"].fillna("") + " " + keys["last"].fillna("")).to_numpy(dtype=object), sort=True
+            )[0],
+        )
+    )
+    found.append(
+        window_pairs(np.arange(n), everyone, first_order.argsort().astype(np.int64), settings.name_window)
+    )
     pairs = np.concatenate(found)
     pairs = np.sort(pairs, axis=1)
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]

@@ -19,7 +19,7 @@ from leadgate_dagster.core.identity.settings import IdentitySettings
 
 @dataclass(frozen=True)
 class ComparedBatch:
-    """keys: per lead (input order); shared: shared keys; pairs: (m, 2) positions, i < j;
+    """keys: per lead (input order); shared: shared keys; pairs: (m, 2) positions, the lower record id first;
     comparisons: levels and facts aligned with pairs; id_rank: rank of each lead's id."""
 
     keys: pd.DataFrame
@@ -29,7 +29,9 @@ class ComparedBatch:
     id_rank: np.ndarray
 
 
-def compare_batch(leads: pd.DataFrame, *, settings: IdentitySettings, ip_key: bytes | None = None) -> ComparedBatch:
+def compare_batch(
+    leads: pd.DataFrame, *, settings: IdentitySettings, ip_key: bytes | None = None
+) -> ComparedBatch:
     """Compute keys, find shared keys, block and compare one batch of leads.
 
     Args:
@@ -49,5 +51,13 @@ def compare_batch(leads: pd.DataFrame, *, settings: IdentitySettings, ip_key: by
     shared = shared_keys(keys, settings)
     id_rank = pd.factorize(leads.index.astype(str).to_numpy(dtype=object), sort=True)[0].astype(np.int64)
     pairs = candidate_pairs(keys, shared, id_rank, settings)
-    return ComparedBatch(keys=keys, shared=shared, pairs=pairs,
-                         comparisons=compare_pairs(keys, pairs, shared, settings), id_rank=id_rank)
+    # compare each pair in id order, not arrival order, so its levels cannot depend on the order of input
+    flip = id_rank[pairs[:, 0]] > id_rank[pairs[:, 1]]
+    pairs[flip] = pairs[flip][:, ::-1]
+    return ComparedBatch(
+        keys=keys,
+        shared=shared,
+        pairs=pairs,
+        comparisons=compare_pairs(keys, pairs, shared, settings),
+        id_rank=id_rank,
+    )

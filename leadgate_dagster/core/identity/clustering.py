@@ -33,8 +33,15 @@ class Clusters:
     accepted: np.ndarray
 
 
-def cluster_records(n: int, edges: np.ndarray, order: np.ndarray, names: list[Name], mailboxes: list[str | None], *,
-                    min_similarity: float) -> Clusters:
+def cluster_records(
+    n: int,
+    edges: np.ndarray,
+    order: np.ndarray,
+    names: list[Name],
+    mailboxes: list[str | None],
+    *,
+    min_similarity: float,
+) -> Clusters:
     """Apply auto-merge edges in the given order, refusing those that would join conflicting names or two
     different personal mailboxes at one company domain (the tier B rule, kept across chains of merges).
 

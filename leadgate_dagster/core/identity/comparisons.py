@@ -44,11 +44,16 @@ class Comparisons:
 def _level(choices: list[tuple[np.ndarray, str]], field: str, n: int) -> np.ndarray:
     """First matching level per pair, in priority order; "null" when none matches."""
     names = COMPARISONS[field]
-    return np.select([c for c, _ in choices], [names.index(lv) for _, lv in choices], 0).astype(np.int8) \
-        if choices else np.zeros(n, np.int8)
+    return (
+        np.select([c for c, _ in choices], [names.index(lv) for _, lv in choices], 0).astype(np.int8)
+        if choices
+        else np.zeros(n, np.int8)
+    )
 
 
-def _on_unique(a: np.ndarray, b: np.ndarray, fn: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
+def _on_unique(
+    a: np.ndarray, b: np.ndarray, fn: Callable[[np.ndarray, np.ndarray], np.ndarray]
+) -> np.ndarray:
     """fn over the distinct (a, b) value pairs, spread back to all pairs; NaN where a side is None."""
     out = np.full(len(a), np.nan)
     valid = pd.notna(a) & pd.notna(b)
@@ -62,7 +67,9 @@ def _on_unique(a: np.ndarray, b: np.ndarray, fn: Callable[[np.ndarray, np.ndarra
 
 
 def _jw(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return _on_unique(a, b, lambda x, y: process.cpdist(list(x), list(y), scorer=JaroWinkler.normalized_similarity))
+    return _on_unique(
+        a, b, lambda x, y: process.cpdist(list(x), list(y), scorer=JaroWinkler.normalized_similarity)
+    )
 
 
 def _role(emails: np.ndarray) -> np.ndarray:
@@ -105,14 +112,19 @@ def _name_conflicts(L: dict[str, np.ndarray], R: dict[str, np.ndarray], min_simi
         return np.zeros(0, bool)
     parts = [pd.Series(side[c]).fillna("#") for side in (L, R) for c in ("first", "last")]
     codes, uniques = pd.MultiIndex.from_arrays(parts).factorize()
+
     def none(v: str) -> str | None:
         return None if v == "#" else v
-    verdict = np.fromiter((names_conflict(*(none(v) for v in t), min_similarity) for t in uniques), bool, len(uniques))
+
+    verdict = np.fromiter(
+        (names_conflict(*(none(v) for v in t), min_similarity) for t in uniques), bool, len(uniques)
+    )
     return verdict[codes]
 
 
-def compare_pairs(keys: pd.DataFrame, pairs: np.ndarray, shared: pd.DataFrame,
-                  settings: IdentitySettings) -> Comparisons:
+def compare_pairs(
+    keys: pd.DataFrame, pairs: np.ndarray, shared: pd.DataFrame, settings: IdentitySettings
+) -> Comparisons:
     """Levels and facts for each candidate pair.
 
     Args:
@@ -129,68 +141,176 @@ def compare_pairs(keys: pd.DataFrame, pairs: np.ndarray, shared: pd.DataFrame,
     R = {c: keys[c].to_numpy(dtype=object)[pairs[:, 1]] for c in keys.columns}
     shared_of = {t: set(shared.loc[shared["key_type"] == t, "key"]) for t in ("email", "phone", "device")}
 
-    s_ff, s_ll, s_fl, s_lf = _jw(L["first"], R["first"]), _jw(L["last"], R["last"]), \
-        _jw(L["first"], R["last"]), _jw(L["last"], R["first"])
-    swapped = (np.nan_to_num(s_fl + s_lf) - np.nan_to_num(s_ff + s_ll) > 0.15) & (s_fl >= 0.85) & (s_lf >= 0.85)
+    s_ff, s_ll, s_fl, s_lf = (
+        _jw(L["first"], R["first"]),
+        _jw(L["last"], R["last"]),
+        _jw(L["first"], R["last"]),
+        _jw(L["last"], R["first"]),
+    )
+    swapped = (
+        (np.nan_to_num(s_fl + s_lf) - np.nan_to_num(s_ff + s_ll) > 0.15) & (s_fl >= 0.85) & (s_lf >= 0.85)
+    )
     r_first = np.where(swapped, R["last"], R["first"])
     r_last = np.where(swapped, R["first"], R["last"])
     s_first = np.where(swapped, s_fl, s_ff)
     s_last = np.where(swapped, s_lf, s_ll)
     nick = nickname_index()
-    nickname = _on_unique(L["first"], r_first, lambda x, y: np.fromiter(
-        (nick.compatible(a.split()[0], b.split()[0]) for a, b in zip(x, y)), bool, len(x))) == 1
-    initial = _on_unique(L["first"], r_first, lambda x, y: np.fromiter(
-        ((len(a) == 1 or len(b) == 1) and a[0] == b[0] for a, b in zip(x, y)), bool, len(x))) == 1
-    first_level = _level([(pd.isna(L["first"]) | pd.isna(r_first), "null"), (L["first"] == r_first, "exact"),
-                          (nickname, "nickname"), ((s_first >= 0.92) | initial, "jw92"), (s_first >= 0.80, "jw80"),
-                          (np.ones(m, bool), "different")], "first_name", m)
-    last_level = _level([(pd.isna(L["last"]) | pd.isna(r_last), "null"), (L["last"] == r_last, "exact"),
-                         (s_last >= 0.92, "jw92"), (s_last >= 0.80, "jw80"), (np.ones(m, bool), "different")],
-                        "last_name", m)
+    nickname = (
+        _on_unique(
+            L["first"],
+            r_first,
+            lambda x, y: np.fromiter(
+                (nick.compatible(a.split()[0], b.split()[0]) for a, b in zip(x, y)), bool, len(x)
+            ),
+        )
+        == 1
+    )
+    initial = (
+        _on_unique(
+            L["first"],
+            r_first,
+            lambda x, y: np.fromiter(
+                ((len(a) == 1 or len(b) == 1) and a[0] == b[0] for a, b in zip(x, y)), bool, len(x)
+            ),
+        )
+        == 1
+    )
+    first_level = _level(
+        [
+            (pd.isna(L["first"]) | pd.isna(r_first), "null"),
+            (L["first"] == r_first, "exact"),
+            (nickname, "nickname"),
+            ((s_first >= 0.92) | initial, "jw92"),
+            (s_first >= 0.80, "jw80"),
+            (np.ones(m, bool), "different"),
+        ],
+        "first_name",
+        m,
+    )
+    last_level = _level(
+        [
+            (pd.isna(L["last"]) | pd.isna(r_last), "null"),
+            (L["last"] == r_last, "exact"),
+            (s_last >= 0.92, "jw92"),
+            (s_last >= 0.80, "jw80"),
+            (np.ones(m, bool), "different"),
+        ],
+        "last_name",
+        m,
+    )
     conflict = _name_conflicts(L, R, settings.name_conflict_similarity)
 
     email_exact, email_shared, email_both = _key_match([L["email"]], [R["email"]], shared_of["email"])
     # two different mailboxes at one company domain: a person has one work mailbox, colleagues have two
     e_dom_l = pd.Series(L["email"], dtype=object).str.split("@").str[1].to_numpy(dtype=object)
     e_dom_r = pd.Series(R["email"], dtype=object).str.split("@").str[1].to_numpy(dtype=object)
-    personal = ~(_role(L["email"]) | _role(R["email"]))  # info@ next to john@ is not a second mailbox of John's
-    other_mailbox = email_both & ~email_exact & personal & (e_dom_l == e_dom_r) & (L["domain"] == e_dom_l) \
+    personal = ~(
+        _role(L["email"]) | _role(R["email"])
+    )  # info@ next to john@ is not a second mailbox of John's
+    other_mailbox = (
+        email_both
+        & ~email_exact
+        & personal
+        & (e_dom_l == e_dom_r)
+        & (L["domain"] == e_dom_l)
         & (R["domain"] == e_dom_r)
-    email_level = _level([(email_exact, "exact"), (other_mailbox, "other_mailbox"), (email_both, "different"),
-                          (email_shared, "shared")], "email", m)
-    phone_exact, phone_shared, phone_both = _key_match([L["phone_1"], L["phone_2"]], [R["phone_1"], R["phone_2"]],
-                                                       shared_of["phone"])
-    phone_level = _level([(phone_exact, "exact"), (phone_both, "different"), (phone_shared, "shared")], "phone", m)
-    dev_exact, dev_shared, dev_both = _key_match([L["device_1"], L["device_2"]], [R["device_1"], R["device_2"]],
-                                                 shared_of["device"])
-    device_level = _level([(dev_exact, "exact"), (dev_both, "different"), (dev_shared, "shared")], "device", m)
+    )
+    email_level = _level(
+        [
+            (email_exact, "exact"),
+            (other_mailbox, "other_mailbox"),
+            (email_both, "different"),
+            (email_shared, "shared"),
+        ],
+        "email",
+        m,
+    )
+    phone_exact, phone_shared, phone_both = _key_match(
+        [L["phone_1"], L["phone_2"]], [R["phone_1"], R["phone_2"]], shared_of["phone"]
+    )
+    phone_level = _level(
+        [(phone_exact, "exact"), (phone_both, "different"), (phone_shared, "shared")], "phone", m
+    )
+    dev_exact, dev_shared, dev_both = _key_match(
+        [L["device_1"], L["device_2"]], [R["device_1"], R["device_2"]], shared_of["device"]
+    )
+    device_level = _level(
+        [(dev_exact, "exact"), (dev_both, "different"), (dev_shared, "shared")], "device", m
+    )
     # when both work emails were compared, the email level already says what the domain would
     both_domain = pd.notna(L["domain"]) & pd.notna(R["domain"]) & ~email_exact & ~other_mailbox
     same_domain = both_domain & (L["domain"] == R["domain"])
     domain_level = _level([(same_domain, "same"), (both_domain, "different")], "domain", m)
-    company_sim = _on_unique(L["company"], R["company"], lambda x, y: process.cpdist(
-        list(x), list(y), scorer=fuzz.token_set_ratio) / 100.0)
-    company_level = _level([(pd.notna(company_sim) & (L["company"] == R["company"]), "exact"),
-                            (company_sim >= 0.9, "similar"), (pd.notna(company_sim), "different")], "company", m)
-    locality_level = _level([(pd.notna(L["postal"]) & (L["postal"] == R["postal"]), "postal"),
-                             (pd.notna(L["city"]) & (L["city"] == R["city"]), "city"),
-                             (pd.notna(L["region"]) & (L["region"] == R["region"]), "region"),
-                             (np.logical_or.reduce([pd.notna(L[c]) & pd.notna(R[c]) for c in ("postal", "city", "region")]),
-                              "different")], "locality", m)
-    slug = {s: {"n": pd.Series(S["company"]).str.replace(" ", "").to_numpy(dtype=object),
-                "d": pd.Series(S["domain"]).str.split(".").str[0].to_numpy(dtype=object)} for s, S in (("l", L), ("r", R))}
-    slug_match = np.logical_or.reduce([pd.notna(slug["l"][a]) & (slug["l"][a] == slug["r"][b])
-                                       for a in "nd" for b in "nd"])
-    levels = pd.DataFrame({"first_name": first_level, "last_name": last_level, "email": email_level,
-                           "phone": phone_level, "domain": domain_level, "company": company_level,
-                           "locality": locality_level, "device": device_level})
-    facts = pd.DataFrame({
-        "swapped": swapped, "name_conflict": conflict, "s_first": s_first, "s_last": s_last,
-        "email_exact": email_exact, "other_mailbox": other_mailbox, "phone_exact": phone_exact, "device_exact": dev_exact,
-        "same_domain": same_domain | ((email_exact | other_mailbox) & pd.notna(L["domain"]) & (L["domain"] == R["domain"])),
-        "shared_ignored": np.select([email_shared, phone_shared, dev_shared], ["email", "phone", "device"], ""),
-        "company_match": (company_level == 1) | (company_level == 2) | same_domain | slug_match,
-        "no_company": pd.isna(L["company"]) & pd.isna(R["company"]) & pd.isna(L["domain"]) & pd.isna(R["domain"]),
-        "region_conflict": pd.notna(L["region"]) & pd.notna(R["region"]) & (L["region"] != R["region"]),
-    })
+    company_sim = _on_unique(
+        L["company"],
+        R["company"],
+        lambda x, y: process.cpdist(list(x), list(y), scorer=fuzz.token_set_ratio) / 100.0,
+    )
+    company_level = _level(
+        [
+            (pd.notna(company_sim) & (L["company"] == R["company"]), "exact"),
+            (company_sim >= 0.9, "similar"),
+            (pd.notna(company_sim), "different"),
+        ],
+        "company",
+        m,
+    )
+    locality_level = _level(
+        [
+            (pd.notna(L["postal"]) & (L["postal"] == R["postal"]), "postal"),
+            (pd.notna(L["city"]) & (L["city"] == R["city"]), "city"),
+            (pd.notna(L["region"]) & (L["region"] == R["region"]), "region"),
+            (
+                np.logical_or.reduce([pd.notna(L[c]) & pd.notna(R[c]) for c in ("postal", "city", "region")]),
+                "different",
+            ),
+        ],
+        "locality",
+        m,
+    )
+    slug = {
+        s: {
+            "n": pd.Series(S["company"]).str.replace(" ", "").to_numpy(dtype=object),
+            "d": pd.Series(S["domain"]).str.split(".").str[0].to_numpy(dtype=object),
+        }
+        for s, S in (("l", L), ("r", R))
+    }
+    slug_match = np.logical_or.reduce(
+        [pd.notna(slug["l"][a]) & (slug["l"][a] == slug["r"][b]) for a in "nd" for b in "nd"]
+    )
+    levels = pd.DataFrame(
+        {
+            "first_name": first_level,
+            "last_name": last_level,
+            "email": email_level,
+            "phone": phone_level,
+            "domain": domain_level,
+            "company": company_level,
+            "locality": locality_level,
+            "device": device_level,
+        }
+    )
+    facts = pd.DataFrame(
+        {
+            "swapped": swapped,
+            "name_conflict": conflict,
+            "s_first": s_first,
+            "s_last": s_last,
+            "email_exact": email_exact,
+            "other_mailbox": other_mailbox,
+            "phone_exact": phone_exact,
+            "device_exact": dev_exact,
+            "same_domain": same_domain
+            | ((email_exact | other_mailbox) & pd.notna(L["domain"]) & (L["domain"] == R["domain"])),
+            "shared_ignored": np.select(
+                [email_shared, phone_shared, dev_shared], ["email", "phone", "device"], ""
+            ),
+            "company_match": (company_level == 1) | (company_level == 2) | same_domain | slug_match,
+            "no_company": pd.isna(L["company"])
+            & pd.isna(R["company"])
+            & pd.isna(L["domain"])
+            & pd.isna(R["domain"]),
+            "region_conflict": pd.notna(L["region"]) & pd.notna(R["region"]) & (L["region"] != R["region"]),
+        }
+    )
     return Comparisons(levels=levels, facts=facts)

@@ -27,14 +27,48 @@ from leadgate_dagster.core.identity.names import nickname_index, normalize_name,
 from leadgate_dagster.core.identity.settings import IdentitySettings
 from leadgate_dagster.core.validation.data import mail_providers
 
-KEY_COLUMNS: tuple[str, ...] = ("first", "last", "email", "domain", "company", "phone_1", "phone_2",
-                                "device_1", "device_2", "ip", "city", "region", "postal", "name_sig")
-_LEGAL = frozenset("""inc incorporated llc ltd limited gmbh ag sa sas sarl bv nv plc corp corporation co company
-oy ab as srl spa kg pty sp z o oo the group holdings""".split())
-_COUNTRY_ALIASES = {"uk": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "greatbritain": "GB",
-                    "usa": "US", "us": "US", "america": "US", "unitedstatesofamerica": "US", "deutschland": "DE",
-                    "sverige": "SE", "polska": "PL", "espana": "ES", "osterreich": "AT", "schweiz": "CH",
-                    "suisse": "CH", "nederland": "NL", "italia": "IT", "brasil": "BR", "mexico": "MX"}
+KEY_COLUMNS: tuple[str, ...] = (
+    "first",
+    "last",
+    "email",
+    "domain",
+    "company",
+    "phone_1",
+    "phone_2",
+    "device_1",
+    "device_2",
+    "ip",
+    "city",
+    "region",
+    "postal",
+    "name_sig",
+)
+_LEGAL = frozenset(
+    """inc incorporated llc ltd limited gmbh ag sa sas sarl bv nv plc corp corporation co company
+oy ab as srl spa kg pty sp z o oo the group holdings""".split()
+)
+_COUNTRY_ALIASES = {
+    "uk": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "greatbritain": "GB",
+    "usa": "US",
+    "us": "US",
+    "america": "US",
+    "unitedstatesofamerica": "US",
+    "deutschland": "DE",
+    "sverige": "SE",
+    "polska": "PL",
+    "espana": "ES",
+    "osterreich": "AT",
+    "schweiz": "CH",
+    "suisse": "CH",
+    "nederland": "NL",
+    "italia": "IT",
+    "brasil": "BR",
+    "mexico": "MX",
+}
 _MULTI_PART_SUFFIX = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ltd", "plc"})
 
 
@@ -149,9 +183,26 @@ def build_keys(leads: pd.DataFrame, settings: IdentitySettings, ip_key: bytes | 
     Returns:
         A DataFrame with KEY_COLUMNS (object dtype, None for missing).
     """
-    col = {name: _text_column(leads, name) for name in (
-        "first_name", "last_name", "full_name", "email", "phone", "mobile", "company", "website", "city",
-        "region", "postal_code", "country", "device_fingerprint", "cookie_id", "ip")}
+    col = {
+        name: _text_column(leads, name)
+        for name in (
+            "first_name",
+            "last_name",
+            "full_name",
+            "email",
+            "phone",
+            "mobile",
+            "company",
+            "website",
+            "city",
+            "region",
+            "postal_code",
+            "country",
+            "device_fingerprint",
+            "cookie_id",
+            "ip",
+        )
+    }
     out = pd.DataFrame(index=leads.index)
     out["first"] = _map_unique(col["first_name"], normalize_name)
     out["last"] = _map_unique(col["last_name"], normalize_name)
@@ -169,7 +220,9 @@ def build_keys(leads: pd.DataFrame, settings: IdentitySettings, ip_key: bytes | 
         pair = (col[name].fillna("").astype(str) + "\x1f" + region).where(col[name].notna(), None)
         out[f"phone_{i}"] = _map_unique(pair, lambda v: phone_e164(*v.split("\x1f")))
     for i, name in enumerate(("device_fingerprint", "cookie_id"), start=1):
-        out[f"device_{i}"] = _map_unique(col[name], lambda v: f"{i}:{v.strip().lower()}" if len(v.strip()) >= 8 else None)
+        out[f"device_{i}"] = _map_unique(
+            col[name], lambda v: f"{i}:{v.strip().lower()}" if len(v.strip()) >= 8 else None
+        )
     out["ip"] = _map_unique(col["ip"], lambda v: ip_hmac(v, ip_key)) if ip_key else None
     out["city"] = _map_unique(col["city"], normalize_name)
     out["region"] = _map_unique(col["region"], normalize_name)
@@ -201,11 +254,16 @@ def shared_keys(keys: pd.DataFrame, settings: IdentitySettings) -> pd.DataFrame:
         One row per shared key: key_type ('email' | 'phone' | 'device'), key, distinct_names.
     """
     frames = []
-    for key_type, columns in (("email", ["email"]), ("phone", ["phone_1", "phone_2"]),
-                              ("device", ["device_1", "device_2"])):
+    for key_type, columns in (
+        ("email", ["email"]),
+        ("phone", ["phone_1", "phone_2"]),
+        ("device", ["device_1", "device_2"]),
+    ):
         long = pd.concat([keys[[c, "name_sig"]].set_axis(["key", "name_sig"], axis=1) for c in columns])
         long = long.dropna(subset=["key", "name_sig"]).drop_duplicates()
         counts = long.groupby("key", sort=True)["name_sig"].nunique()
         counts = counts[counts > settings.shared_key_max_names]
-        frames.append(pd.DataFrame({"key_type": key_type, "key": counts.index, "distinct_names": counts.values}))
+        frames.append(
+            pd.DataFrame({"key_type": key_type, "key": counts.index, "distinct_names": counts.values})
+        )
     return pd.concat(frames, ignore_index=True)

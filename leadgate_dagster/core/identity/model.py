@@ -67,15 +67,24 @@ class MatchModel:
         """
         contributions = pd.DataFrame(
             {f.name: np.asarray(f.weights)[levels[f.name].to_numpy(dtype=np.int64)] for f in self.fields},
-            index=levels.index)
+            index=levels.index,
+        )
         total = self.intercept_bits + contributions.sum(axis=1).to_numpy()
         probability = 1.0 / (1.0 + np.exp2(-np.clip(total, -60, 60)))
-        return Scores(probability=probability, contributions=contributions, intercept_bits=self.intercept_bits)
+        return Scores(
+            probability=probability, contributions=contributions, intercept_bits=self.intercept_bits
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"version": self.version, "kind": "additive-log-odds", "intercept_bits": self.intercept_bits,
-                "fields": {f.name: {"levels": list(f.levels), "weights_bits": list(f.weights)} for f in self.fields},
-                "provenance": dict(self.provenance)}
+        return {
+            "version": self.version,
+            "kind": "additive-log-odds",
+            "intercept_bits": self.intercept_bits,
+            "fields": {
+                f.name: {"levels": list(f.levels), "weights_bits": list(f.weights)} for f in self.fields
+            },
+            "provenance": dict(self.provenance),
+        }
 
 
 def model_from_dict(doc: Mapping[str, Any]) -> MatchModel:
@@ -93,13 +102,19 @@ def model_from_dict(doc: Mapping[str, Any]) -> MatchModel:
     for name, levels in COMPARISONS.items():
         spec = fields_doc[name]
         if tuple(spec["levels"]) != levels:
-            raise ValueError(f"model levels for {name} {spec['levels']} differ from the engine's {list(levels)}")
+            raise ValueError(
+                f"model levels for {name} {spec['levels']} differ from the engine's {list(levels)}"
+            )
         weights = tuple(float(x) for x in spec["weights_bits"])
         if len(weights) != len(levels) or any(w != 0 for w, lv in zip(weights, levels) if lv in _WEIGHTLESS):
             raise ValueError(f"model weights for {name}: one per level, zero for missing and shared levels")
         fields.append(FieldModel(name=name, levels=levels, weights=weights))
-    return MatchModel(version=str(doc["version"]), intercept_bits=float(doc["intercept_bits"]),
-                      fields=tuple(fields), provenance=dict(doc.get("provenance") or {}))
+    return MatchModel(
+        version=str(doc["version"]),
+        intercept_bits=float(doc["intercept_bits"]),
+        fields=tuple(fields),
+        provenance=dict(doc.get("provenance") or {}),
+    )
 
 
 def load_model(name: str, path: str | Path | None = None) -> MatchModel:

@@ -145,8 +145,9 @@ def last_names_compatible(a: str, b: str, *, min_similarity: float) -> bool:
 
 
 @lru_cache(maxsize=262_144)
-def names_conflict(first_a: str | None, last_a: str | None, first_b: str | None, last_b: str | None,
-                   min_similarity: float) -> bool:
+def names_conflict(
+    first_a: str | None, last_a: str | None, first_b: str | None, last_b: str | None, min_similarity: float
+) -> bool:
     """Whether two (first, last) names say "different people", allowing for swapped first and last.
 
     Missing parts never conflict: an anonymous record is not evidence of a different person.
@@ -162,13 +163,23 @@ def names_conflict(first_a: str | None, last_a: str | None, first_b: str | None,
         True when the first names or the last names are present on both sides and incompatible, in
         the given alignment and, when both records have both parts, in the swapped one too.
     """
+
     def clash(fa: str | None, la: str | None, fb: str | None, lb: str | None) -> bool:
-        first = fa is not None and fb is not None and not first_names_compatible(fa, fb, min_similarity=min_similarity)
-        last = la is not None and lb is not None and not last_names_compatible(la, lb, min_similarity=min_similarity)
+        first = (
+            fa is not None
+            and fb is not None
+            and not first_names_compatible(fa, fb, min_similarity=min_similarity)
+        )
+        last = (
+            la is not None
+            and lb is not None
+            and not last_names_compatible(la, lb, min_similarity=min_similarity)
+        )
         return first or last
 
     if not clash(first_a, last_a, first_b, last_b):
         return False
     if None in (first_a, last_a, first_b, last_b):
         return True
-    return clash(first_a, last_a, last_b, first_b)
+    # either record may be the swapped one; trying both keeps the verdict symmetric
+    return clash(first_a, last_a, last_b, first_b) and clash(last_a, first_a, first_b, last_b)

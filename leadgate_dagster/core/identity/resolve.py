@@ -21,8 +21,13 @@ from leadgate_dagster.core.identity.tiers import TIER_RANK, assign_tiers, explai
 from leadgate_dagster.core.ruleset import Ruleset
 
 ASSIGNMENT_COLUMNS = ["person_id", "decision", "matched_to", "tier", "probability", "reason_codes"]
-_CODES = {("auto_merge", "A"): "DUP_TIER_A", ("auto_merge", "B"): "DUP_TIER_B", ("review", "A"): "DUP_NAME_CONFLICT",
-          ("review", "B"): "DUP_TIER_B", ("review", "C"): "DUP_TIER_C"}
+_CODES = {
+    ("auto_merge", "A"): "DUP_TIER_A",
+    ("auto_merge", "B"): "DUP_TIER_B",
+    ("review", "A"): "DUP_NAME_CONFLICT",
+    ("review", "B"): "DUP_TIER_B",
+    ("review", "C"): "DUP_TIER_C",
+}
 PAIR_COLUMNS = ["id_l", "id_r", "tier", "probability", "decision", "explanation"]
 
 
@@ -49,8 +54,9 @@ class IdentityResolution:
     ruleset_version: str
 
 
-def resolve_identities(leads: pd.DataFrame, *, rules: Ruleset, model: MatchModel,
-                       ip_key: bytes | None = None) -> IdentityResolution:
+def resolve_identities(
+    leads: pd.DataFrame, *, rules: Ruleset, model: MatchModel, ip_key: bytes | None = None
+) -> IdentityResolution:
     """Group a batch of leads into persons.
 
     Args:
@@ -75,34 +81,61 @@ def resolve_identities(leads: pd.DataFrame, *, rules: Ruleset, model: MatchModel
     judged = assign_tiers(batch.comparisons, scores.probability, settings)
     keep = judged["tier"].notna().to_numpy()
     ids = leads.index.astype(str).to_numpy(dtype=object)
-    pos = batch.pairs[keep]
-    pairs = pd.DataFrame({"pos_l": pos[:, 0], "pos_r": pos[:, 1], "tier": judged["tier"].to_numpy()[keep],
-                          "probability": scores.probability[keep], "decision": judged["decision"].to_numpy()[keep],
-                          "explanation": explain(batch.comparisons, scores, model)[keep]})
+    pos = np.sort(batch.pairs[keep], axis=1)  # report and cluster in input order: id_l arrived first
+    pairs = pd.DataFrame(
+        {
+            "pos_l": pos[:, 0],
+            "pos_r": pos[:, 1],
+            "tier": judged["tier"].to_numpy()[keep],
+            "probability": scores.probability[keep],
+            "decision": judged["decision"].to_numpy()[keep],
+            "explanation": explain(batch.comparisons, scores, model)[keep],
+        }
+    )
     contributions = scores.contributions[keep].reset_index(drop=True)
     pairs["rank"] = pairs["tier"].map(TIER_RANK)
     auto = np.flatnonzero(pairs["decision"].to_numpy() == "auto_merge")
-    strength = np.lexsort((batch.id_rank[pos[auto, 1]], batch.id_rank[pos[auto, 0]],
-                           -pairs["probability"].to_numpy()[auto], pairs["rank"].to_numpy()[auto]))
+    lo, hi = np.sort(batch.id_rank[pos[auto]], axis=1).T
+    strength = np.lexsort((hi, lo, -pairs["probability"].to_numpy()[auto], pairs["rank"].to_numpy()[auto]))
     names = list(zip(batch.keys["first"], batch.keys["last"]))
-    clusters = cluster_records(len(leads), pos[auto], strength, names, personal_mailboxes(batch.keys, batch.shared),
-                               min_similarity=settings.name_conflict_similarity)
+    clusters = cluster_records(
+        len(leads),
+        pos[auto],
+        strength,
+        names,
+        personal_mailboxes(batch.keys, batch.shared),
+        min_similarity=settings.name_conflict_similarity,
+    )
     refused = auto[~clusters.accepted]
     pairs.loc[refused, "decision"] = "review"
-    pairs.loc[refused, "explanation"] = pairs.loc[refused, "explanation"] + " | would join conflicting names or mailboxes"
+    pairs.loc[refused, "explanation"] = (
+        pairs.loc[refused, "explanation"] + " | would join conflicting names or mailboxes"
+    )
     assignments = _assign(ids, clusters.root, pairs)
-    codes = pd.Series(list(zip(assignments["decision"], assignments["tier"])), index=assignments.index).map(_CODES)
+    codes = pd.Series(list(zip(assignments["decision"], assignments["tier"])), index=assignments.index).map(
+        _CODES
+    )
     shared = _has_shared_key(batch.keys, batch.shared)
     assignments["reason_codes"] = (codes.fillna("") + np.where(shared, ";DUP_SHARED_KEY", "")).str.lstrip(";")
     out_pairs = pairs.assign(id_l=ids[pairs["pos_l"]], id_r=ids[pairs["pos_r"]])[PAIR_COLUMNS]
-    return IdentityResolution(assignments=assignments, pairs=out_pairs, contributions=contributions,
-                              keys=batch.keys, shared_keys=batch.shared, model_version=model.version,
-                              ruleset_version=rules.version)
+    return IdentityResolution(
+        assignments=assignments,
+        pairs=out_pairs,
+        contributions=contributions,
+        keys=batch.keys,
+        shared_keys=batch.shared,
+        model_version=model.version,
+        ruleset_version=rules.version,
+    )
 
 
 def _has_shared_key(keys: pd.DataFrame, shared: pd.DataFrame) -> np.ndarray:
     hit = np.zeros(len(keys), dtype=bool)
-    for key_type, columns in (("email", ["email"]), ("phone", ["phone_1", "phone_2"]), ("device", ["device_1", "device_2"])):
+    for key_type, columns in (
+        ("email", ["email"]),
+        ("phone", ["phone_1", "phone_2"]),
+        ("device", ["device_1", "device_2"]),
+    ):
         values = set(shared.loc[shared["key_type"] == key_type, "key"])
         for c in columns:
             hit |= keys[c].isin(values).to_numpy()
@@ -111,25 +144,44 @@ def _has_shared_key(keys: pd.DataFrame, shared: pd.DataFrame) -> np.ndarray:
 
 def _best(candidates: pd.DataFrame) -> pd.DataFrame:
     """Per record, the strongest candidate: best tier, then highest probability, then earliest partner."""
-    ordered = candidates.sort_values(["rec", "rank", "probability", "other"], ascending=[True, True, False, True])
+    ordered = candidates.sort_values(
+        ["rec", "rank", "probability", "other"], ascending=[True, True, False, True]
+    )
     return ordered.drop_duplicates("rec").set_index("rec")
 
 
 def _assign(ids: np.ndarray, root: np.ndarray, pairs: pd.DataFrame) -> pd.DataFrame:
     n = len(ids)
-    both = pd.concat([pairs.rename(columns={"pos_l": "rec", "pos_r": "other"}),
-                      pairs.rename(columns={"pos_r": "rec", "pos_l": "other"})], ignore_index=True)
+    both = pd.concat(
+        [
+            pairs.rename(columns={"pos_l": "rec", "pos_r": "other"}),
+            pairs.rename(columns={"pos_r": "rec", "pos_l": "other"}),
+        ],
+        ignore_index=True,
+    )
     both = both[["rec", "other", "rank", "tier", "probability", "decision"]]
     positions = np.arange(n)
     merged = root != positions
     linked = both[(both["decision"] == "auto_merge") & (root[both["rec"]] == root[both["other"]])]
     earlier = _best(linked[linked["other"] < linked["rec"]])
     any_link = _best(linked)
-    review = both[(both["decision"] == "review") & (root[both["other"]] != root[both["rec"]])
-                  & (root[both["other"]] < both["rec"]) & ~merged[both["rec"]]]
+    review = both[
+        (both["decision"] == "review")
+        & (root[both["other"]] != root[both["rec"]])
+        & (root[both["other"]] < both["rec"])
+        & ~merged[both["rec"]]
+    ]
     review_best = _best(review)
-    out = pd.DataFrame({"person_id": [person_id(str(ids[r])) for r in root], "decision": "new",
-                        "matched_to": None, "tier": None, "probability": np.nan}, index=pd.Index(ids, name="id"))
+    out = pd.DataFrame(
+        {
+            "person_id": [person_id(str(ids[r])) for r in root],
+            "decision": "new",
+            "matched_to": None,
+            "tier": None,
+            "probability": np.nan,
+        },
+        index=pd.Index(ids, name="id"),
+    )
     out = out.astype({"matched_to": object, "tier": object})
     for mask, best in ((merged, any_link), (merged, earlier), (~merged, review_best)):
         rows = np.intersect1d(np.flatnonzero(mask), best.index.to_numpy())

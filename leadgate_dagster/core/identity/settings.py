@@ -12,7 +12,6 @@ from typing import Any
 from leadgate_dagster.core.ruleset import Ruleset
 
 
-
 @dataclass(frozen=True, slots=True)
 class IdentitySettings:
     """Thresholds and switches of identity resolution (`identity:` in the ruleset)."""
@@ -44,14 +43,20 @@ class IdentitySettings:
         """
         section: dict[str, Any] = rules.section("identity")
         blocking = section.pop("blocking", None) or {}
-        section.update({"block_window": blocking.get("window", cls.block_window),
-                        "name_window": blocking.get("name_window", cls.name_window)})
+        section.update(
+            {
+                "block_window": blocking.get("window", cls.block_window),
+                "name_window": blocking.get("name_window", cls.name_window),
+            }
+        )
         known = {f.name for f in fields(cls)}
         unknown = set(section) - known
         if unknown:
             raise ValueError(f"unknown identity ruleset keys: {sorted(unknown)}")
         if "free_mail_domains_extra" in section:
-            section["free_mail_domains_extra"] = frozenset(str(d).lower() for d in section["free_mail_domains_extra"])
+            section["free_mail_domains_extra"] = frozenset(
+                str(d).lower() for d in section["free_mail_domains_extra"]
+            )
         settings = cls(**section)
         for name in ("tier_b_auto_merge", "tier_b_review_floor", "tier_c_review"):
             if not 0.0 <= getattr(settings, name) <= 1.0:

@@ -26,7 +26,9 @@ def _lv(field: str, level: str) -> int:
     return COMPARISONS[field].index(level)
 
 
-def assign_tiers(comparisons: Comparisons, probability: np.ndarray, settings: IdentitySettings) -> pd.DataFrame:
+def assign_tiers(
+    comparisons: Comparisons, probability: np.ndarray, settings: IdentitySettings
+) -> pd.DataFrame:
     """Tier ('A' | 'B' | 'C' | None) and decision ('auto_merge' | 'review' | 'no_match') per pair.
 
     Args:
@@ -40,11 +42,17 @@ def assign_tiers(comparisons: Comparisons, probability: np.ndarray, settings: Id
     lv, fx = comparisons.levels, comparisons.facts
     first, last = lv["first_name"].to_numpy(), lv["last_name"].to_numpy()
     tier_a = (fx["email_exact"] | fx["phone_exact"]).to_numpy()
-    same_name = np.isin(first, [_lv("first_name", "exact"), _lv("first_name", "nickname")]) & \
-        (last == _lv("last_name", "exact"))
+    same_name = np.isin(first, [_lv("first_name", "exact"), _lv("first_name", "nickname")]) & (
+        last == _lv("last_name", "exact")
+    )
     tier_b = (fx["same_domain"].to_numpy() & same_name) | fx["device_exact"].to_numpy()
-    first_ok = (first == _lv("first_name", "null")) | np.isin(first, [_lv("first_name", "exact"), _lv(
-        "first_name", "nickname"), _lv("first_name", "jw92")]) | (fx["s_first"].to_numpy() >= settings.tier_c_min_name_similarity)
+    first_ok = (
+        (first == _lv("first_name", "null"))
+        | np.isin(
+            first, [_lv("first_name", "exact"), _lv("first_name", "nickname"), _lv("first_name", "jw92")]
+        )
+        | (fx["s_first"].to_numpy() >= settings.tier_c_min_name_similarity)
+    )
     last_ok = fx["s_last"].to_numpy() >= settings.tier_c_min_name_similarity
     place = np.isin(lv["locality"].to_numpy(), [_lv("locality", "postal"), _lv("locality", "city")])
     company_ok = fx["company_match"].to_numpy() | (fx["no_company"].to_numpy() & place)
@@ -55,11 +63,16 @@ def assign_tiers(comparisons: Comparisons, probability: np.ndarray, settings: Id
     # person with an alias; a reviewer can tell, the model (trained on few such pairs) cannot
     mailboxes = fx["other_mailbox"].to_numpy()
     decision = np.select(
-        [tier_a & conflict, tier_a,
-         tier_b & (probability >= settings.tier_b_auto_merge) & ~mailboxes,
-         tier_b & (probability >= settings.tier_b_review_floor),
-         (tier == "C") & (probability >= settings.tier_c_review)],
-        ["review", "auto_merge", "auto_merge", "review", "review"], "no_match")
+        [
+            tier_a & conflict,
+            tier_a,
+            tier_b & (probability >= settings.tier_b_auto_merge) & ~mailboxes,
+            tier_b & (probability >= settings.tier_b_review_floor),
+            (tier == "C") & (probability >= settings.tier_c_review),
+        ],
+        ["review", "auto_merge", "auto_merge", "review", "review"],
+        "no_match",
+    )
     return pd.DataFrame({"tier": pd.Series(tier, dtype=object).replace("", None), "decision": decision})
 
 
@@ -72,8 +85,10 @@ def explain(comparisons: Comparisons, scores: Scores, model: MatchModel) -> np.n
     n = len(comparisons.levels)
     text = pd.Series([""] * n, dtype=object)
     for f in model.fields:
-        labels = np.array(["" if lv == "null" else f"{f.name}={lv} {w:+.1f}; " for lv, w in zip(f.levels, f.weights)],
-                          dtype=object)
+        labels = np.array(
+            ["" if lv == "null" else f"{f.name}={lv} {w:+.1f}; " for lv, w in zip(f.levels, f.weights)],
+            dtype=object,
+        )
         text = text + labels[comparisons.levels[f.name].to_numpy(dtype=np.int64)]
     fx = comparisons.facts
     text = text.str.rstrip("; ")

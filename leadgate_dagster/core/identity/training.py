@@ -23,7 +23,9 @@ from leadgate_dagster.core.identity.model import FieldModel, MatchModel
 from leadgate_dagster.core.identity.settings import IdentitySettings
 
 _WEIGHTLESS = frozenset({"null", "shared"})
-_COLUMNS = [(f, i) for f, levels in COMPARISONS.items() for i, lv in enumerate(levels) if lv not in _WEIGHTLESS]
+_COLUMNS = [
+    (f, i) for f, levels in COMPARISONS.items() for i, lv in enumerate(levels) if lv not in _WEIGHTLESS
+]
 
 
 def design_matrix(levels: pd.DataFrame) -> np.ndarray:
@@ -31,8 +33,9 @@ def design_matrix(levels: pd.DataFrame) -> np.ndarray:
     return np.column_stack([(levels[f].to_numpy() == i) for f, i in _COLUMNS]).astype(np.float64)
 
 
-def fit_weights(levels: pd.DataFrame, same_person: np.ndarray, *, regularization: float = 1.0
-                ) -> tuple[float, dict[str, tuple[float, ...]], float]:
+def fit_weights(
+    levels: pd.DataFrame, same_person: np.ndarray, *, regularization: float = 1.0
+) -> tuple[float, dict[str, tuple[float, ...]], float]:
     """Fit the level weights by L2-regularized logistic regression.
 
     Args:
@@ -54,8 +57,13 @@ def fit_weights(levels: pd.DataFrame, same_person: np.ndarray, *, regularization
     return round(float(fit.intercept_[0] / np.log(2)), 4), {f: tuple(w) for f, w in weights.items()}, loss
 
 
-def train_model(batches: Sequence[tuple[pd.DataFrame, pd.Series]], settings: IdentitySettings, *, version: str,
-                provenance: Mapping[str, Any] | None = None) -> MatchModel:
+def train_model(
+    batches: Sequence[tuple[pd.DataFrame, pd.Series]],
+    settings: IdentitySettings,
+    *,
+    version: str,
+    provenance: Mapping[str, Any] | None = None,
+) -> MatchModel:
     """Estimate a model from labelled training leads.
 
     Args:
@@ -79,8 +87,13 @@ def train_model(batches: Sequence[tuple[pd.DataFrame, pd.Series]], settings: Ide
     same = np.concatenate(labels)
     intercept, weights, loss = fit_weights(pd.concat(levels, ignore_index=True), same)
     fields = tuple(FieldModel(name=f, levels=lv, weights=weights[f]) for f, lv in COMPARISONS.items())
-    facts = {"method": "logistic regression on labelled candidate pairs (L2, C=1)",
-             "training_records": records, "training_pairs": len(same),
-             "training_match_share": round(float(same.mean()), 4), "training_log_loss": round(loss, 5)}
-    return MatchModel(version=version, intercept_bits=intercept, fields=fields,
-                      provenance={**facts, **(provenance or {})})
+    facts = {
+        "method": "logistic regression on labelled candidate pairs (L2, C=1)",
+        "training_records": records,
+        "training_pairs": len(same),
+        "training_match_share": round(float(same.mean()), 4),
+        "training_log_loss": round(loss, 5),
+    }
+    return MatchModel(
+        version=version, intercept_bits=intercept, fields=fields, provenance={**facts, **(provenance or {})}
+    )

@@ -12,8 +12,19 @@ import pytest
 from leadgate_dagster.core.identity import IdentityResolution, MatchModel, load_model, resolve_identities
 from leadgate_dagster.core.ruleset import Ruleset, canonical_hash, load_ruleset
 
-FIELDS = ["first_name", "last_name", "email", "phone", "company", "website", "city", "region", "postal_code",
-          "country", "device_fingerprint"]
+FIELDS = [
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "company",
+    "website",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "device_fingerprint",
+]
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +39,9 @@ def model(rules: Ruleset) -> MatchModel:
 
 def leads_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Leads with ids r1, r2, ... in the given order; missing fields are None."""
-    frame = pd.DataFrame([{f: r.get(f) for f in FIELDS} for r in rows], index=[f"r{i + 1}" for i in range(len(rows))])
+    frame = pd.DataFrame(
+        [{f: r.get(f) for f in FIELDS} for r in rows], index=[f"r{i + 1}" for i in range(len(rows))]
+    )
     return frame.astype(object).where(frame.notna(), None)
 
 
@@ -41,4 +54,5 @@ def with_identity(rules: Ruleset, **changes: Any) -> Ruleset:
 def resolve(rules: Ruleset, model: MatchModel) -> Callable[..., IdentityResolution]:
     def run(rows: list[dict[str, Any]], ruleset: Ruleset | None = None) -> IdentityResolution:
         return resolve_identities(leads_frame(rows), rules=ruleset or rules, model=model)
+
     return run

@@ -48,14 +48,19 @@ def test_dedupe_numbers_records_and_writes_pairs(leads_csv: Path, tmp_path: Path
     assert list(judged[0]) == ["id_l", "id_r", "tier", "probability", "decision", "explanation"]
     by_pair = {(p["id_l"], p["id_r"]): p for p in judged}
     assert by_pair[("1", "3")]["decision"] == "auto_merge" and by_pair[("1", "3")]["tier"] == "A"
-    assert by_pair[("4", "5")]["decision"] == "review" and "names conflict" in by_pair[("4", "5")]["explanation"]
+    assert (
+        by_pair[("4", "5")]["decision"] == "review" and "names conflict" in by_pair[("4", "5")]["explanation"]
+    )
     assert 0.0 <= float(by_pair[("1", "3")]["probability"]) <= 1.0
 
 
 def test_unparseable_record_keeps_its_own_person(tmp_path: Path) -> None:
     path = tmp_path / "leads.jsonl"
-    path.write_text('{"email": "ann@beta.io", "first_name": "Ann"}\n{broken json\n'
-                    '{"email": "ann@beta.io", "first_name": "Ann"}\n', encoding="utf-8")
+    path.write_text(
+        '{"email": "ann@beta.io", "first_name": "Ann"}\n{broken json\n'
+        '{"email": "ann@beta.io", "first_name": "Ann"}\n',
+        encoding="utf-8",
+    )
     out = tmp_path / "out.csv"
     assert dedupe_command(str(path), str(out), None, None) == 0
     rows = read(out)
@@ -64,8 +69,9 @@ def test_unparseable_record_keeps_its_own_person(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("content", [b"", b"\x00\x01\x02\x03binary\xff\xfe"], ids=["empty", "binary"])
-def test_unreadable_file_exits_2_with_one_line(tmp_path: Path, content: bytes,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreadable_file_exits_2_with_one_line(
+    tmp_path: Path, content: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
     assert dedupe_command(str(path), str(tmp_path / "out.csv"), None, None) == 2

@@ -20,18 +20,22 @@ def test_shipped_model_loads_with_the_engine_vocabulary(model: MatchModel) -> No
 
 def test_scores_come_with_per_field_contributions(model: MatchModel) -> None:
     levels = pd.DataFrame({f: [0, 0] for f in COMPARISONS})
-    levels.loc[0, ["first_name", "last_name", "email"]] = [COMPARISONS["first_name"].index("exact"),
-                                                           COMPARISONS["last_name"].index("exact"),
-                                                           COMPARISONS["email"].index("exact")]
-    levels.loc[1, ["first_name", "last_name"]] = [COMPARISONS["first_name"].index("different"),
-                                                  COMPARISONS["last_name"].index("different")]
+    levels.loc[0, ["first_name", "last_name", "email"]] = [
+        COMPARISONS["first_name"].index("exact"),
+        COMPARISONS["last_name"].index("exact"),
+        COMPARISONS["email"].index("exact"),
+    ]
+    levels.loc[1, ["first_name", "last_name"]] = [
+        COMPARISONS["first_name"].index("different"),
+        COMPARISONS["last_name"].index("different"),
+    ]
     scores = score_pairs(model, levels)
     assert scores.probability[0] > 0.99 > 0.01 > scores.probability[1]
     assert list(scores.contributions.columns) == list(COMPARISONS)
     assert scores.contributions.loc[0, "email"] > 0 and scores.contributions.loc[1, "first_name"] < 0
     assert (scores.contributions.loc[:, "phone"] == 0).all()  # missing fields weigh nothing
     bits = scores.intercept_bits + scores.contributions.sum(axis=1)
-    np.testing.assert_allclose(scores.probability, 1 / (1 + 2.0 ** -bits))
+    np.testing.assert_allclose(scores.probability, 1 / (1 + 2.0**-bits))
 
 
 def test_artifact_with_other_levels_is_refused(model: MatchModel) -> None:
@@ -57,8 +61,14 @@ def test_fit_weights_learns_direction() -> None:
     same = rng.random(n) < 0.3
     levels = pd.DataFrame({f: np.zeros(n, dtype=np.int8) for f in COMPARISONS})
     agree = np.where(rng.random(n) < 0.9, same, ~same)
-    levels["email"] = np.where(agree, COMPARISONS["email"].index("exact"), COMPARISONS["email"].index("different"))
+    levels["email"] = np.where(
+        agree, COMPARISONS["email"].index("exact"), COMPARISONS["email"].index("different")
+    )
     intercept, weights, loss = fit_weights(levels, same)
-    assert weights["email"][COMPARISONS["email"].index("exact")] > 2 > -2 > weights["email"][
-        COMPARISONS["email"].index("different")]
+    assert (
+        weights["email"][COMPARISONS["email"].index("exact")]
+        > 2
+        > -2
+        > weights["email"][COMPARISONS["email"].index("different")]
+    )
     assert weights["email"][0] == 0.0 and loss < 0.5

@@ -10,12 +10,22 @@ from leadgate_dagster.core.ruleset import Ruleset
 from tests.core.identity.conftest import leads_frame, with_identity
 
 Resolve = Callable[..., IdentityResolution]
-ACME = {"company": "Acme Analytics Inc.", "city": "Boston", "region": "MA", "postal_code": "02110", "country": "US"}
+ACME = {
+    "company": "Acme Analytics Inc.",
+    "city": "Boston",
+    "region": "MA",
+    "postal_code": "02110",
+    "country": "US",
+}
 
 
 def test_exact_email_with_nickname_auto_merges(resolve: Resolve) -> None:
-    res = resolve([{"first_name": "William", "last_name": "Smith", "email": "w.smith@acme.com", **ACME},
-                   {"first_name": "Bill", "last_name": "SMITH", "email": "W.Smith@Acme.com", **ACME}])
+    res = resolve(
+        [
+            {"first_name": "William", "last_name": "Smith", "email": "w.smith@acme.com", **ACME},
+            {"first_name": "Bill", "last_name": "SMITH", "email": "W.Smith@Acme.com", **ACME},
+        ]
+    )
     a = res.assignments
     assert a["decision"].tolist() == ["new", "auto_merge"]
     assert a.loc["r2", "matched_to"] == "r1" and a.loc["r2", "tier"] == "A"
@@ -24,8 +34,12 @@ def test_exact_email_with_nickname_auto_merges(resolve: Resolve) -> None:
 
 def test_tier_a_with_conflicting_first_names_goes_to_review(resolve: Resolve) -> None:
     # a household line: two people, one phone
-    res = resolve([{"first_name": "Mark", "last_name": "Jones", "phone": "(415) 555-0134", **ACME},
-                   {"first_name": "Maria", "last_name": "Jones", "phone": "415.555.0134", **ACME}])
+    res = resolve(
+        [
+            {"first_name": "Mark", "last_name": "Jones", "phone": "(415) 555-0134", **ACME},
+            {"first_name": "Maria", "last_name": "Jones", "phone": "415.555.0134", **ACME},
+        ]
+    )
     a, pairs = res.assignments, res.pairs
     assert a["decision"].tolist() == ["new", "review"]
     assert a["person_id"].nunique() == 2 and a.loc["r2", "matched_to"] == "r1"
@@ -35,16 +49,22 @@ def test_tier_a_with_conflicting_first_names_goes_to_review(resolve: Resolve) ->
 
 
 def test_swapped_first_and_last_still_match(resolve: Resolve) -> None:
-    res = resolve([{"first_name": "Anna", "last_name": "Kowalski", "email": "anna.k@gmail.com"},
-                   {"first_name": "Kowalski", "last_name": "Anna", "email": "annak@gmail.com"}])
+    res = resolve(
+        [
+            {"first_name": "Anna", "last_name": "Kowalski", "email": "anna.k@gmail.com"},
+            {"first_name": "Kowalski", "last_name": "Anna", "email": "annak@gmail.com"},
+        ]
+    )
     assert res.assignments["decision"].tolist() == ["new", "auto_merge"]
     assert "swapped" in res.pairs.loc[0, "explanation"]
 
 
 def test_tier_c_is_never_automatic(rules: Ruleset, model: MatchModel) -> None:
-    rows = [{"first_name": "Jonathan", "last_name": "Meyer", **ACME},
-            {"first_name": "Jonathon", "last_name": "Meyers", **ACME},
-            {"first_name": "Jon", "last_name": "Meyer", **{**ACME, "company": "ACME ANALYTICS"}}]
+    rows = [
+        {"first_name": "Jonathan", "last_name": "Meyer", **ACME},
+        {"first_name": "Jonathon", "last_name": "Meyers", **ACME},
+        {"first_name": "Jon", "last_name": "Meyer", **{**ACME, "company": "ACME ANALYTICS"}},
+    ]
     eager = with_identity(rules, tier_c_review=0.0, tier_b_auto_merge=0.0)
     res = resolve_identities(leads_frame(rows), rules=eager, model=model)
     assert set(res.pairs["tier"]) == {"C"}
@@ -62,19 +82,32 @@ def test_shared_info_address_is_not_evidence(resolve: Resolve) -> None:
 
 
 def test_anonymous_record_does_not_chain_two_people(resolve: Resolve) -> None:
-    res = resolve([{"first_name": "Jane", "last_name": "Doe", "email": "office@tiny.io"},
-                   {"first_name": "John", "last_name": "Roe", "phone": "+1 212 555 0100"},
-                   {"email": "office@tiny.io", "phone": "(212) 555-0100"}])
+    res = resolve(
+        [
+            {"first_name": "Jane", "last_name": "Doe", "email": "office@tiny.io"},
+            {"first_name": "John", "last_name": "Roe", "phone": "+1 212 555 0100"},
+            {"email": "office@tiny.io", "phone": "(212) 555-0100"},
+        ]
+    )
     persons = res.assignments["person_id"]
     assert persons["r1"] != persons["r2"]
     assert "would join conflicting names" in " ".join(res.pairs["explanation"])
 
 
 def test_tier_b_domain_and_name_auto_merges_but_not_two_mailboxes(resolve: Resolve) -> None:
-    res = resolve([{"first_name": "Priya", "last_name": "Shah", "email": "priya.shah@acme.com", **ACME},
-                   {"first_name": "Priya", "last_name": "Shah", "email": "priya.shah@gmail.com", **ACME,
-                    "website": None},
-                   {"first_name": "Priya", "last_name": "Shah", "email": "pshah2@acme.com", **ACME}])
+    res = resolve(
+        [
+            {"first_name": "Priya", "last_name": "Shah", "email": "priya.shah@acme.com", **ACME},
+            {
+                "first_name": "Priya",
+                "last_name": "Shah",
+                "email": "priya.shah@gmail.com",
+                **ACME,
+                "website": None,
+            },
+            {"first_name": "Priya", "last_name": "Shah", "email": "pshah2@acme.com", **ACME},
+        ]
+    )
     pairs = res.pairs.set_index(["id_l", "id_r"])
     assert pairs.loc[("r1", "r3"), ["tier", "decision"]].tolist() == ["B", "review"]
     assert "different work mailboxes" in pairs.loc[("r1", "r3"), "explanation"]
@@ -84,16 +117,24 @@ def test_tier_b_domain_and_name_auto_merges_but_not_two_mailboxes(resolve: Resol
 
 
 def test_tier_b_on_website_domain_auto_merges(resolve: Resolve) -> None:
-    res = resolve([{"first_name": "Priya", "last_name": "Shah", "email": "priya.shah@acme.com", **ACME},
-                   {"first_name": "Priya", "last_name": "Shah", "website": "https://www.acme.com/", **ACME}])
+    res = resolve(
+        [
+            {"first_name": "Priya", "last_name": "Shah", "email": "priya.shah@acme.com", **ACME},
+            {"first_name": "Priya", "last_name": "Shah", "website": "https://www.acme.com/", **ACME},
+        ]
+    )
     assert res.pairs.loc[0, "tier"] == "B"
     assert res.assignments["decision"].tolist() == ["new", "auto_merge"]
     assert res.assignments.loc["r2", "reason_codes"] == "DUP_TIER_B"
 
 
 def test_pairs_carry_contributions_per_field(resolve: Resolve) -> None:
-    res = resolve([{"first_name": "Ann", "last_name": "Lee", "email": "ann@acme.com", **ACME},
-                   {"first_name": "Ann", "last_name": "Lee", "email": "ann@acme.com", **ACME}])
+    res = resolve(
+        [
+            {"first_name": "Ann", "last_name": "Lee", "email": "ann@acme.com", **ACME},
+            {"first_name": "Ann", "last_name": "Lee", "email": "ann@acme.com", **ACME},
+        ]
+    )
     assert list(res.pairs.columns) == ["id_l", "id_r", "tier", "probability", "decision", "explanation"]
     row = res.contributions.iloc[0]
     assert row["email"] > 5 and row["first_name"] > 0 and row["phone"] == 0
@@ -106,8 +147,11 @@ def test_empty_batch(resolve: Resolve) -> None:
 
 def test_model_must_match_ruleset(rules: Ruleset, model: MatchModel) -> None:
     with pytest.raises(ValueError, match="names model"):
-        resolve_identities(leads_frame([{"first_name": "A"}]), rules=with_identity(rules, model="identity_model_v0"),
-                           model=model)
+        resolve_identities(
+            leads_frame([{"first_name": "A"}]),
+            rules=with_identity(rules, model="identity_model_v0"),
+            model=model,
+        )
 
 
 def test_duplicate_ids_are_refused(rules: Ruleset, model: MatchModel) -> None:

@@ -129,7 +129,7 @@ def upgrade() -> None:
     schema='leadgate'
     )
     op.create_index('ix_intake_events_batch', 'intake_events', ['batch_id'], unique=False, schema='leadgate')
-    op.create_index('ix_intake_events_key', 'intake_events', ['idempotency_key', 'received_at'], unique=False, schema='leadgate')
+    op.create_index('ix_intake_events_key', 'intake_events', ['idempotency_key', 'event_id'], unique=False, schema='leadgate')
     op.create_index('ix_intake_events_pending', 'intake_events', ['event_id'], unique=False, schema='leadgate', postgresql_where=sa.text('processed_at IS NULL'))
     op.create_table('intake_files',
     sa.Column('file_id', sa.Text(), nullable=False),
