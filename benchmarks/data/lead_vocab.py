@@ -132,13 +132,12 @@ Société Café Bäckerei Château Fjällräven-Nord Łódź-Tech Español
 """.split()
 COMPANY_HEADS = [w.replace("-", " ") for w in COMPANY_HEADS]
 
-COMPANY_TAILS: list[
-    str
-] = """Analytics|Logistics|Systems|Health|Foods|Capital|Software|Robotics|Energy|Media|Labs|
-Consulting|Partners|Insurance|Manufacturing|Biotech|Freight|Security|Networks|Retail|Design|Data|Cloud|Marine|
-Solar|Pharma|Realty|Advisors|Staffing|Engineering|and Sons|and Partners|Group|Holdings|Ventures|Outfitters""".replace(
-    "\n", ""
-).split("|")
+COMPANY_TAILS: list[str] = [
+    "Analytics", "Logistics", "Systems", "Health", "Foods", "Capital", "Software", "Robotics", "Energy",
+    "Media", "Labs", "Consulting", "Partners", "Insurance", "Manufacturing", "Biotech", "Freight", "Security",
+    "Networks", "Retail", "Design", "Data", "Cloud", "Marine", "Solar", "Pharma", "Realty", "Advisors",
+    "Staffing", "Engineering", "and Sons", "and Partners", "Group", "Holdings", "Ventures", "Outfitters",
+]  # fmt: skip
 
 WORK_STYLES: list[str] = [
     "{f}.{l}",

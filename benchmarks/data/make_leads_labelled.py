@@ -84,6 +84,10 @@ def _ascii_lower(s: str) -> str:
     return "".join(ch for ch in anyascii(s).lower() if ch.isalnum())
 
 
+def _ip(rng: random.Random) -> str:
+    return f"{rng.randint(20, 220)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+
+
 def _phone(rng: random.Random, country: str) -> tuple[str, str]:
     spec = COUNTRIES[country]
     area = rng.choice(spec["areas"])
@@ -152,7 +156,7 @@ def _make_companies(rng: random.Random, n: int) -> list[Company]:
                 region=region,
                 postal=postal,
                 switchboard=_phone(rng, country),
-                office_ip=f"{rng.randint(20, 220)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}",
+                office_ip=_ip(rng),
             )
         )
     return companies
@@ -194,7 +198,7 @@ def _person(rng: random.Random, pid: str, first: str, last: str, company: Compan
         personal_email=personal,
         personal_phone=_phone(rng, company.country),
         devices=[f"{rng.getrandbits(128):032x}" for _ in range(rng.choice([1, 1, 2]))],
-        home_ip=f"{rng.randint(20, 220)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}",
+        home_ip=_ip(rng),
     )
 
 

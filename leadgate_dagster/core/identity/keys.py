@@ -221,7 +221,7 @@ def build_keys(leads: pd.DataFrame, settings: IdentitySettings, ip_key: bytes | 
         out[f"phone_{i}"] = _map_unique(pair, lambda v: phone_e164(*v.split("\x1f")))
     for i, name in enumerate(("device_fingerprint", "cookie_id"), start=1):
         out[f"device_{i}"] = _map_unique(
-            col[name], lambda v: f"{i}:{v.strip().lower()}" if len(v.strip()) >= 8 else None
+            col[name], lambda v, ns=i: f"{ns}:{v.strip().lower()}" if len(v.strip()) >= 8 else None
         )
     out["ip"] = _map_unique(col["ip"], lambda v: ip_hmac(v, ip_key)) if ip_key else None
     out["city"] = _map_unique(col["city"], normalize_name)
