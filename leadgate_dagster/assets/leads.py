@@ -4,13 +4,13 @@ it reads its inputs by batch id, calls the gate stage and writes idempotently.""
 
 import dagster as dg
 
-from leadgate_dagster.assets.metadata import to_metadata
+from leadgate_dagster.assets.metadata import masked_preview, to_metadata
 from leadgate_dagster.assets.partitions import IO_RETRY, intake_batches
 from leadgate_dagster.gate import stages
 from leadgate_dagster.resources.db import PostgresResource
 from leadgate_dagster.resources.mx import MxResource
 from leadgate_dagster.resources.rules import RulesResource
-from leadgate_dagster.store import dispositions
+from leadgate_dagster.store import dispositions, exports
 
 KINDS = {"python", "postgres"}
 
@@ -63,11 +63,14 @@ def qualified_leads(context: dg.AssetExecutionContext, db: PostgresResource, rul
     report = stages.qualify_stage(engine, context.partition_key, rules.active())
     with engine.connect() as conn:
         bad = dispositions.without_exactly_one(conn, context.partition_key)
+        preview = exports.batch_preview(conn, context.partition_key)
     check = dg.AssetCheckResult(
         check_name="one_disposition_per_lead", passed=not bad, severity=dg.AssetCheckSeverity.ERROR,
         description=f"{len(bad)} leads without exactly one current disposition",
         metadata={"failing_leads": len(bad), "sample_lead_ids": dg.MetadataValue.json(bad[:10])})
-    return dg.MaterializeResult(metadata=to_metadata(report, row_count_key="leads"), check_results=[check])
+    metadata = to_metadata(report, row_count_key="leads")
+    metadata["preview"] = dg.MetadataValue.md(masked_preview(preview))
+    return dg.MaterializeResult(metadata=metadata, check_results=[check])
 
 
 LEAD_ASSETS = [raw_leads, validated_leads, enriched_leads, identity_graph, qualified_leads]

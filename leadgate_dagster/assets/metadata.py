@@ -5,6 +5,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
+import pandas as pd
+
+from leadgate_dagster.core.masking import mask_email, mask_phone
 
 
 def _md_table(values: Mapping[str, Any], key: str, value: str) -> str:
@@ -28,3 +31,14 @@ def to_metadata(report: Mapping[str, Any], *, row_count_key: str) -> dict[str, d
         else:
             meta[key] = dg.MetadataValue.text(str(value))
     return meta
+
+
+def masked_preview(frame: pd.DataFrame) -> str:
+    """A markdown preview with contact details masked: the event log is no place for PII."""
+    if frame.empty:
+        return "_no leads_"
+    shown = frame.assign(email=frame["email"].map(mask_email), phone=frame["phone"].map(mask_phone))
+    head = "| " + " | ".join(shown.columns) + " |\n|" + "---|" * len(shown.columns)
+    rows = ["| " + " | ".join("" if v is None else str(v) for v in row) + " |"
+            for row in shown.itertuples(index=False, name=None)]
+    return "\n".join([head, *rows])

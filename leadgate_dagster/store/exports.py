@@ -24,3 +24,13 @@ def results_of_file(conn: sa.Connection, file_id: str) -> pd.DataFrame:
         LEFT JOIN leadgate.leads dl ON dl.lead_id = lp.duplicate_of
         WHERE e.file_id = :f ORDER BY e.record_no
     """), conn, params={"f": file_id})
+
+
+def batch_preview(conn: sa.Connection, batch_id: str, limit: int = 10) -> pd.DataFrame:
+    """The first leads of a batch with their disposition, for a masked preview in the asset's metadata."""
+    return pd.read_sql(sa.text("""
+        SELECT l.source, l.email_normalized AS email, l.phone_e164 AS phone, d.disposition, d.score,
+               array_to_string(d.reason_codes, ';') AS reasons
+        FROM leadgate.leads l JOIN leadgate.dispositions d ON d.lead_id = l.lead_id AND d.is_current
+        WHERE l.batch_id = :b ORDER BY l.received_at, l.record_no LIMIT :n
+    """), conn, params={"b": batch_id, "n": limit})

@@ -37,6 +37,8 @@ def test_each_asset_materializes_and_persists_its_rows(engine, dagster_instance,
         assert result.success, asset.key
         [mat] = result.asset_materializations_for_node(asset.op.name)
         assert mat.metadata["dagster/row_count"].value >= 4
+    preview = mat.metadata["preview"].value  # qualified_leads': contacts masked in the event log
+    assert "a***@northwind.com" in preview and "ann.lee@northwind.com" not in preview
     counts = table_counts(engine)
     assert counts["leads"] == 5 and counts["lead_person"] == 5 and counts["dispositions"] == 5
     assert counts["persons"] == 3  # Ann (email + phone, and the replay), the junk lead, Bo

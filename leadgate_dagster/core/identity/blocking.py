@@ -13,6 +13,7 @@ import jellyfish
 import numpy as np
 import pandas as pd
 
+from leadgate_dagster.core.identity.codes import combined_codes
 from leadgate_dagster.core.identity.settings import IdentitySettings
 
 
@@ -43,9 +44,8 @@ def window_pairs(pos: np.ndarray, group: np.ndarray, order: np.ndarray, window: 
 
 def _codes(*columns: pd.Series) -> np.ndarray:
     """One group code per row for the combination of the given columns; -1 where any is missing."""
-    frame = pd.concat(columns, axis=1)
-    missing = frame.isna().any(axis=1).to_numpy()
-    codes = pd.MultiIndex.from_frame(frame.fillna("")).factorize()[0] if len(frame) else np.empty(0, np.int64)
+    missing = np.logical_or.reduce([c.isna().to_numpy() for c in columns])
+    codes = combined_codes(*columns) if len(missing) else np.empty(0, np.int64)
     return np.where(missing, -1, codes).astype(np.int64)
 
 

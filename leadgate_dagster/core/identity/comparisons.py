@@ -15,6 +15,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
+from leadgate_dagster.core.identity.codes import combined_codes, first_of_each
 from leadgate_dagster.core.identity.names import names_conflict, nickname_index
 from leadgate_dagster.core.identity.settings import IdentitySettings
 from leadgate_dagster.core.validation.data import role_locals
@@ -58,11 +59,9 @@ def _on_unique(
     out = np.full(len(a), np.nan)
     valid = pd.notna(a) & pd.notna(b)
     if valid.any():
-        frame = pd.DataFrame({"a": a[valid], "b": b[valid]})
-        codes, uniques = pd.MultiIndex.from_frame(frame).factorize()
-        left = uniques.get_level_values(0).to_numpy(dtype=object)
-        right = uniques.get_level_values(1).to_numpy(dtype=object)
-        out[valid] = np.asarray(fn(left, right), dtype=float)[codes]
+        av, bv = a[valid], b[valid]
+        first, inverse = first_of_each(combined_codes(av, bv))
+        out[valid] = np.asarray(fn(av[first], bv[first]), dtype=float)[inverse]
     return out
 
 
@@ -106,20 +105,20 @@ def _key_match(left: list[np.ndarray], right: list[np.ndarray], shared: set[str]
     return exact, via_shared & ~exact, has_own(left) & has_own(right)
 
 
-def _name_conflicts(L: dict[str, np.ndarray], R: dict[str, np.ndarray], min_similarity: float) -> np.ndarray:
-    """names_conflict per pair, evaluated once per distinct combination of the four names."""
-    if not len(L["first"]):
-        return np.zeros(0, bool)
-    parts = [pd.Series(side[c]).fillna("#") for side in (L, R) for c in ("first", "last")]
-    codes, uniques = pd.MultiIndex.from_arrays(parts).factorize()
-
-    def none(v: str) -> str | None:
-        return None if v == "#" else v
-
+def _name_conflicts(
+    L: dict[str, np.ndarray], R: dict[str, np.ndarray], min_similarity: float, wanted: np.ndarray
+) -> np.ndarray:
+    """names_conflict for the wanted pairs (False elsewhere), once per distinct combination of four names."""
+    out = np.zeros(len(wanted), bool)
+    if not wanted.any():
+        return out
+    parts = [side[c][wanted] for side in (L, R) for c in ("first", "last")]
+    first, inverse = first_of_each(combined_codes(*parts))
     verdict = np.fromiter(
-        (names_conflict(*(none(v) for v in t), min_similarity) for t in uniques), bool, len(uniques)
+        (names_conflict(*(p[i] for p in parts), min_similarity) for i in first), bool, len(first)
     )
-    return verdict[codes]
+    out[wanted] = verdict[inverse]
+    return out
 
 
 def compare_pairs(
@@ -198,23 +197,11 @@ def compare_pairs(
         "last_name",
         m,
     )
-    conflict = _name_conflicts(L, R, settings.name_conflict_similarity)
-
     email_exact, email_shared, email_both = _key_match([L["email"]], [R["email"]], shared_of["email"])
     # two different mailboxes at one company domain: a person has one work mailbox, colleagues have two
-    e_dom_l = pd.Series(L["email"], dtype=object).str.split("@").str[1].to_numpy(dtype=object)
-    e_dom_r = pd.Series(R["email"], dtype=object).str.split("@").str[1].to_numpy(dtype=object)
-    personal = ~(
-        _role(L["email"]) | _role(R["email"])
-    )  # info@ next to john@ is not a second mailbox of John's
-    other_mailbox = (
-        email_both
-        & ~email_exact
-        & personal
-        & (e_dom_l == e_dom_r)
-        & (L["domain"] == e_dom_l)
-        & (R["domain"] == e_dom_r)
-    )
+    box = np.asarray(personal_mailboxes(keys, shared), dtype=object)
+    box_l, box_r = box[pairs[:, 0]], box[pairs[:, 1]]
+    other_mailbox = pd.notna(box_l) & pd.notna(box_r) & (box_l != box_r) & (L["domain"] == R["domain"])
     email_level = _level(
         [
             (email_exact, "exact"),
@@ -231,6 +218,8 @@ def compare_pairs(
     phone_level = _level(
         [(phone_exact, "exact"), (phone_both, "different"), (phone_shared, "shared")], "phone", m
     )
+    # the conflict verdict only decides tier A pairs, so it is only worked out for them
+    conflict = _name_conflicts(L, R, settings.name_conflict_similarity, email_exact | phone_exact)
     dev_exact, dev_shared, dev_both = _key_match(
         [L["device_1"], L["device_2"]], [R["device_1"], R["device_2"]], shared_of["device"]
     )
