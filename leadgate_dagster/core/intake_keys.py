@@ -31,6 +31,13 @@ def idempotency_key(source: str, fields: Mapping[str, str], extra: Mapping[str, 
     return "content:" + _sha(f"{source.lower()}\x1f{content_hash(fields, extra)}"), "content"
 
 
+def record_key(source: str, fields: Mapping[str, str], extra: Mapping[str, str], raw: Mapping[str, str],
+               error: str | None) -> tuple[str, str]:
+    """The idempotency key of a parsed record; an unparseable one is keyed by its raw text, so two different
+    broken lines are never taken for replays of each other."""
+    return idempotency_key(source, fields, extra if not error else {**extra, **raw})
+
+
 def file_lead_id(file_id: str, record_no: int) -> str:
     """Deterministic, so a retried or resumed import of the same file never creates a second lead."""
     return "ld_" + _sha(f"{file_id}:{record_no}")[:24]

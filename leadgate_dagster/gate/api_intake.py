@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from leadgate_dagster.core.file_reader import record_from_mapping
-from leadgate_dagster.core.intake_keys import api_lead_id, idempotency_key
+from leadgate_dagster.core.intake_keys import api_lead_id, record_key
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.store import intake
 from leadgate_dagster.store.tables import api_requests, intake_events
@@ -34,7 +34,7 @@ def accept_leads(engine: sa.Engine, items: list[Any], *, idempotency_key: str | 
         for index, item in enumerate(items, start=1):
             rec = record_from_mapping(item, record_no=index, max_field_chars=cfg["max_field_chars"])
             src = (rec.fields.get("source") or source).strip()[:200] or source
-            key, kind = idempotency_key_for(src, rec)
+            key, kind = record_key(src, rec.fields, rec.extra, rec.raw, rec.error)
             rows.append({"lead_id": api_lead_id(), "channel": "api", "source": src, "file_id": None,
                          "record_no": index, "payload": rec.raw, "fields": rec.fields, "extra": rec.extra,
                          "intake_codes": [*rec.codes, *([rec.error] if rec.error else [])],
@@ -52,7 +52,3 @@ def accept_leads(engine: sa.Engine, items: list[Any], *, idempotency_key: str | 
                                                         response=response))
     return response
 
-
-def idempotency_key_for(source: str, rec: Any) -> tuple[str, str]:
-    basis = rec.extra if not rec.error else {**rec.extra, **rec.raw}
-    return idempotency_key(source, rec.fields, basis)

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from leadgate_dagster.core.file_reader import FileRejected, ParsedRecord, count_records, read_lead_file
-from leadgate_dagster.core.intake_keys import file_lead_id, idempotency_key
+from leadgate_dagster.core.intake_keys import file_lead_id, record_key
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.store import intake
 
@@ -33,8 +33,7 @@ def file_id_of(data: bytes) -> str:
 
 def event_row(rec: ParsedRecord, *, file_id: str, default_source: str) -> dict[str, Any]:
     source = (rec.fields.get("source") or default_source).strip()[:200] or default_source
-    basis = rec.extra if not rec.error else {**rec.extra, **rec.raw}
-    key, kind = idempotency_key(source, rec.fields, basis)
+    key, kind = record_key(source, rec.fields, rec.extra, rec.raw, rec.error)
     codes = list(rec.codes) + ([rec.error] if rec.error else [])
     return {
         "lead_id": file_lead_id(file_id, rec.record_no), "channel": "file", "source": source,

@@ -257,12 +257,14 @@ def compare_pairs(
         "locality",
         m,
     )
+    # "Acme Analytics" and acmeanalytics.com name one company: compare space-free names and domain labels
+    slugs = {
+        "n": keys["company"].str.replace(" ", "").to_numpy(dtype=object),
+        "d": keys["domain"].str.split(".").str[0].to_numpy(dtype=object),
+    }
     slug = {
-        s: {
-            "n": pd.Series(S["company"]).str.replace(" ", "").to_numpy(dtype=object),
-            "d": pd.Series(S["domain"]).str.split(".").str[0].to_numpy(dtype=object),
-        }
-        for s, S in (("l", L), ("r", R))
+        "l": {k: v[pairs[:, 0]] for k, v in slugs.items()},
+        "r": {k: v[pairs[:, 1]] for k, v in slugs.items()},
     }
     slug_match = np.logical_or.reduce(
         [pd.notna(slug["l"][a]) & (slug["l"][a] == slug["r"][b]) for a in "nd" for b in "nd"]
