@@ -125,6 +125,23 @@ _REASONS: tuple[Reason, ...] = (
     # validation: channels
     _r("validation", R, "NO_REACHABLE_CHANNEL", "The lead gives neither a usable email address nor a usable "
        "phone."),
+    # enrichment: providers, their cache and fallbacks, velocity
+    _r("enrichment", W, "ENRICHMENT_UNAVAILABLE", "An enrichment provider gave no answer for the lead (down, circuit "
+       "open, errors or past the batch deadline) and nothing was cached: the lead continues with the neutral value "
+       "and the lookup is retried later."),
+    _r("enrichment", W, "ENRICHMENT_STALE", "An enrichment provider gave no answer, so the lead uses an expired cached "
+       "answer; the lookup is retried later."),
+    _r("enrichment", Q, "EMAIL_UNDELIVERABLE", "The email verification provider reports the mailbox undeliverable "
+       "(invalid, bounce, spam trap)."),
+    _r("enrichment", W, "IP_HOSTING_OR_VPN", "The submitting IP address belongs to a data centre, VPN, proxy or Tor "
+       "exit, not a residential or office connection."),
+    _r("enrichment", W, "IP_NOT_PUBLIC", "The submitting IP address is not a public one (private, loopback, reserved "
+       "...): not where a visitor's form submission comes from."),
+    _r("enrichment", W, "IP_COUNTRY_MISMATCH", "The submitting IP address is in a different country than the lead "
+       "declares."),
+    _r("enrichment", W, "ADDRESS_POSTAL_UNMAPPED", "The postal code maps to no known locality in the geocoder's data."),
+    _r("enrichment", Q, "VELOCITY_HIGH", "The same email, phone, IP or device was seen more often within the "
+       "ruleset's velocity window than it allows (bot or fraud pattern)."),
     # identity
     _r("identity", W, "DUP_TIER_A", "Exact match on normalized email or E.164 phone with an earlier lead."),
     _r("identity", W, "DUP_TIER_B", "Probable match with an earlier lead (company domain + first + last name, or "
@@ -135,6 +152,59 @@ _REASONS: tuple[Reason, ...] = (
        "this one (not a nickname, initial or typo); waits for review instead of merging."),
     _r("identity", W, "DUP_SHARED_KEY", "Gives an email, phone or device used by more distinct names than the ruleset "
        "allows (info@, a switchboard, a kiosk); that key is not used as merge evidence."),
+    # consent
+    _r("consent", R, "SUPPRESSED_DNC", "The lead's email, phone or domain is on the do-not-contact / DNC list for "
+       "all channels; nothing else can open a channel."),
+    _r("consent", W, "CONSENT_REVOKED", "An opt-out (STOP, UNSUBSCRIBE) is on file for one of the lead's channels; "
+       "that channel is closed."),
+    _r("consent", Q, "CONSENT_AMBIGUOUS", "A consent field holds a value that is neither a yes nor a no; it grants "
+       "nothing and waits for review."),
+    _r("consent", W, "CONSENT_EXPIRED", "A channel's consent is older than the ruleset (or its campaign) allows; "
+       "that channel needs a fresh opt-in."),
+    _r("consent", W, "CONSENT_OUT_OF_SCOPE", "The consent was captured for a campaign whose permission does not cover "
+       "one of the channels it names."),
+    _r("consent", W, "CONSENT_CAPTURE_NOT_ACCEPTED", "The consent's capture type (e.g. an imported list) is not "
+       "accepted for one of the channels it names."),
+    _r("consent", W, "CONSENT_PROOF_MISSING", "A consent is given without all the proof artifacts its channel "
+       "requires (capture type, timestamp, consent text version or hash, IP / certificate / screenshot)."),
+    _r("consent", W, "NO_EMAIL_CONSENT", "The email address is deliverable but email may not be used: opt-in "
+       "required and not given (or refused, revoked, unproven)."),
+    _r("consent", W, "NO_SMS_CONSENT", "The number takes SMS but there is no usable SMS consent (none, refused, "
+       "revoked, expired or without the required proof); never texted."),
+    _r("consent", W, "NO_VOICE_CONSENT", "The number is callable but there is no usable voice consent (none, "
+       "refused, revoked, expired or DNC); never called."),
+    # eligibility
+    _r("eligibility", R, "GEO_INELIGIBLE", "The lead's country or US state is not served (deny list, outside the "
+       "allow list or the product's countries)."),
+    _r("eligibility", W, "GEO_UNKNOWN", "A geography or licensing rule applies but the lead's country or US state "
+       "is unknown."),
+    _r("eligibility", R, "LICENSE_MISSING", "The product needs a license in the lead's US state and the ruleset "
+       "does not list one there."),
+    _r("eligibility", R, "UNDERAGE", "The lead is younger (from date_of_birth) than the minimum age for the "
+       "product."),
+    _r("eligibility", W, "AGE_UNVERIFIED", "A minimum age applies but the lead gives no usable date of birth."),
+    _r("eligibility", W, "PRODUCT_EXCLUDED", "The lead falls under a product exclusion (industry, company size "
+       "band or country); not qualified for routing, nurture only."),
+    _r("eligibility", W, "PARTNER_UNKNOWN", "The lead names a partner the ruleset has no contract rules for."),
+    _r("eligibility", Q, "PARTNER_CRITERIA_FAILED", "The lead does not meet its partner's accept criteria "
+       "(required fields, allowed countries)."),
+    _r("eligibility", Q, "PARTNER_CAP_EXCEEDED", "The partner's daily cap was already reached when this lead "
+       "arrived."),
+    # scoring and disposition
+    _r("scoring", W, "SCORE_NEUTRAL_FALLBACK", "A scoring input was unavailable (unknown status, enrichment "
+       "missing); its component got the neutral midpoint until a recheck fills it in."),
+    _r("scoring", W, "MODEL_NOT_TRAINED", "No conversion model is available; the priority is the rules score."),
+    _r("scoring", W, "MODEL_INSUFFICIENT_DATA", "The conversion model was trained on fewer leads or conversions "
+       "than the ruleset requires; the priority is the rules score."),
+    _r("scoring", W, "MODEL_INCOMPATIBLE", "The conversion model expects other features than this version "
+       "computes; the priority is the rules score."),
+    _r("scoring", Q, "SCORE_BORDERLINE", "Reachability or consent & eligibility is in the rubric's review band "
+       "and no channel-based route applies."),
+    _r("scoring", W, "SCORE_LOW", "Not qualified (reachability or consent & eligibility below the thresholds); "
+       "email only."),
+    _r("scoring", R, "NOT_QUALIFIED", "Below the qualification thresholds, outside the review band and with no "
+       "channel to nurture on."),
+    _r("scoring", R, "NO_ALLOWED_CHANNEL", "No channel is both reachable and permitted by consent."),
 )
 
 CATALOGUE: dict[str, Reason] = {r.code: r for r in _REASONS}
