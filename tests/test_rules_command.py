@@ -53,3 +53,12 @@ def test_an_activated_ruleset_judges_the_next_batch(tmp_path, pg_url, engine, mo
     monkeypatch.setenv("LEADGATE_DATABASE_URL", pg_url)
     assert main(["rules", "activate", str(_variant(tmp_path, "t-9", 0.5)), "--reason", "test"]) == 0
     assert RulesResource(db=PostgresResource(url=pg_url)).active().version == "t-9"
+
+
+def test_an_override_file_names_only_what_it_changes(tmp_path) -> None:  # noqa: ANN001
+    path = tmp_path / "override.yaml"
+    path.write_text("version: o-1\nalerts:\n  rejection_rate_threshold: 0.1\n")
+    override, shipped = load_ruleset(path), load_ruleset()
+    assert override.version == "o-1" and override.section("alerts")["rejection_rate_threshold"] == 0.1
+    assert override.section("alerts")["rejection_rate_window"] == shipped.section("alerts")["rejection_rate_window"]
+    assert override.section("intake") == shipped.section("intake") and override.content_hash != shipped.content_hash

@@ -53,13 +53,29 @@ def parse_ruleset(text: str) -> Ruleset:
     return Ruleset(version=str(body["version"]), content_hash=canonical_hash(body), body=body)
 
 
+def _shipped_text() -> str:
+    return resources.files("leadgate_dagster.rulesets").joinpath(DEFAULT_RULESET).read_text("utf-8")
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """`override` on top of `base`: mappings merge key by key, anything else replaces."""
+    merged = dict(base)
+    for key, value in override.items():
+        merged[key] = deep_merge(merged[key], value) if isinstance(value, dict) and isinstance(
+            merged.get(key), dict) else value
+    return merged
+
+
 def load_ruleset(path: str | Path | None = None) -> Ruleset:
-    """Load the ruleset at `path`, or the one shipped with the package."""
+    """Load the shipped ruleset, or the one at `path` laid over it: an override file names only what it
+    changes (plus its own `version`); the stored body and hash are those of the effective ruleset."""
     if path is None:
-        text = resources.files("leadgate_dagster.rulesets").joinpath(DEFAULT_RULESET).read_text("utf-8")
-    else:
-        text = Path(path).read_text("utf-8")
-    return parse_ruleset(text)
+        return parse_ruleset(_shipped_text())
+    override = yaml.safe_load(Path(path).read_text("utf-8"))
+    if not isinstance(override, dict):
+        raise ValueError(f"{path}: a ruleset is a YAML mapping")
+    body = deep_merge(yaml.safe_load(_shipped_text()), override)
+    return parse_ruleset(yaml.safe_dump(body, sort_keys=False))
 
 
 def _flatten(body: Any, prefix: str = "") -> dict[str, Any]:
