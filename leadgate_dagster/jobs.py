@@ -8,6 +8,7 @@ import dagster as dg
 import sqlalchemy as sa
 
 from leadgate_dagster.assets.partitions import intake_batches
+from leadgate_dagster.gate import inbox
 from leadgate_dagster.gate.ingest import import_registered_file
 from leadgate_dagster.resources.db import PostgresResource
 from leadgate_dagster.resources.rules import RulesResource
@@ -31,10 +32,17 @@ class ImportFileConfig(dg.Config):
 @dg.op(retry_policy=dg.RetryPolicy(max_retries=3, delay=1, backoff=dg.Backoff.EXPONENTIAL))
 def import_file(context: dg.OpExecutionContext, config: ImportFileConfig, db: PostgresResource,
                 rules: RulesResource) -> None:
-    """Parse a large inbox file into intake events in chunks; resumable (inserts are idempotent)."""
-    outcome = import_registered_file(db.engine(), Path(config.path).read_bytes(), filename=config.filename,
+    """Parse a large inbox file into intake events in chunks; resumable (inserts are idempotent). An
+    unreadable file is moved to the inbox's `_rejected/` folder with its reason file."""
+    path = Path(config.path)
+    outcome = import_registered_file(db.engine(), path.read_bytes(), filename=config.filename,
                                      source=config.source, rules=rules.active())
-    context.add_output_metadata({"records": outcome.records, "inserted": outcome.inserted, "status": outcome.status})
+    if outcome.status == "rejected":
+        moved = inbox.reject_moved(path, code=outcome.error_code or "FILE_UNREADABLE",
+                                   detail=outcome.error_detail or "", file_id=outcome.file_id, source=config.source)
+        context.log.warning(f"{config.filename}: rejected ({outcome.error_code}); moved to {moved}")
+    context.add_output_metadata({"records": outcome.records, "inserted": outcome.inserted, "status": outcome.status,
+                                 "error_code": outcome.error_code or ""})
 
 
 @dg.job(executor_def=dg.in_process_executor, tags={"dagster/max_retries": 2})

@@ -70,9 +70,20 @@ def archive(inbox: Path, file: InboxFile) -> Path:
 
 def reject(inbox: Path, file: InboxFile, *, code: str, detail: str, file_id: str) -> Path:
     """Move an unreadable file aside with a machine-readable reason next to it."""
-    target = _target(inbox / "_rejected" / file.source, file.name)
-    shutil.move(str(file.path), target)
-    reason = {"file": file.name, "source": file.source, "file_id": file_id, "code": code, "detail": detail,
+    return _reject_to(inbox / "_rejected" / file.source, file.path, code=code, detail=detail, file_id=file_id,
+                      source=file.source)
+
+
+def reject_moved(path: Path, *, code: str, detail: str, file_id: str, source: str) -> Path:
+    """Reject a file already moved to `<inbox>/_processed/<source>/` (found unreadable by its import run)."""
+    return _reject_to(path.parent.parent.parent / "_rejected" / source, path, code=code, detail=detail,
+                      file_id=file_id, source=source)
+
+
+def _reject_to(folder: Path, path: Path, *, code: str, detail: str, file_id: str, source: str) -> Path:
+    target = _target(folder, path.name)
+    shutil.move(str(path), target)
+    reason = {"file": path.name, "source": source, "file_id": file_id, "code": code, "detail": detail,
               "rejected_at": datetime.now(UTC).isoformat()}
     target.with_name(target.name + ".reason.json").write_text(json.dumps(reason, indent=2) + "\n", "utf-8")
     return target

@@ -31,6 +31,25 @@ def file_id_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def register_large_file(engine: sa.Engine, path: Path, *, source: str) -> IngestOutcome:
+    """Register a file too big to read in a sensor tick: hashed in a stream, parsed later by an import run."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    file_id = digest.hexdigest()
+    with engine.begin() as conn:
+        new = intake.record_file(conn, {"file_id": file_id, "filename": path.name, "source": source,
+                                        "size_bytes": path.stat().st_size, "status": "importing"})
+    return IngestOutcome(file_id, "deferred" if new else "duplicate")
+
+
+def reject_registered_file(engine: sa.Engine, file_id: str, exc: FileRejected) -> IngestOutcome:
+    with engine.begin() as conn:
+        intake.finish_file(conn, file_id, status="rejected", error_code=exc.code, error_detail=exc.detail)
+    return IngestOutcome(file_id, "rejected", error_code=exc.code, error_detail=exc.detail)
+
+
 def event_row(rec: ParsedRecord, *, file_id: str, default_source: str) -> dict[str, Any]:
     source = (rec.fields.get("source") or default_source).strip()[:200] or default_source
     key, kind = record_key(source, rec.fields, rec.extra, rec.raw, rec.error)
@@ -81,9 +100,13 @@ def ingest_bytes(
 
 def import_registered_file(engine: sa.Engine, data: bytes, *, filename: str, source: str,
                            rules: Ruleset) -> IngestOutcome:
-    """Parse a registered (deferred) file in chunks; safe to re-run after a crash (inserts are idempotent)."""
+    """Parse a registered (deferred) file in chunks; safe to re-run after a crash (inserts are idempotent).
+    A file that turns out unreadable is marked rejected with its reason, like one read in a sensor tick."""
     cfg = rules.section("intake")
-    _, records = read_lead_file(data, filename=filename, max_field_chars=cfg["max_field_chars"])
+    try:
+        _, records = read_lead_file(data, filename=filename, max_field_chars=cfg["max_field_chars"])
+    except FileRejected as exc:
+        return reject_registered_file(engine, file_id_of(data), exc)
     return _insert_records(engine, file_id_of(data), records, source=source, rules=rules)
 
 

@@ -9,7 +9,7 @@ import time
 import dagster as dg
 
 from leadgate_dagster.gate import inbox
-from leadgate_dagster.gate.ingest import IngestOutcome, ingest_bytes
+from leadgate_dagster.gate.ingest import IngestOutcome, ingest_bytes, register_large_file
 from leadgate_dagster.jobs import inbox_import_job, lead_batch_job
 from leadgate_dagster.resources.db import PostgresResource
 from leadgate_dagster.resources.inbox import InboxResource
@@ -45,8 +45,11 @@ def inbox_sensor(context: dg.SensorEvaluationContext, db: PostgresResource, rule
     for file in files:
         if time.monotonic() - started > TICK_BUDGET_SECONDS:
             break
-        outcome = ingest_bytes(engine, file.path.read_bytes(), filename=file.name, source=file.source,
-                               rules=ruleset, defer_above=bound)
+        if file.path.stat().st_size > int(cfg["sensor_parse_max_bytes"]):
+            outcome = register_large_file(engine, file.path, source=file.source)
+        else:
+            outcome = ingest_bytes(engine, file.path.read_bytes(), filename=file.name, source=file.source,
+                                   rules=ruleset, defer_above=bound)
         if outcome.status == "rejected":
             moved = inbox.reject(folder, file, code=outcome.error_code or "FILE_UNREADABLE",
                                  detail=outcome.error_detail or "", file_id=outcome.file_id)

@@ -133,3 +133,22 @@ def test_a_run_killed_mid_batch_is_recovered_after_its_lease(engine, dagster_ins
     with engine.connect() as conn:
         assert conn.execute(sa.text(
             "SELECT count(*) FROM leadgate.intake_events WHERE processed_at IS NULL")).scalar_one() == 0
+
+
+def test_a_big_unreadable_file_is_rejected_by_its_import_run(engine, dagster_instance, pg_url, tmp_path) -> None:  # noqa: ANN001
+    from leadgate_dagster.jobs import inbox_import_job
+
+    rules = test_ruleset(tmp_path, sensor_parse_max_bytes=100)
+    inbox = tmp_path / "inbox"
+    resources = build_resources(database_url=pg_url, inbox_path=str(inbox), rules_path=str(rules))
+    _drop(inbox, "partner/huge.csv", b"\x89PNG\r\n\x1a\n" + os.urandom(4096))
+    result = _tick(inbox_sensor, dagster_instance, resources)
+    [request] = result.run_requests
+    assert result.asset_events[0].metadata["status"].value == "deferred"  # not read in the tick
+    run = inbox_import_job.execute_in_process(run_config=request.run_config, instance=dagster_instance,
+                                              resources=resources)
+    assert run.success
+    reason = json.loads((inbox / "_rejected/partner/huge.csv.reason.json").read_text())
+    assert reason["code"] in {"FILE_UNSUPPORTED_FORMAT", "FILE_UNREADABLE"}
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT status FROM leadgate.intake_files")).scalar_one() == "rejected"
