@@ -1,0 +1,130 @@
+"""The ruleset's `enrichment:` section as typed settings, and the providers it asks for.
+
+A ruleset that leaves keys out gets the shipped ruleset's values (as `validation:` does), so an override
+file can say only `enrichment: {providers: {firmographics: {mode: http, base_url: ...}}}`. Only the name
+of the environment variable holding an API key is in the ruleset; the key itself is read when the HTTP
+client is built and never stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
+from typing import Any
+
+import httpx
+
+from leadgate_dagster.core.ruleset import Ruleset, load_ruleset
+from leadgate_dagster.providers.enrichment import (
+    email_verification,
+    firmographics,
+    geocoding,
+    ip_risk,
+    phone_intel,
+)
+from leadgate_dagster.providers.enrichment.base import EnrichmentProvider, HttpBatchLookup
+from leadgate_dagster.providers.http_client import HttpSettings, ProviderHttpClient
+
+KINDS = ("email_verification", "phone_intel", "geocoding", "firmographics", "ip_risk")
+_MODULES: dict[str, Any] = {"email_verification": email_verification, "phone_intel": phone_intel,
+                            "geocoding": geocoding, "firmographics": firmographics, "ip_risk": ip_risk}
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderSettings:
+    kind: str
+    mode: str  # offline | http
+    http: HttpSettings
+    batch_size: int
+    max_concurrency: int
+    cache_ttl: timedelta
+    miss_ttl: timedelta
+    batch_deadline_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class VelocitySettings:
+    window: timedelta
+    max_seen: dict[str, int]  # email | phone | ip | device -> sightings allowed within the window
+
+
+@dataclass(frozen=True, slots=True)
+class EnrichmentSettings:
+    providers: dict[str, ProviderSettings]
+    velocity: VelocitySettings
+    ip_country_mismatch: bool
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> dict[str, Any]:
+    return load_ruleset().section("enrichment")
+
+
+def merged_section(rules: Ruleset) -> dict[str, Any]:
+    """The ruleset's `enrichment:` section over the shipped one, merged per provider and key."""
+    base, mine = _shipped(), rules.section("enrichment")
+    out = {**base, **{k: v for k, v in mine.items() if k not in ("providers", "velocity")}}
+    out["velocity"] = {**base.get("velocity", {}), **(mine.get("velocity") or {})}
+    theirs = mine.get("providers") or {}
+    out["providers"] = {k: {**base["providers"].get(k, {}), **(theirs.get(k) or {})}
+                        for k in dict.fromkeys([*base["providers"], *theirs])}
+    return out
+
+
+def _provider(kind: str, p: dict[str, Any], top: dict[str, Any]) -> ProviderSettings:
+    http = HttpSettings(
+        base_url=str(p.get("base_url") or ""), timeout_s=float(p["timeout_s"]),
+        connect_timeout_s=float(p.get("connect_timeout_s", min(2.0, float(p["timeout_s"])))),
+        attempts=int(top.get("attempts", 3)), backoff_initial_s=float(top.get("backoff_initial_s", 0.25)),
+        backoff_max_s=float(top.get("backoff_max_s", 4.0)), retry_after_cap_s=float(top["retry_after_cap_s"]),
+        rate_per_s=float(p["rate_per_s"]), burst=int(p["burst"]), breaker_failures=int(p["breaker_failures"]),
+        breaker_cooldown_s=float(p["breaker_cooldown_s"]), max_connections=int(p["max_concurrency"]),
+        api_key_env=p.get("api_key_env") or None,
+        api_key_header=str(p.get("api_key_header") or "Authorization"))
+    return ProviderSettings(
+        kind=kind, mode=str(p.get("mode", "offline")), http=http, batch_size=int(p.get("batch_size", 100)),
+        max_concurrency=int(p["max_concurrency"]), cache_ttl=timedelta(hours=float(p["cache_ttl_hours"])),
+        miss_ttl=timedelta(hours=float(p.get("miss_ttl_hours", p["cache_ttl_hours"]))),
+        batch_deadline_s=float(p["batch_deadline_s"]))
+
+
+def enrichment_settings(rules: Ruleset | None = None) -> EnrichmentSettings:
+    """Typed settings of `rules` (the shipped ruleset when None)."""
+    s = merged_section(rules) if rules is not None else merged_section(load_ruleset())
+    v = s["velocity"]
+    limits = {k: int(v[f"max_per_{k}"]) for k in ("email", "phone", "ip", "device")}
+    velocity = VelocitySettings(window=timedelta(hours=float(v["window_hours"])), max_seen=limits)
+    return EnrichmentSettings(providers={k: _provider(k, p, s) for k, p in s["providers"].items()},
+                              velocity=velocity, ip_country_mismatch=bool(s.get("ip_country_mismatch", True)))
+
+
+def build_provider(settings: ProviderSettings, rules: Ruleset | None = None, *,
+                   transport: httpx.BaseTransport | None = None) -> EnrichmentProvider:
+    """The provider one settings block asks for: the kind's offline class, or HTTP on a shared client."""
+    module = _MODULES[settings.kind]
+    if settings.mode != "http":
+        if settings.kind == "email_verification":
+            return email_verification.OfflineEmailVerification(rules)
+        offline: EnrichmentProvider = {
+            "phone_intel": phone_intel.OfflinePhoneIntel, "geocoding": geocoding.OfflineGeocoding,
+            "firmographics": firmographics.OfflineFirmographics, "ip_risk": ip_risk.OfflineIpRisk,
+        }[settings.kind]()
+        return offline
+    if not settings.http.base_url:
+        raise ValueError(f"enrichment provider {settings.kind!r} is in http mode without a base_url")
+    client = ProviderHttpClient(settings.http, transport=transport)
+    return HttpBatchLookup(settings.kind, client, module.parse_http, batch_size=settings.batch_size,
+                           max_concurrency=settings.max_concurrency, ttl=settings.cache_ttl,
+                           miss_ttl=settings.miss_ttl, neutral=module.neutral_value)
+
+
+def providers_from_rules(rules: Ruleset | None = None) -> dict[str, EnrichmentProvider]:
+    """Every provider of the ruleset, by kind."""
+    settings = enrichment_settings(rules)
+    return {kind: build_provider(p, rules) for kind, p in settings.providers.items()}
+
+
+def deadlines_from_rules(rules: Ruleset | None = None) -> dict[str, float]:
+    """Each provider's batch deadline in seconds, for `enrich_batch`."""
+    return {k: p.batch_deadline_s for k, p in enrichment_settings(rules).providers.items()}
