@@ -31,6 +31,11 @@ def _parser() -> argparse.ArgumentParser:
     dd.add_argument("--id-column")
     dd.add_argument("--pairs")
 
+    ident = sub.add_parser("identity", help="the identity graph").add_subparsers(dest="identity_command", required=True)
+    um = ident.add_parser("unmerge", help="undo a merge exactly (both persons and their leads restored)")
+    um.add_argument("merge_id", type=int)
+    um.add_argument("--actor", default="reviewer:cli")
+
     db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="apply leadgate's migrations (demo and dev do this themselves)")
 
@@ -60,6 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "dev": lambda: commands.dev(inbox=args.inbox, port=args.port, api_port=args.api_port),
         "qa": lambda: _qa(args),
         "dedupe": lambda: _dedupe(args),
+        "identity": lambda: _unmerge(args),
         "db": lambda: commands.db_upgrade(),
         "rules": lambda: commands.rules(args),
         "docs": lambda: commands.docs_reasons(),
@@ -77,6 +83,15 @@ def _dedupe(args: argparse.Namespace) -> int:
     from leadgate_dagster.identity_cli import dedupe_command
 
     return dedupe_command(args.input, args.out, args.id_column, args.pairs)
+
+
+def _unmerge(args: argparse.Namespace) -> int:
+    from leadgate_dagster.gate.identity_admin import unmerge
+    from leadgate_dagster.runtime import prepare
+
+    survivor, absorbed = unmerge(prepare(dagster=False).engine, args.merge_id, actor=args.actor)
+    print(f"merge {args.merge_id} undone: {absorbed} split from {survivor}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import dagster as dg
 
 from leadgate_dagster.assets.metadata import masked_preview, to_metadata
 from leadgate_dagster.assets.partitions import IO_RETRY, intake_batches
+from leadgate_dagster.checks.identity import IDENTITY_CHECK_SPECS, identity_check_results
 from leadgate_dagster.gate import stages
 from leadgate_dagster.resources.db import PostgresResource
 from leadgate_dagster.resources.mx import MxResource
@@ -42,12 +43,15 @@ def enriched_leads(context: dg.AssetExecutionContext, db: PostgresResource, rule
 
 
 @dg.asset(partitions_def=intake_batches, group_name="leads", kinds=KINDS, deps=[enriched_leads],
-          retry_policy=IO_RETRY)
+          retry_policy=IO_RETRY, check_specs=IDENTITY_CHECK_SPECS)
 def identity_graph(context: dg.AssetExecutionContext, db: PostgresResource, rules: RulesResource) -> dg.MaterializeResult:
-    """Each lead of the batch linked to a stable person (`persons`, `identity_keys`, `lead_person`); tier-A
-    exact matches on email key or E.164 phone join the existing person. Serialised by an advisory lock."""
-    report = stages.identity_stage(db.engine(), context.partition_key, rules.active())
-    return dg.MaterializeResult(metadata=to_metadata(report, row_count_key="linked"))
+    """Each lead of the batch linked to a stable person (`persons`, `lead_person`), matched incrementally
+    against the graph: tier A/B auto-merges (logged in `merge_log`, reversible), ambiguous pairs to
+    `review_items`, golden records of the touched persons. Serialised by an advisory lock; idempotent."""
+    ruleset = rules.active()
+    report = stages.identity_stage(db.engine(), context.partition_key, ruleset)
+    checks = identity_check_results(db.engine(), context.partition_key, ruleset)
+    return dg.MaterializeResult(metadata=to_metadata(report, row_count_key="linked"), check_results=checks)
 
 
 @dg.asset(

@@ -1,61 +1,143 @@
 """The pre-score of the QA-gate spec: reachability 0-40 + consent & eligibility 0-40 + ICP fit 0-20.
 
-Each part is computed column-wise from the validated lead and the ruleset's `scoring` weights, and its inputs
-are kept so that every score can be explained.
+Every part is a capped sum of ruleset components, computed column-wise, and keeps the inputs that produced
+it, so any score can be explained from its row alone. An unavailable input (an `unknown` status, no value
+in a column the caller gave) gets its component's neutral midpoint and SCORE_NEUTRAL_FALLBACK, so a lead
+whose enrichment failed is neither buried nor promoted; consent is never neutral: no consent means none.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-TRUTHY = {"1", "true", "t", "yes", "y", "x", "on", "checked", "opt-in", "optin", "opted_in", "granted", "double_opt_in"}
+from leadgate_dagster.core.columns import merged_section, points, text
+from leadgate_dagster.core.consent import ConsentResult, evaluate_consent
+from leadgate_dagster.core.consent_policy import Channel
+from leadgate_dagster.core.eligibility import EligibilityResult, evaluate_eligibility
+from leadgate_dagster.core.findings import Findings
+from leadgate_dagster.core.firmographics import category_key, seniority_department
+from leadgate_dagster.core.ruleset import Ruleset
+
+PARTS = ("reachability", "consent", "fit")
+SCORE_COLUMNS = ("score", "score_reachability", "score_consent", "score_fit")
 
 
-def truthy(values: pd.Series) -> pd.Series:
-    """Consent-style flags as booleans: only an explicit yes counts; anything else (blank, junk) is no."""
-    return values.fillna("").astype(str).str.strip().str.lower().isin(TRUTHY)
+@dataclass(frozen=True, slots=True)
+class PreScore:
+    """`frame`: SCORE_COLUMNS (ints, score == sum of the parts); `inputs`: per part, the values and points
+    that produced it (batch index); `findings`: SCORE_NEUTRAL_FALLBACK where a neutral midpoint stood in."""
+
+    frame: pd.DataFrame
+    inputs: dict[str, pd.DataFrame]
+    findings: Findings
 
 
-def _col(df: pd.DataFrame, name: str) -> pd.Series:
-    return df[name] if name in df.columns else pd.Series([None] * len(df), index=df.index, dtype=object)
+def scoring_section(rules: Ruleset) -> dict[str, Any]:
+    """`scoring:` merged over the shipped one; the three part maxima must add up to 100."""
+    cfg = merged_section(rules, "scoring")
+    total = sum(int(cfg[p]["max"]) for p in PARTS)
+    if total != 100:
+        raise ValueError(f"scoring: reachability, consent and fit maxima add up to {total}, not 100")
+    return cfg
 
 
-def _weights(values: pd.Series, table: dict[str, Any]) -> pd.Series:
-    return values.map(lambda v: int(table.get(v, 0)) if isinstance(v, str) else 0).astype(int)
+def _component(leads: pd.DataFrame, name: str, spec: dict[str, Any], values: pd.Series | None,
+               inputs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(points, neutral-fallback mask) of one component; its value and points are added to `inputs`."""
+    column = str(spec["column"])
+    given = values is not None or column in leads.columns
+    vals = values if values is not None else text(leads, column, lower=True)
+    neutral = int(spec.get("neutral", 0))
+    unavailable = vals.isna() | vals.isin([str(u) for u in spec.get("unknown") or ()])
+    pts = points(vals, spec.get("points") or {}, default=int(spec.get("other", 0)))
+    pts = pts.where(~unavailable, neutral) if given else pd.Series(neutral, index=leads.index)
+    fallback = unavailable & given
+    gate = spec.get("only_if")
+    if gate:
+        open_ = text(leads, str(gate["column"]), lower=True).isin([str(v) for v in gate["values"]])
+        pts, fallback = pts.where(open_, 0), fallback & open_
+    inputs[name] = vals if given else "not_provided"
+    inputs[f"{name}_points"] = pts.astype(int)
+    return pts.astype(int), fallback
 
 
-def pre_score(leads: pd.DataFrame, scoring: dict[str, Any]) -> pd.DataFrame:
-    """Return columns score, score_reachability, score_consent, score_fit (ints) and score_inputs (dicts)."""
-    reach_cfg, consent_cfg, fit_cfg = scoring["reachability"], scoring["consent"], scoring["fit"]
-    email_pts = _weights(_col(leads, "email_status"), reach_cfg["email_status"])
-    phone_pts = _weights(_col(leads, "phone_status"), reach_cfg["phone_status"])
-    reach = np.minimum(email_pts + phone_pts, 40)
+def _part(leads: pd.DataFrame, cfg: dict[str, Any], derived: dict[str, pd.Series]) -> tuple[pd.Series, pd.Series,
+                                                                                            pd.DataFrame]:
+    inputs = pd.DataFrame(index=leads.index)
+    total = pd.Series(0, index=leads.index)
+    fallback = pd.Series(False, index=leads.index)
+    for name, spec in cfg["components"].items():
+        pts, fb = _component(leads, str(name), dict(spec), derived.get(str(spec["column"])), inputs)
+        total, fallback = total + pts, fallback | fb
+    capped = np.minimum(total, int(cfg["max"])).astype(int)
+    inputs.insert(0, "points", capped)
+    return capped, fallback, inputs
 
-    consent_email, consent_sms, consent_voice = (truthy(_col(leads, f"consent_{c}")) for c in ("email", "sms", "voice"))
-    consent = (
-        consent_email * consent_cfg["email"] + consent_sms * consent_cfg["sms"]
-        + consent_voice * consent_cfg["voice"] + consent_cfg["eligible"]
-    )
-    consent = np.minimum(consent.astype(int), 40)
 
-    has_title = _col(leads, "job_title").notna() & (_col(leads, "job_title").astype(str).str.strip() != "")
-    has_company = _col(leads, "company").notna() & (_col(leads, "company").astype(str).str.strip() != "")
-    corporate = _col(leads, "email_flags").map(lambda f: "free" not in (f or [])) & (_col(leads, "email_status") == "valid")
-    fit = np.minimum(has_title * fit_cfg["job_title"] + has_company * fit_cfg["company"]
-                     + corporate * fit_cfg["corporate_email"], 20).astype(int)
+def _consent_part(consent: ConsentResult, eligibility: EligibilityResult,
+                  cfg: dict[str, Any]) -> tuple[pd.Series, pd.DataFrame]:
+    c = consent.frame
+    per_channel = {ch: c[f"consent_{ch.value}_present"] for ch in Channel}
+    channel_pts = sum(per_channel[ch].astype(int) * int(cfg["channel_points"].get(ch.value, 0)) for ch in Channel)
+    n_present = sum(per_channel[ch].astype(int) for ch in Channel)
+    proof_sum = sum(c[f"consent_{ch.value}_proof"].where(per_channel[ch], 0.0) for ch in Channel)
+    proof_mean = (proof_sum / n_present.where(n_present > 0)).fillna(0.0)
+    proof_pts = np.rint(proof_mean * float(cfg["proof_points"])).astype(int)
+    state = eligibility.frame["eligibility_state"]
+    elig_pts = points(state, cfg["eligibility_points"])
+    total = np.minimum(channel_pts + proof_pts + elig_pts, int(cfg["max"])).astype(int)
+    inputs = pd.DataFrame({"points": total, "channel_points": channel_pts.astype(int), "proof_mean": proof_mean.round(3),
+                           "proof_points": proof_pts, "capture": c["consent_capture_type"], "eligibility": state,
+                           "eligibility_points": elig_pts}, index=c.index)
+    for ch in Channel:
+        inputs[f"{ch.value}_state"] = c[f"consent_{ch.value}_state"]
+        inputs[f"{ch.value}_proof"] = c[f"consent_{ch.value}_proof"]
+    return total, inputs
 
-    out = pd.DataFrame(index=leads.index)
-    out["score_reachability"] = reach.astype(int)
-    out["score_consent"] = consent.astype(int)
-    out["score_fit"] = fit
-    out["score"] = out["score_reachability"] + out["score_consent"] + out["score_fit"]
-    inputs = pd.DataFrame({
-        "email_status": _col(leads, "email_status"), "phone_status": _col(leads, "phone_status"),
-        "consent_email": consent_email, "consent_sms": consent_sms, "consent_voice": consent_voice,
-        "has_title": has_title, "has_company": has_company, "corporate_email": corporate.astype(bool),
-    }, index=leads.index)
-    out["score_inputs"] = inputs.to_dict("records")
-    return out
+
+def fit_inputs(leads: pd.DataFrame, eligibility: EligibilityResult) -> dict[str, pd.Series]:
+    """The derived fit columns: seniority and department (from job_title when not given), size band."""
+    seniority, department = seniority_department(leads)
+    derived = {"company_size_band": eligibility.frame["size_band"]}
+    if "seniority" in leads.columns or "job_title" in leads.columns:
+        derived["seniority"] = seniority
+    if "department" in leads.columns or "job_title" in leads.columns:
+        derived["department"] = department
+    if "industry" in leads.columns:
+        derived["industry"] = category_key(text(leads, "industry"))
+    if "company_size_band" not in leads.columns and "employee_count" not in leads.columns:
+        del derived["company_size_band"]
+    return derived
+
+
+def pre_score(leads: pd.DataFrame, *, rules: Ruleset, consent: ConsentResult | None = None,
+              eligibility: EligibilityResult | None = None) -> PreScore:
+    """Score a batch.
+
+    Args:
+        leads: one row per lead: validation outputs (email_status, phone_status, phone_type, address_status),
+            seniority / department or job_title, industry, company_size_band or employee_count.
+        rules: the active ruleset (`scoring:`).
+        consent: the batch's consent evaluation; None evaluates it here (no suppression list).
+        eligibility: the batch's eligibility; None evaluates it here (no partner counts).
+
+    Returns:
+        PreScore with the same index as `leads`.
+    """
+    cfg = scoring_section(rules)
+    consent = consent if consent is not None else evaluate_consent(leads, rules=rules)
+    eligibility = eligibility if eligibility is not None else evaluate_eligibility(leads, rules=rules)
+    reach, reach_fb, reach_in = _part(leads, cfg["reachability"], {})
+    fit, fit_fb, fit_in = _part(leads, cfg["fit"], fit_inputs(leads, eligibility))
+    consent_pts, consent_in = _consent_part(consent, eligibility, cfg["consent"])
+    frame = pd.DataFrame({"score_reachability": reach, "score_consent": consent_pts, "score_fit": fit},
+                         index=leads.index)
+    frame.insert(0, "score", frame.sum(axis=1).astype(int))
+    findings = Findings(len(leads))
+    findings.add("SCORE_NEUTRAL_FALLBACK", reach_fb | fit_fb)
+    return PreScore(frame=frame[list(SCORE_COLUMNS)],
+                    inputs={"reachability": reach_in, "consent": consent_in, "fit": fit_in}, findings=findings)

@@ -3,7 +3,6 @@ writes set-based, idempotently: running a stage twice for a batch leaves the sam
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -16,7 +15,8 @@ from leadgate_dagster.core.lead_schema import CANONICAL_FIELDS
 from leadgate_dagster.core.reasons import CATALOGUE
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.core.validation import email_domains, validate_batch
-from leadgate_dagster.store import dispositions, identity, intake, leads
+from leadgate_dagster.gate.identity import identity_stage  # noqa: F401
+from leadgate_dagster.store import dispositions, intake, leads
 from leadgate_dagster.store.bulk import update_from_rows
 
 MODEL_VERSION = "rules"
@@ -109,61 +109,6 @@ def enrich_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str, 
                      {"ids": list(df["lead_id"])})
     hits = Counter(p for (_, p, s, _) in rows if s == "ok")
     return {"enriched": len(df), "provider_hits": dict(hits)}
-
-
-def _person_id(lead_id: str) -> str:
-    return "p_" + hashlib.sha256(lead_id.encode()).hexdigest()[:16]
-
-
-def identity_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str, Any]:
-    """Exact (tier A) identity: a lead whose normalized email key or valid E.164 phone is already known joins
-    that person; otherwise it founds a new one. Serialised by an advisory lock; links are never rewritten."""
-    with engine.begin() as conn:
-        df = leads.load_batch(conn, batch_id, columns=["replay_of", "email_key", "phone_e164", "phone_status"])
-        identity.lock_graph(conn)
-        done = set(identity.linked(conn, list(df["lead_id"]))["lead_id"])
-        todo = df[~df["lead_id"].isin(done)]
-        originals, replays = todo[todo["replay_of"].isna()], todo[todo["replay_of"].notna()]
-        lead_keys = _keys(originals)
-        known = identity.known_keys(conn, sorted({k for ks in lead_keys.values() for k in ks}))
-        persons, new_keys, links, tiers = [], [], [], Counter()
-        for lid, keys in lead_keys.items():
-            hit = next((known[k] + (k[0],) for k in keys if k in known), None)
-            if hit is None:
-                person, first = _person_id(lid), lid
-                persons.append((person, lid))
-                links.append((lid, person, None, None, None))
-            else:
-                person, first, via = hit
-                links.append((lid, person, first, "A", via))
-                tiers["A"] += 1
-            for k in keys:
-                if k not in known:
-                    known[k] = (person, first)
-                    new_keys.append((*k, person, first))
-        origin = {r.lead_id: (r.person_id) for r in identity.linked(conn, list(replays["replay_of"])).itertuples()}
-        origin.update({lid: p for lid, p, *_ in links})
-        for lid, row in replays.iterrows():
-            person = origin.get(row["replay_of"])
-            if person is None:  # the original was lost to an unparseable record: the replay stands alone
-                persons.append((person := _person_id(lid), lid))
-                links.append((lid, person, None, None, None))
-            else:
-                links.append((lid, person, row["replay_of"], "replay", "idempotency_key"))
-        identity.write(conn, persons=persons, keys=new_keys, links=links)
-        dup_rows = [(lid, "identity", "DUP_TIER_A", rules.severity("DUP_TIER_A").value, f"same {via} as {dup}",
-                     rules.version) for lid, _, dup, tier, via in links if tier == "A"]
-        leads.replace_checks(conn, "identity", [link[0] for link in links], dup_rows)
-    return {"linked": len(links), "new_persons": len(persons), "tier_a_matches": tiers["A"],
-            "replays": len(replays)}
-
-
-def _keys(df: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
-    """Tier-A keys per lead: the email identity key, and the E.164 phone when it is a valid number."""
-    email = df["email_key"].where(df["email_key"].fillna("") != "")
-    phone = df["phone_e164"].where(df["phone_status"] == "valid")
-    return {lid: [k for k in (("email", e), ("phone", p)) if isinstance(k[1], str)]
-            for lid, e, p in zip(df.index, email, phone, strict=True)}
 
 
 def qualify_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str, Any]:

@@ -1,8 +1,10 @@
-"""The identity graph's tables: persons, their keys and which person each lead belongs to."""
+"""The identity graph's reads and writes for incremental matching: candidates from the indexes, shared-key
+state, and the set-based write of one batch's plan (persons, links, keys, review items)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -11,38 +13,181 @@ from leadgate_dagster.store.bulk import copy_rows
 
 # Match-and-write is serialised: two batches holding the same person must not both create it.
 IDENTITY_LOCK = 7_215_004
+IDENTITY_FIELDS = ("first_name", "last_name", "full_name", "email", "phone", "mobile", "company", "website", "city",
+                   "region", "postal_code", "country", "device_fingerprint", "cookie_id")
+KEY_TYPES = {"email": ("email",), "phone": ("phone_1", "phone_2"), "device": ("device_1", "device_2")}
+LEAD_KEY_COLUMNS = ("lead_id", "first", "last", "full_name", "email", "domain", "company", "company_slug", "phone_1",
+                    "phone_2", "device_1", "device_2", "city", "region", "postal", "name_sig")
+MAX_CANDIDATE_LEADS = 2000
+
+_CANDIDATES = sa.text("""
+    SELECT lead_id FROM leadgate.lead_keys WHERE email = ANY(:emails)
+    UNION SELECT lead_id FROM leadgate.lead_keys WHERE phone_1 = ANY(:phones)
+    UNION SELECT lead_id FROM leadgate.lead_keys WHERE phone_2 = ANY(:phones)
+    UNION SELECT lead_id FROM leadgate.lead_keys WHERE device_1 = ANY(:devices)
+    UNION SELECT lead_id FROM leadgate.lead_keys WHERE device_2 = ANY(:devices)
+    UNION SELECT k.lead_id FROM unnest(CAST(:dom AS text[]), CAST(:tok AS text[])) q(d, t)
+          JOIN leadgate.lead_keys k ON k.domain = q.d AND k.last = q.t
+    UNION SELECT k.lead_id FROM unnest(CAST(:dom AS text[]), CAST(:tok AS text[])) q(d, t)
+          JOIN leadgate.lead_keys k ON k.domain = q.d AND k.first = q.t
+    UNION SELECT k.lead_id FROM unnest(CAST(:slug AS text[]), CAST(:tok2 AS text[])) q(s, t)
+          JOIN leadgate.lead_keys k ON k.company_slug = q.s AND dmetaphone(k.last) = dmetaphone(q.t)
+    UNION SELECT k.lead_id FROM unnest(CAST(:slug AS text[]), CAST(:tok2 AS text[])) q(s, t)
+          JOIN leadgate.lead_keys k ON k.company_slug = q.s AND dmetaphone(k.first) = dmetaphone(q.t)
+    UNION SELECT x.lead_id FROM unnest(CAST(:names AS text[]), CAST(:nslug AS text[]), CAST(:npostal AS text[]))
+          q(nm, s, p) CROSS JOIN LATERAL (
+              SELECT k.lead_id FROM leadgate.lead_keys k
+              WHERE k.full_name % q.nm AND (k.company_slug = q.s OR k.postal = q.p) LIMIT 50) x
+""")
 
 
 def lock_graph(conn: sa.Connection) -> None:
+    """Take the graph's transaction-level advisory lock (released at commit or rollback)."""
     conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": IDENTITY_LOCK})
 
 
 def linked(conn: sa.Connection, lead_ids: Sequence[str]) -> pd.DataFrame:
+    """The lead_person rows of these leads."""
     return pd.read_sql(sa.text(
         "SELECT lead_id, person_id, duplicate_of, tier FROM leadgate.lead_person WHERE lead_id = ANY(:ids)"),
         conn, params={"ids": list(lead_ids)})
 
 
-def known_keys(conn: sa.Connection, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
-    """(key_type, key_value) -> (person_id, first_lead_id) for keys already in the graph."""
-    if not keys:
-        return {}
+def company_slugs(keys: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The company as a blocking key: name without spaces, else the first label of the company domain."""
+    by_name = keys["company"].map(lambda c: c.replace(" ", "") if isinstance(c, str) else None)
+    by_domain = keys["domain"].map(lambda d: d.split(".")[0] if isinstance(d, str) else None)
+    return by_name, by_domain
+
+
+def candidate_leads(conn: sa.Connection, keys: pd.DataFrame, shared: pd.DataFrame) -> list[str]:
+    """Existing leads that share a blocking key with the batch, plus every other lead of their persons.
+
+    Args:
+        conn: inside the graph lock.
+        keys: the engine's keys of the batch's leads.
+        shared: key_type, key of shared keys (they propose no candidates).
+
+    Returns:
+        Lead ids, capped at MAX_CANDIDATE_LEADS.
+    """
+    def values(kind: str) -> list[str]:
+        skip = set(shared.loc[shared["key_type"] == kind, "key"])
+        return sorted({v for c in KEY_TYPES[kind] for v in keys[c].dropna() if v not in skip})
+
+    with_domain = keys[keys["domain"].notna()]
+    dom = [*with_domain["domain"], *with_domain["domain"]]
+    tok = [*with_domain["last"], *with_domain["first"]]
+    by_name, by_domain = company_slugs(keys)
+    slug_rows = [(s, t) for slug in (by_name, by_domain) for s, f, la in zip(slug, keys["first"], keys["last"])
+                 if s for t in (f, la) if t]
+    full = (keys["first"].fillna("") + " " + keys["last"].fillna("")).str.strip()
+    named = full != ""
+    params: dict[str, Any] = {
+        "emails": values("email"), "phones": values("phone"), "devices": values("device"),
+        "dom": dom, "tok": tok, "slug": [s for s, _ in slug_rows], "tok2": [t for _, t in slug_rows],
+        "names": list(full[named]), "nslug": list(by_name.where(by_name.notna(), by_domain)[named]),
+        "npostal": list(keys["postal"][named])}
+    found = [r[0] for r in conn.execute(_CANDIDATES, params)]
     rows = conn.execute(sa.text("""
-        SELECT k.key_type, k.key_value, k.person_id, p.first_lead_id
-        FROM leadgate.identity_keys k JOIN leadgate.persons p USING (person_id)
-        JOIN unnest(CAST(:types AS text[]), CAST(:vals AS text[])) AS q(t, v) ON k.key_type = q.t AND k.key_value = q.v
-    """), {"types": [k[0] for k in keys], "vals": [k[1] for k in keys]}).all()
-    return {(r.key_type, r.key_value): (r.person_id, r.first_lead_id) for r in rows}
+        SELECT lp.lead_id FROM leadgate.lead_person lp
+        WHERE lp.person_id IN (SELECT person_id FROM leadgate.lead_person WHERE lead_id = ANY(:ids))
+        LIMIT :cap"""), {"ids": found, "cap": MAX_CANDIDATE_LEADS}).all()
+    return [r[0] for r in rows]
 
 
-def write(conn: sa.Connection, *, persons: list[tuple[str, str]], keys: list[tuple[str, str, str, str]],
-          links: list[tuple[str, str, str | None, str | None, str | None]]) -> None:
+def identity_frame(conn: sa.Connection, lead_ids: Sequence[str]) -> pd.DataFrame:
+    """The raw identity fields of these leads with their person, in arrival order (index = lead id)."""
+    cols = ", ".join(f'l."{c}"' for c in IDENTITY_FIELDS)
+    df = pd.read_sql(sa.text(f"""
+        SELECT l.lead_id, lp.person_id, {cols} FROM leadgate.leads l
+        LEFT JOIN leadgate.lead_person lp USING (lead_id)
+        WHERE l.lead_id = ANY(:ids) ORDER BY l.received_at, l.record_no, l.lead_id"""),
+        conn, params={"ids": list(lead_ids)})
+    return df.set_index("lead_id").rename_axis(None)
+
+
+def long_keys(keys: pd.DataFrame) -> pd.DataFrame:
+    """One row per (lead, key_type, key_value, name_sig) of the email, phone and device keys."""
+    frames = [pd.DataFrame({"lead_id": keys.index, "key_type": kind, "key_value": keys[c].to_numpy(),
+                            "name_sig": keys["name_sig"].to_numpy()})
+              for kind, columns in KEY_TYPES.items() for c in columns]
+    out = pd.concat(frames, ignore_index=True)
+    return out[out["key_value"].notna()].reset_index(drop=True)
+
+
+def graph_shared(conn: sa.Connection, keys: pd.DataFrame, max_names: int) -> pd.DataFrame:
+    """Keys of the batch that are shared once the graph's names and the batch's are counted together.
+
+    Returns:
+        key_type, key, distinct_names.
+    """
+    batch = long_keys(keys)
+    if batch.empty:
+        return pd.DataFrame(columns=["key_type", "key", "distinct_names"])
+    distinct = batch[["key_type", "key_value"]].drop_duplicates()
+    rows = pd.read_sql(sa.text("""
+        SELECT q.t AS key_type, q.v AS key_value, k.is_shared, n.name_sig
+        FROM unnest(CAST(:t AS text[]), CAST(:v AS text[])) q(t, v)
+        JOIN leadgate.identity_keys k ON k.key_type = q.t AND k.key_value = q.v
+        LEFT JOIN leadgate.identity_key_names n ON n.key_type = q.t AND n.key_value = q.v AND NOT k.is_shared
+    """), conn, params={"t": list(distinct["key_type"]), "v": list(distinct["key_value"])})
+    already = rows[rows["is_shared"].astype(bool)][["key_type", "key_value"]].drop_duplicates()
+    names = pd.concat([rows[["key_type", "key_value", "name_sig"]], batch[["key_type", "key_value", "name_sig"]]])
+    counts = names.dropna().drop_duplicates().groupby(["key_type", "key_value"]).size().rename("distinct_names")
+    counts = counts[counts > max_names].reset_index()
+    out = pd.concat([counts, already.assign(distinct_names=max_names + 1)]).drop_duplicates(["key_type", "key_value"])
+    return out.rename(columns={"key_value": "key"}).reset_index(drop=True)
+
+
+def write_keys(conn: sa.Connection, keys: pd.DataFrame, person_of: pd.Series, max_names: int) -> None:
+    """Record the batch's blocking profile (lead_keys), its keys' names and owners, and refresh shared flags."""
+    by_name, by_domain = company_slugs(keys)
+    profile = keys.assign(lead_id=keys.index, company_slug=by_name.where(by_name.notna(), by_domain),
+                          full_name=(keys["first"].fillna("") + " " + keys["last"].fillna("")).str.strip())
+    profile["full_name"] = profile["full_name"].where(profile["full_name"] != "", None)
+    conn.execute(sa.text("DELETE FROM leadgate.lead_keys WHERE lead_id = ANY(:ids)"), {"ids": list(keys.index)})
+    copy_rows(conn, "lead_keys", LEAD_KEY_COLUMNS, profile[list(LEAD_KEY_COLUMNS)].itertuples(index=False))
+    long = long_keys(keys)
+    if long.empty:
+        return
+    long["person_id"] = long["lead_id"].map(person_of)
+    first = long.drop_duplicates(["key_type", "key_value"])
+    _insert(conn, "identity_keys (key_type, key_value, person_id, first_lead_id)",
+            [first["key_type"], first["key_value"], first["person_id"], first["lead_id"]])
+    named = long.dropna(subset=["name_sig"]).drop_duplicates(["key_type", "key_value", "name_sig"])
+    _insert(conn, "identity_key_names (key_type, key_value, name_sig)",
+            [named["key_type"], named["key_value"], named["name_sig"]])
+    conn.execute(sa.text("""
+        UPDATE leadgate.identity_keys k SET distinct_names = c.n, is_shared = c.n > :m
+        FROM (SELECT n.key_type, n.key_value, count(*) AS n FROM leadgate.identity_key_names n
+              JOIN unnest(CAST(:t AS text[]), CAST(:v AS text[])) q(t, v) ON n.key_type = q.t AND n.key_value = q.v
+              GROUP BY n.key_type, n.key_value) c
+        WHERE k.key_type = c.key_type AND k.key_value = c.key_value
+    """), {"m": max_names, "t": list(first["key_type"]), "v": list(first["key_value"])})
+
+
+def _insert(conn: sa.Connection, target: str, columns: Sequence[Iterable[Any]]) -> None:
+    """INSERT ... SELECT unnest(...) ON CONFLICT DO NOTHING: idempotent and one statement."""
+    arrays = {f"c{i}": [None if pd.isna(v) else str(v) for v in col] for i, col in enumerate(columns)}
+    unnest = ", ".join(f"CAST(:c{i} AS text[])" for i in range(len(columns)))
+    conn.execute(sa.text(f"INSERT INTO leadgate.{target} SELECT * FROM unnest({unnest}) ON CONFLICT DO NOTHING"),
+                 arrays)
+
+
+def write_links(conn: sa.Connection, persons: Sequence[tuple[str, str]], links: pd.DataFrame,
+                reviews: pd.DataFrame) -> None:
+    """New persons, lead -> person links and open review items (links are new leads only: never rewritten)."""
     copy_rows(conn, "persons", ("person_id", "first_lead_id"), persons)
-    if keys:
+    cols = ("lead_id", "person_id", "decision", "duplicate_of", "tier", "probability", "evidence")
+    copy_rows(conn, "lead_person", cols, links[list(cols)].astype(object).itertuples(index=False))
+    if len(reviews):
         conn.execute(sa.text("""
-            INSERT INTO leadgate.identity_keys (key_type, key_value, person_id, first_lead_id)
-            SELECT * FROM unnest(CAST(:t AS text[]), CAST(:v AS text[]), CAST(:p AS text[]), CAST(:f AS text[]))
-            ON CONFLICT DO NOTHING
-        """), {"t": [k[0] for k in keys], "v": [k[1] for k in keys], "p": [k[2] for k in keys],
-               "f": [k[3] for k in keys]})
-    copy_rows(conn, "lead_person", ("lead_id", "person_id", "duplicate_of", "tier", "evidence"), links)
+            INSERT INTO leadgate.review_items (lead_id, candidate_person_id, candidate_lead_id, tier, probability,
+                                               explanation)
+            SELECT * FROM unnest(CAST(:l AS text[]), CAST(:p AS text[]), CAST(:c AS text[]), CAST(:t AS text[]),
+                                 CAST(:pr AS double precision[]), CAST(:e AS text[]))
+            ON CONFLICT (lead_id, candidate_lead_id) DO NOTHING
+        """), {"l": list(reviews["lead_id"]), "p": list(reviews["candidate_person_id"]),
+               "c": list(reviews["candidate_lead_id"]), "t": list(reviews["tier"]),
+               "pr": [float(x) for x in reviews["probability"]], "e": list(reviews["explanation"])})

@@ -125,32 +125,6 @@ enrichments = sa.Table(
     sa.Column("fetched_at", TS, nullable=False, server_default=NOW),
 )
 
-persons = sa.Table(
-    "persons", metadata,
-    sa.Column("person_id", sa.Text, primary_key=True),
-    sa.Column("first_lead_id", sa.Text, nullable=False),
-    sa.Column("merged_into", sa.Text),
-    sa.Column("created_at", TS, nullable=False, server_default=NOW),
-)
-
-identity_keys = sa.Table(
-    "identity_keys", metadata,
-    sa.Column("key_type", sa.Text, primary_key=True),  # email | phone
-    sa.Column("key_value", sa.Text, primary_key=True),
-    sa.Column("person_id", sa.Text, nullable=False, index=True),
-    sa.Column("first_lead_id", sa.Text, nullable=False),
-)
-
-lead_person = sa.Table(
-    "lead_person", metadata,
-    sa.Column("lead_id", sa.Text, primary_key=True),
-    sa.Column("person_id", sa.Text, nullable=False, index=True),
-    sa.Column("duplicate_of", sa.Text),  # the person's earlier lead this one duplicates
-    sa.Column("tier", sa.Text),
-    sa.Column("evidence", sa.Text),
-    sa.Column("matched_at", TS, nullable=False, server_default=NOW),
-)
-
 dispositions = sa.Table(
     "dispositions", metadata,
     sa.Column("disposition_id", sa.BigInteger, sa.Identity(), primary_key=True),
@@ -195,3 +169,5 @@ alerts = sa.Table(
 )
 
 from leadgate_dagster.store import tables_dns  # noqa: E402,F401  (registers mx_cache on this metadata)
+from leadgate_dagster.store import tables_enrichment  # noqa: E402,F401  (enrichment_cache, leads indexes)
+from leadgate_dagster.store import tables_identity  # noqa: F401  (persons, lead_person, merge_log, ...)

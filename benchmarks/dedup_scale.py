@@ -1,0 +1,163 @@
+"""Scale of identity resolution: `leadgate dedupe` throughput on large files, and the latency of matching one
+new lead against a graph of many persons in Postgres (the pipeline's incremental path, single-lead batches).
+
+    python benchmarks/dedup_scale.py --database-url postgresql://postgres@127.0.0.1:5432/postgres \
+        [--sizes 100000,1000000] [--graph 200000] [--singles 200]
+
+Files are the labelled generator's people scaled up (one generator run per ~5,000 records with its own seed
+and id prefix, so companies and people do not collide across runs). `dedupe` runs as a child process: wall time
+and its peak RSS. The graph is built with COPY into a throwaway database (leads, lead_keys, persons,
+lead_person) from generated records, then single-lead batches go through `identity_stage`. Last line: JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "data"))
+from make_leads_labelled import COLUMNS, generate
+
+ROOT = Path(__file__).resolve().parent.parent
+CHUNK_PEOPLE, CHUNK_COMPANIES = 2200, 400  # ~5,000 records per generator run
+
+
+def records(n: int, seed: int = 1) -> pd.DataFrame:
+    """n labelled-style records from independent generator runs (ids and people prefixed per run)."""
+    frames, total, run = [], 0, 0
+    while total < n:
+        rows = pd.DataFrame(generate(seed * 10_000 + run, CHUNK_PEOPLE, CHUNK_COMPANIES), columns=list(COLUMNS))
+        rows["id"] = f"R{run}_" + rows["id"]
+        rows["true_person"] = f"R{run}_" + rows["true_person"]
+        for col in ("email", "website"):  # distinct companies per run: suffix the domains
+            rows[col] = rows[col].str.replace(r"\.(com|io|net|org|co\.uk|de)\b", rf"{run}.\1", regex=True)
+        frames.append(rows)
+        total += len(rows)
+        run += 1
+    return pd.concat(frames, ignore_index=True).head(n)
+
+
+def bench_dedupe(n: int, workdir: Path) -> dict[str, float]:
+    src = workdir / f"leads_{n}.csv"
+    records(n).drop(columns=["true_person"]).to_csv(src, index=False, quoting=csv.QUOTE_MINIMAL)
+    code = ("import resource, sys; from leadgate_dagster.cli import main; rc = main(sys.argv[1:]); "
+            "print('MAXRSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); sys.exit(rc)")
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code, "dedupe", str(src), "--out", str(workdir / "out.csv"),
+                          "--id-column", "id"], capture_output=True, text=True, check=True, cwd=ROOT)
+    wall = time.perf_counter() - start
+    rss_kb = int(next(line for line in out.stdout.splitlines() if line.startswith("MAXRSS")).split()[1])
+    return {"records": n, "wall_s": round(wall, 1), "peak_rss_mb": round(rss_kb / 1024), "records_per_s":
+            round(n / wall)}
+
+
+def build_graph(engine: sa.Engine, n: int) -> pd.DataFrame:
+    """COPY n generated leads into the graph as already-resolved (one person per true person); returns the
+    records held back for the single-lead probes."""
+    from leadgate_dagster.core.identity import IdentitySettings
+    from leadgate_dagster.core.identity.clustering import person_id
+    from leadgate_dagster.core.identity.keys import build_keys
+    from leadgate_dagster.core.ruleset import load_ruleset
+    from leadgate_dagster.store import identity
+    from leadgate_dagster.store.bulk import copy_rows
+
+    recs = records(n + 1000, seed=2)
+    graph, probes = recs.iloc[:n].copy(), recs.iloc[n:].copy()
+    graph.index = graph["id"]
+    settings = IdentitySettings.from_ruleset(load_ruleset())
+    keys = build_keys(graph, settings)
+    firsts = graph.groupby("true_person")["id"].first()
+    person_of = graph["true_person"].map(firsts.map(person_id))
+    fields = [c for c in identity.IDENTITY_FIELDS if c in graph.columns]
+    now = pd.Timestamp.now(tz="UTC").to_pydatetime()
+    with engine.begin() as conn:
+        copy_rows(conn, "leads", ["lead_id", "batch_id", "channel", "received_at", "source", *fields],
+                  ((i, "graph", "file", now, "bench", *(None if pd.isna(v) else v for v in row))
+                   for i, row in zip(graph["id"], graph[fields].itertuples(index=False))))
+        copy_rows(conn, "persons", ("person_id", "first_lead_id"), zip(firsts.map(person_id), firsts))
+        copy_rows(conn, "lead_person", ("lead_id", "person_id", "decision"),
+                  zip(graph["id"], person_of, ["new"] * len(graph)))
+        identity.write_keys(conn, keys, person_of, settings.shared_key_max_names)
+        conn.execute(sa.text("ANALYZE"))
+    return probes
+
+
+def bench_incremental(url: str, graph_size: int, singles: int) -> dict[str, float]:
+    from leadgate_dagster.core.ruleset import load_ruleset
+    from leadgate_dagster.gate.identity import identity_stage
+    from leadgate_dagster.store import identity
+    from leadgate_dagster.store.bulk import copy_rows
+    from leadgate_dagster.store.engine import engine_for
+    from leadgate_dagster.store.migrate import upgrade
+
+    engine = engine_for(url)
+    upgrade(engine)
+    t0 = time.perf_counter()
+    probes = build_graph(engine, graph_size)
+    build_s = time.perf_counter() - t0
+    rules = load_ruleset()
+    fields = [c for c in identity.IDENTITY_FIELDS if c in probes.columns]
+    times = []
+    for i, row in enumerate(probes.head(singles).itertuples(index=False)):
+        batch_id = f"single-{i}"
+        values = [getattr(row, c) for c in fields]
+        with engine.begin() as conn:
+            copy_rows(conn, "leads", ["lead_id", "batch_id", "channel", "received_at", "source", *fields],
+                      [(row.id, batch_id, "api", pd.Timestamp.now(tz="UTC").to_pydatetime(), "bench",
+                        *(None if pd.isna(v) else v for v in values))])
+        start = time.perf_counter()
+        identity_stage(engine, batch_id, rules)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return {"graph_leads": graph_size, "graph_build_s": round(build_s, 1), "singles": len(times),
+            "p50_ms": round(statistics.median(times), 1), "p99_ms": round(times[int(0.99 * (len(times) - 1))], 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True, help="a server to create a throwaway database on")
+    parser.add_argument("--sizes", default="100000")
+    parser.add_argument("--graph", type=int, default=100_000)
+    parser.add_argument("--singles", type=int, default=200)
+    args = parser.parse_args(argv)
+    result: dict[str, object] = {"dedupe": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (int(s) for s in args.sizes.split(",") if s):
+            result["dedupe"].append(bench_dedupe(n, Path(tmp)))  # type: ignore[attr-defined]
+            print(result["dedupe"][-1], flush=True)  # type: ignore[index]
+    if args.graph:
+        from leadgate_dagster.settings import with_driver
+
+        server = with_driver(args.database_url, "psycopg")
+        name = f"leadgate_bench_{uuid.uuid4().hex[:8]}"
+        admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        try:
+            url = sa.engine.make_url(server).set(database=name).render_as_string(hide_password=False)
+            result["incremental"] = bench_incremental(url, args.graph, args.singles)
+        finally:
+            from leadgate_dagster.store.engine import engine_for
+
+            engine_for(url).dispose()
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    result["peak_rss_self_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

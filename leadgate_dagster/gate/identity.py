@@ -1,0 +1,113 @@
+"""The identity stage: each lead of a batch linked to a stable person, incrementally.
+
+The batch is matched within itself and against the graph's candidates (found through Postgres indexes: exact
+keys, domain + name, phonetic names at one company, trigram names), scored with the ruleset's versioned model.
+Tier A/B auto-merges join (or merge) persons and are logged; ambiguous pairs become review items while the lead
+keeps its own person. The whole match-and-write holds the graph's advisory lock, and leads already linked are
+skipped, so a re-run or a concurrent batch cannot create a person twice.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from leadgate_dagster.core.identity import IdentitySettings, MatchModel, load_model
+from leadgate_dagster.core.identity.clustering import person_id
+from leadgate_dagster.core.identity.keys import build_keys, shared_keys
+from leadgate_dagster.core.ruleset import Ruleset
+from leadgate_dagster.gate.golden import refresh_golden
+from leadgate_dagster.gate.identity_match import MatchPlan, plan_matches
+from leadgate_dagster.store import identity, identity_merges, leads
+
+LINK_COLUMNS = ["lead_id", "person_id", "decision", "duplicate_of", "tier", "probability", "evidence", "codes"]
+
+
+@lru_cache(maxsize=4)
+def _model(name: str) -> MatchModel:
+    return load_model(name)
+
+
+def identity_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str, Any]:
+    """Link every lead of the batch to a person; returns counts for the asset's metadata.
+
+    Args:
+        engine: leadgate's database.
+        batch_id: the intake micro-batch.
+        rules: the active ruleset (its `identity` section and model; `identity_graph.golden` for survivorship).
+
+    Returns:
+        Counts: linked, new persons, auto-merges by tier, merges of existing persons, review items, replays.
+    """
+    settings = IdentitySettings.from_ruleset(rules)
+    model = _model(settings.model)
+    with engine.begin() as conn:
+        df = leads.load_batch(conn, batch_id, columns=["replay_of"])
+        identity.lock_graph(conn)
+        done = set(identity.linked(conn, list(df["lead_id"]))["lead_id"])
+        todo = df[~df["lead_id"].isin(done)]
+        originals, replays = todo[todo["replay_of"].isna()], todo[todo["replay_of"].notna()]
+        plan = _match(conn, list(originals.index), settings, model)
+        actor = f"rule:{rules.version}/{model.version}"
+        merge_ids = [identity_merges.apply_merge(conn, survivor=m.survivor, absorbed=m.absorbed, tier=m.tier,
+                                                 probability=m.probability, evidence=m.evidence, actor=actor)
+                     for m in plan.merges]
+        replay_links, replay_persons = _replay_links(conn, replays, plan.links)
+        links = pd.concat([plan.links, replay_links]) if len(replay_links) else plan.links
+        identity.write_links(conn, [*plan.new_persons, *replay_persons], links, plan.reviews)
+        if len(plan.links):
+            identity.write_keys(conn, plan.keys.loc[plan.links.index], plan.links["person_id"],
+                                settings.shared_key_max_names)
+        rows = [(lid, "identity", code, rules.severity(code).value, _detail(code, link), rules.version)
+                for lid, link in links.iterrows() for code in link["codes"]]
+        leads.replace_checks(conn, "identity", list(links.index), rows)
+        touched = {*links["person_id"], *(m.survivor for m in plan.merges), *(m.absorbed for m in plan.merges)}
+        refresh_golden(conn, sorted(touched), rules)
+    decisions = Counter(zip(plan.links["decision"], plan.links["tier"].fillna("")))
+    return {"linked": len(links), "new_persons": len(plan.new_persons) + len(replay_persons),
+            "tier_a_matches": decisions[("auto_merge", "A")], "tier_b_matches": decisions[("auto_merge", "B")],
+            "review_items": len(plan.reviews), "person_merges": len(merge_ids), "replays": len(replays),
+            "shared_keys": len(plan.shared), "already_linked": len(done)}
+
+
+def _match(conn: sa.Connection, lead_ids: list[str], settings: IdentitySettings, model: MatchModel) -> MatchPlan:
+    """Fetch the batch and its graph candidates, then plan (an empty plan for an empty batch)."""
+    if not lead_ids:
+        return MatchPlan(links=pd.DataFrame(columns=LINK_COLUMNS).set_index("lead_id", drop=False),
+                         reviews=pd.DataFrame())
+    batch = identity.identity_frame(conn, lead_ids)
+    batch_keys = build_keys(batch, settings)
+    graph_shared = identity.graph_shared(conn, batch_keys, settings.shared_key_max_names)
+    shared = pd.concat([shared_keys(batch_keys, settings), graph_shared], ignore_index=True)
+    mine = set(lead_ids)
+    candidates = [c for c in identity.candidate_leads(conn, batch_keys, shared) if c not in mine]
+    existing = identity.identity_frame(conn, candidates)
+    frame = pd.concat([existing, batch]) if len(existing) else batch
+    return plan_matches(frame, existing["person_id"], graph_shared, settings=settings, model=model)
+
+
+def _replay_links(conn: sa.Connection, replays: pd.DataFrame,
+                  links: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """A replay carries its original's person; one whose original never got a person stands alone."""
+    known = identity.linked(conn, list(replays["replay_of"]))
+    origin = dict(zip(known["lead_id"], known["person_id"]))
+    origin.update(dict(zip(links["lead_id"], links["person_id"])))
+    rows, persons = [], []
+    for lid, of in zip(replays.index, replays["replay_of"]):
+        person = origin.get(of)
+        if person is None:
+            persons.append((person := person_id(lid), lid))
+            rows.append((lid, person, "new", None, None, None, None, []))
+        else:
+            rows.append((lid, person, "replay", of, "replay", None, "idempotency_key", []))
+    return pd.DataFrame(rows, columns=LINK_COLUMNS).set_index("lead_id", drop=False), persons
+
+
+def _detail(code: str, link: pd.Series) -> str | None:
+    if code in ("DUP_TIER_A", "DUP_TIER_B") and link["duplicate_of"]:
+        return f"same person as {link['duplicate_of']} (p={link['probability']:.3f}): {link['evidence']}"
+    return None

@@ -1,0 +1,110 @@
+"""The identity graph's tables: persons, the keys and blocking profile of each lead, lead -> person links, the
+merge log that makes every merge reversible, the review queue's items and the golden record.
+
+Migration 0004 creates the pg_trgm and fuzzystrmatch extensions the `lead_keys` indexes need.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+from leadgate_dagster.store.tables import NOW, TS, metadata
+
+persons = sa.Table(
+    "persons", metadata,
+    sa.Column("person_id", sa.Text, primary_key=True),
+    sa.Column("first_lead_id", sa.Text, nullable=False),
+    sa.Column("merged_into", sa.Text, index=True),  # the survivor; an absorbed id keeps pointing there
+    sa.Column("created_at", TS, nullable=False, server_default=NOW),
+)
+
+identity_keys = sa.Table(
+    "identity_keys", metadata,
+    sa.Column("key_type", sa.Text, primary_key=True),  # email | phone | device
+    sa.Column("key_value", sa.Text, primary_key=True),
+    sa.Column("person_id", sa.Text, nullable=False, index=True),  # who held it first (follow merged_into)
+    sa.Column("first_lead_id", sa.Text, nullable=False),
+    sa.Column("is_shared", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("distinct_names", sa.Integer, nullable=False, server_default="1"),
+)
+
+identity_key_names = sa.Table(
+    "identity_key_names", metadata,  # the distinct names seen with a key: what makes it shared
+    sa.Column("key_type", sa.Text, primary_key=True),
+    sa.Column("key_value", sa.Text, primary_key=True),
+    sa.Column("name_sig", sa.Text, primary_key=True),
+)
+
+lead_keys = sa.Table(
+    "lead_keys", metadata,  # the engine's normalized keys per lead: the graph's blocking profile
+    sa.Column("lead_id", sa.Text, primary_key=True),
+    *[sa.Column(c, sa.Text) for c in ("first", "last", "full_name", "email", "domain", "company", "company_slug",
+                                      "phone_1", "phone_2", "device_1", "device_2", "city", "region", "postal",
+                                      "name_sig")],
+    sa.Index("ix_lead_keys_email", "email"),
+    sa.Index("ix_lead_keys_phone_1", "phone_1"),
+    sa.Index("ix_lead_keys_phone_2", "phone_2"),
+    sa.Index("ix_lead_keys_device_1", "device_1"),
+    sa.Index("ix_lead_keys_device_2", "device_2"),
+    sa.Index("ix_lead_keys_domain_last", "domain", "last"),
+    sa.Index("ix_lead_keys_domain_first", "domain", "first"),
+    # tier C candidates: similar whole names (pg_trgm) and same-sounding names at one company (fuzzystrmatch)
+    sa.Index("ix_lead_keys_name_trgm", "full_name", postgresql_using="gin", postgresql_ops={"full_name": "gin_trgm_ops"}),
+)
+sa.Index("ix_lead_keys_company_dm_last", lead_keys.c.company_slug, sa.func.dmetaphone(lead_keys.c.last))
+sa.Index("ix_lead_keys_company_dm_first", lead_keys.c.company_slug, sa.func.dmetaphone(lead_keys.c.first))
+
+lead_person = sa.Table(
+    "lead_person", metadata,
+    sa.Column("lead_id", sa.Text, primary_key=True),
+    sa.Column("person_id", sa.Text, nullable=False, index=True),  # always a surviving (not merged) person
+    sa.Column("duplicate_of", sa.Text),  # the person's earlier lead this one duplicates
+    sa.Column("tier", sa.Text),  # A | B | replay | manual, for links made by a match
+    sa.Column("evidence", sa.Text),
+    sa.Column("matched_at", TS, nullable=False, server_default=NOW),
+    sa.Column("probability", sa.Float),
+    sa.Column("decision", sa.Text),  # new | auto_merge | review (kept its own person) | replay
+)
+
+merge_log = sa.Table(
+    "merge_log", metadata,
+    sa.Column("merge_id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("action", sa.Text, nullable=False),  # merge | split
+    sa.Column("survivor", sa.Text, nullable=False, index=True),
+    sa.Column("absorbed", sa.Text, nullable=False, index=True),  # for a split: the new person
+    sa.Column("tier", sa.Text),
+    sa.Column("probability", sa.Float),
+    sa.Column("evidence", JSONB, nullable=False),  # explanation + per-field contributions in bits
+    sa.Column("actor", sa.Text, nullable=False),  # rule:<ruleset>/<model> | reviewer:<name>
+    sa.Column("moved_leads", JSONB, nullable=False),  # lead ids re-pointed, so undo is exact
+    sa.Column("created_at", TS, nullable=False, server_default=NOW),
+    sa.Column("undone_at", TS),
+    sa.Column("undone_by", sa.Text),
+)
+
+review_items = sa.Table(
+    "review_items", metadata,
+    sa.Column("review_id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("lead_id", sa.Text, nullable=False, index=True),
+    sa.Column("candidate_person_id", sa.Text, nullable=False),
+    sa.Column("candidate_lead_id", sa.Text, nullable=False),
+    sa.Column("tier", sa.Text, nullable=False),
+    sa.Column("probability", sa.Float, nullable=False),
+    sa.Column("explanation", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False, server_default="open"),  # open | resolved
+    sa.Column("created_at", TS, nullable=False, server_default=NOW),
+    sa.UniqueConstraint("lead_id", "candidate_lead_id", name="uq_review_items_pair"),
+)
+
+golden_records = sa.Table(
+    "golden_records", metadata,
+    sa.Column("person_id", sa.Text, primary_key=True),
+    sa.Column("field", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text),
+    sa.Column("source_lead_id", sa.Text),
+    sa.Column("source", sa.Text),
+    sa.Column("reason", sa.Text, nullable=False),  # provenance: which survivorship rule chose it
+    sa.Column("curated", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("updated_at", TS, nullable=False, server_default=NOW),
+)
