@@ -7,9 +7,11 @@ unchanged version string.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -41,9 +43,16 @@ def canonical_hash(body: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the ruleset is read per run
+
+
 def parse_ruleset(text: str) -> Ruleset:
     """Parse and check a ruleset document; raises ValueError with the first problem found."""
-    body = yaml.safe_load(text)
+    return ruleset_from_body(yaml.load(text, Loader=_LOADER))  # noqa: S506 (a safe loader)
+
+
+def ruleset_from_body(body: Any) -> Ruleset:
+    """Check a ruleset already parsed (e.g. the JSONB stored in `rulesets`)."""
     if not isinstance(body, dict) or not body.get("version"):
         raise ValueError("a ruleset is a YAML mapping with a non-empty 'version'")
     for code, sev in (body.get("severity_overrides") or {}).items():
@@ -66,16 +75,21 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
     return merged
 
 
+@cache
+def _shipped() -> Ruleset:
+    return parse_ruleset(_shipped_text())
+
+
 def load_ruleset(path: str | Path | None = None) -> Ruleset:
     """Load the shipped ruleset, or the one at `path` laid over it: an override file names only what it
     changes (plus its own `version`); the stored body and hash are those of the effective ruleset."""
-    if path is None:
-        return parse_ruleset(_shipped_text())
-    override = yaml.safe_load(Path(path).read_text("utf-8"))
+    shipped = _shipped()
+    if path is None:  # a copy: callers may build variants from the body
+        return Ruleset(shipped.version, shipped.content_hash, copy.deepcopy(shipped.body))
+    override = yaml.load(Path(path).read_text("utf-8"), Loader=_LOADER)  # noqa: S506
     if not isinstance(override, dict):
         raise ValueError(f"{path}: a ruleset is a YAML mapping")
-    body = deep_merge(yaml.safe_load(_shipped_text()), override)
-    return parse_ruleset(yaml.safe_dump(body, sort_keys=False))
+    return ruleset_from_body(deep_merge(copy.deepcopy(shipped.body), override))
 
 
 def _flatten(body: Any, prefix: str = "") -> dict[str, Any]:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-import yaml
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from leadgate_dagster.core.ruleset import Ruleset, parse_ruleset
+from leadgate_dagster.core.ruleset import Ruleset, ruleset_from_body
 from leadgate_dagster.store.tables import rulesets
 
 
 def active(conn: sa.Connection) -> Ruleset | None:
     row = conn.execute(sa.select(rulesets.c.body).where(rulesets.c.is_active)).first()
-    return parse_ruleset(yaml.safe_dump(row.body)) if row else None
+    return ruleset_from_body(row.body) if row else None
 
 
 def activate(conn: sa.Connection, ruleset: Ruleset, *, author: str, reason: str) -> None:
@@ -27,4 +26,4 @@ def activate(conn: sa.Connection, ruleset: Ruleset, *, author: str, reason: str)
 def by_version(conn: sa.Connection, version: str) -> Ruleset | None:
     row = conn.execute(sa.select(rulesets.c.body).where(rulesets.c.version == version)
                        .order_by(rulesets.c.activated_at.desc())).first()
-    return parse_ruleset(yaml.safe_dump(row.body)) if row else None
+    return ruleset_from_body(row.body) if row else None
