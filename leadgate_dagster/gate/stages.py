@@ -10,20 +10,16 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from leadgate_dagster.core.disposition import decide
 from leadgate_dagster.core.lead_schema import CANONICAL_FIELDS
-from leadgate_dagster.core.reasons import CATALOGUE
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.core.validation import email_domains, validate_batch
 from leadgate_dagster.gate.identity import identity_stage  # noqa: F401
-from leadgate_dagster.store import dispositions, intake, leads
+from leadgate_dagster.gate.qualify import qualify_stage  # noqa: F401
+from leadgate_dagster.store import intake, leads
 from leadgate_dagster.store.bulk import update_from_rows
 
-MODEL_VERSION = "rules"
 MxLookup = Callable[[Iterable[str]], Mapping[str, Any]]
 
-QUALIFY_INPUTS = ("replay_of", "email_status", "email_flags", "phone_status", "phone_type", "consent_email",
-                  "consent_sms", "consent_voice", "demo_requested", "job_title", "company")
 VALIDATION_COLUMNS = ("email_normalized", "email_key", "email_domain", "email_status", "email_flags", "phone_e164",
                       "phone_status", "phone_type", "company_domain")
 
@@ -109,36 +105,3 @@ def enrich_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str, 
                      {"ids": list(df["lead_id"])})
     hits = Counter(p for (_, p, s, _) in rows if s == "ok")
     return {"enriched": len(df), "provider_hits": dict(hits)}
-
-
-def qualify_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str, Any]:
-    """Score and dispose every lead of the batch; a replay carries its original's disposition; then the
-    batch's intake events are marked processed."""
-    with engine.begin() as conn:
-        df = leads.load_batch(conn, batch_id, columns=QUALIFY_INPUTS)
-        reasons = leads.reasons_of(conn, list(df["lead_id"]))
-        df["reasons"] = df["lead_id"].map(lambda lid: reasons.get(lid, []))
-        fresh = df[df["replay_of"].isna()]
-        decided = decide(fresh, rules=rules).assign(lead_id=fresh["lead_id"], ruleset_version=rules.version,
-                                                    model_version=MODEL_VERSION, decided_by="pipeline")
-        replays = df[df["replay_of"].notna()]
-        if len(replays):
-            originals = pd.concat([dispositions.current(conn, list(replays["replay_of"])), decided])
-            originals = originals[~originals.index.duplicated(keep="last")]
-            copied = []
-            for lid, row in replays.iterrows():
-                base = originals.loc[row["replay_of"]].to_dict() if row["replay_of"] in originals.index else None
-                if base is None:  # its original is unknown here (e.g. pruned): decide it on its own
-                    base = decide(df.loc[[lid]], rules=rules).iloc[0].to_dict() | {
-                        "ruleset_version": rules.version, "model_version": MODEL_VERSION}
-                codes = list(dict.fromkeys([*base["reason_codes"], *row["reasons"]]))
-                copied.append({**base, "lead_id": lid, "reason_codes": codes, "decided_by": "pipeline:replay"})
-            decided = pd.concat([decided, pd.DataFrame(copied, index=replays.index)])
-        written = dispositions.record(conn, decided[[c for c in dispositions.COLUMNS if c != "is_current"]])
-        intake.mark_batch_done(conn, batch_id)
-    mix = Counter(decided["disposition"])
-    unknown = {c for cs in decided["reason_codes"] for c in cs} - set(CATALOGUE)
-    return {"leads": len(decided), "written": written, "dispositions": dict(mix),
-            "reject_rate": round(mix.get("REJECT", 0) / max(len(decided), 1), 4),
-            "top_reasons": _top(Counter(c for cs in decided["reason_codes"] for c in cs)),
-            "unknown_codes": sorted(unknown)}

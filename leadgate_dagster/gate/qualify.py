@@ -1,0 +1,80 @@
+"""The qualification stage: consent, eligibility, scores and exactly one disposition per lead."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from leadgate_dagster.core.disposition import decide
+from leadgate_dagster.core.reasons import CATALOGUE
+from leadgate_dagster.core.ruleset import Ruleset
+from leadgate_dagster.store import dispositions, intake, leads
+from leadgate_dagster.store.identity_context import identity_context
+
+LEAD_INPUTS = ("replay_of", "source", "email_status", "email_flags", "email_key", "email_domain", "phone_e164",
+               "phone_status", "phone_type", "company_domain", "consent_email", "consent_sms", "consent_voice",
+               "consent_capture", "consent_at", "consent_text_version", "consent_text_hash", "consent_url",
+               "consent_certificate_id", "screenshot_hash", "demo_requested", "job_title", "company", "industry",
+               "employee_count", "region", "campaign", "product_interest", "date_of_birth", "partner_id",
+               "validation")
+# what the engines read from the validation engine's output (kept as JSONB beside the lead)
+FROM_VALIDATION = ("country_iso2", "seniority", "department", "mobile_e164", "address_status")
+
+
+def _inputs(conn: sa.Connection, batch_id: str) -> pd.DataFrame:
+    df = leads.load_batch(conn, batch_id, columns=LEAD_INPUTS)
+    details = df.pop("validation").map(lambda v: v if isinstance(v, dict) else {})
+    for key in FROM_VALIDATION:
+        df[key] = details.map(lambda v, k=key: v.get(k))
+    reasons = leads.reasons_of(conn, list(df["lead_id"]))
+    df["reasons"] = df["lead_id"].map(lambda lid: reasons.get(lid, []))
+    return df.join(identity_context(conn, list(df["lead_id"])).drop(columns="person_id"))
+
+
+def qualify_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str, Any]:
+    """Score and dispose every lead of the batch; a replay carries its original's disposition; then the
+    batch's intake events are marked processed."""
+    with engine.begin() as conn:
+        df = _inputs(conn, batch_id)
+        fresh, replays = df[df["replay_of"].isna()], df[df["replay_of"].notna()]
+        decided = _decide(fresh, rules)
+        if len(replays):
+            decided = pd.concat([decided, _replayed(conn, replays, decided, df, rules)])
+        written = dispositions.record(conn, decided[[c for c in dispositions.COLUMNS if c != "is_current"]])
+        intake.mark_batch_done(conn, batch_id)
+    mix = Counter(decided["disposition"])
+    codes = Counter(c for cs in decided["reason_codes"] for c in cs)
+    return {"leads": len(decided), "written": written, "dispositions": dict(mix),
+            "reject_rate": round(mix.get("REJECT", 0) / max(len(decided), 1), 4),
+            "top_reasons": dict(codes.most_common(5)), "unknown_codes": sorted(set(codes) - set(CATALOGUE))}
+
+
+def _decide(fresh: pd.DataFrame, rules: Ruleset) -> pd.DataFrame:
+    """Decide the batch; a duplicate whose earlier lead is in this same batch is decided again once that lead
+    has its disposition, so the outcome does not depend on whether the two arrived together."""
+    decided = decide(fresh, rules=rules)
+    same_batch = fresh["duplicate_of"].isin(decided.index) & fresh["duplicate_of_disposition"].isna()
+    if same_batch.any():
+        again = fresh[same_batch].assign(
+            duplicate_of_disposition=fresh.loc[same_batch, "duplicate_of"].map(decided["disposition"]))
+        decided.loc[again.index] = decide(again, rules=rules)
+    return decided.assign(lead_id=fresh["lead_id"], decided_by="pipeline")
+
+
+def _replayed(conn: sa.Connection, replays: pd.DataFrame, decided: pd.DataFrame, df: pd.DataFrame,
+              rules: Ruleset) -> pd.DataFrame:
+    """A replay carries its original's decision (from this batch or the store) plus its own intake codes."""
+    originals = pd.concat([dispositions.current(conn, list(replays["replay_of"])), decided])
+    originals = originals[~originals.index.duplicated(keep="last")]
+    copied = []
+    for lid, row in replays.iterrows():
+        if row["replay_of"] in originals.index:
+            base = originals.loc[row["replay_of"]].to_dict()
+        else:  # its original is unknown here (e.g. lost to an unparseable record): decide it on its own
+            base = decide(df.loc[[lid]], rules=rules).iloc[0].to_dict()
+        codes = list(dict.fromkeys([*base["reason_codes"], *row["reasons"]]))
+        copied.append({**base, "lead_id": lid, "reason_codes": codes, "decided_by": "pipeline:replay"})
+    return pd.DataFrame(copied, index=replays.index)
