@@ -57,7 +57,8 @@ def identity_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str
                                                  probability=m.probability, evidence=m.evidence, actor=actor)
                      for m in plan.merges]
         replay_links, replay_persons = _replay_links(conn, replays, plan.links)
-        links = pd.concat([plan.links, replay_links]) if len(replay_links) else plan.links
+        parts = [frame.astype(object) for frame in (plan.links, replay_links) if len(frame)]
+        links = pd.concat(parts) if len(parts) > 1 else (parts[0] if parts else plan.links)
         identity.write_links(conn, [*plan.new_persons, *replay_persons], links, plan.reviews)
         if len(plan.links):
             identity.write_keys(conn, plan.keys.loc[plan.links.index], plan.links["person_id"],
