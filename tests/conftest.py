@@ -88,13 +88,15 @@ def dagster_instance(pg_url: str) -> Iterator[dg.DagsterInstance]:
 
 
 def test_ruleset(tmp_path: Path, **intake: object) -> Path:
-    """The shipped ruleset with sensor long-polling off (a test tick should not wait for work) and overrides."""
+    """The shipped ruleset with sensor long-polling and the file-claim grace off (a test tick should not wait
+    for work), plus `intake` overrides."""
     import json
 
     from leadgate_dagster.core.ruleset import load_ruleset
 
     body = load_ruleset().body
     body["intake"].update({"sensor_long_poll_seconds": 0, **intake})
+    body["batching"]["file_claim_grace_seconds"] = 0
     path = tmp_path / f"rules-{uuid.uuid4().hex[:6]}.yaml"
     path.write_text(json.dumps(body))
     return path

@@ -31,8 +31,8 @@ def long_poll(ready: Callable[[], bool], seconds: float) -> bool:
     return True
 
 
-def batch_requests(context: dg.SensorEvaluationContext, engine: sa.Engine,
-                   cfg: dict[str, object]) -> tuple[list[dg.RunRequest], list[dg.AddDynamicPartitionsRequest], str]:
+def batch_requests(context: dg.SensorEvaluationContext, engine: sa.Engine, cfg: dict[str, object], *,
+                   file_grace_seconds: float = 0) -> tuple[list[dg.RunRequest], list[dg.AddDynamicPartitionsRequest], str]:
     """Claim up to the free run slots' worth of batches; returns run requests, partition requests and, when
     nothing was claimed, why."""
     in_flight = len(context.instance.get_run_ids(
@@ -41,7 +41,7 @@ def batch_requests(context: dg.SensorEvaluationContext, engine: sa.Engine,
     if slots <= 0:
         return [], [], f"{in_flight} batch runs in flight; letting the backlog grow"
     claimed = claim_batches(engine, max_events=int(cfg["max_events_per_batch"]), max_batches=slots,
-                            lease_seconds=float(cfg["lease_seconds"]))
+                            lease_seconds=float(cfg["lease_seconds"]), file_grace_seconds=file_grace_seconds)
     if not claimed:
         return [], [], "no pending intake events"
     context.log.info("claimed " + ", ".join(f"{b} ({n} events)" for b, n in claimed))
@@ -50,8 +50,8 @@ def batch_requests(context: dg.SensorEvaluationContext, engine: sa.Engine,
     return requests, [intake_batches.build_add_request([b for b, _ in claimed])], ""
 
 
-def claimable(engine: sa.Engine) -> Callable[[], bool]:
+def claimable(engine: sa.Engine, *, file_grace_seconds: float) -> Callable[[], bool]:
     def ready() -> bool:
         with engine.connect() as conn:
-            return has_claimable(conn)
+            return has_claimable(conn, file_grace_seconds=file_grace_seconds)
     return ready

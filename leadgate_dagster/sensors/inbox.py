@@ -5,9 +5,12 @@ unreadable ones are moved aside with a reason. Every file shows up in the UI as 
 
 
 import time
+from pathlib import Path
 
 import dagster as dg
+import sqlalchemy as sa
 
+from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.gate import inbox
 from leadgate_dagster.gate.ingest import IngestOutcome, ingest_bytes, register_large_file
 from leadgate_dagster.jobs import inbox_import_job, lead_batch_job
@@ -31,6 +34,20 @@ def file_event(file: inbox.InboxFile, outcome: IngestOutcome, moved_to: str) -> 
     )
 
 
+def _take(engine: sa.Engine, folder: Path, file: inbox.InboxFile, ruleset: Ruleset,
+          bound: int) -> tuple[IngestOutcome, Path]:
+    """Ingest one file (or register it for an import run when large) and move it out of the inbox."""
+    if file.path.stat().st_size > int(ruleset.section("intake")["sensor_parse_max_bytes"]):
+        outcome = register_large_file(engine, file.path, source=file.source)
+    else:
+        outcome = ingest_bytes(engine, file.path.read_bytes(), filename=file.name, source=file.source,
+                               rules=ruleset, defer_above=bound)
+    if outcome.status == "rejected":
+        return outcome, inbox.reject(folder, file, code=outcome.error_code or "FILE_UNREADABLE",
+                                     detail=outcome.error_detail or "", file_id=outcome.file_id)
+    return outcome, inbox.archive(folder, file)
+
+
 @dg.sensor(jobs=[lead_batch_job, inbox_import_job], minimum_interval_seconds=1,
            default_status=dg.DefaultSensorStatus.RUNNING)
 def inbox_sensor(context: dg.SensorEvaluationContext, db: PostgresResource, rules: RulesResource,
@@ -39,28 +56,21 @@ def inbox_sensor(context: dg.SensorEvaluationContext, db: PostgresResource, rule
     cfg = ruleset.section("intake")
     if not long_poll(lambda: bool(inbox.ready_files(folder)), float(cfg["sensor_long_poll_seconds"])):
         return dg.SensorResult(skip_reason=dg.SkipReason(f"no files ready in {folder}"))
-    files = inbox.ready_files(folder)
     bound = int(cfg["sensor_parse_max_rows"])
-    started, events, requests = time.monotonic(), [], []
-    for file in files:
-        if time.monotonic() - started > TICK_BUDGET_SECONDS:
-            break
-        if file.path.stat().st_size > int(cfg["sensor_parse_max_bytes"]):
-            outcome = register_large_file(engine, file.path, source=file.source)
-        else:
-            outcome = ingest_bytes(engine, file.path.read_bytes(), filename=file.name, source=file.source,
-                                   rules=ruleset, defer_above=bound)
-        if outcome.status == "rejected":
-            moved = inbox.reject(folder, file, code=outcome.error_code or "FILE_UNREADABLE",
-                                 detail=outcome.error_detail or "", file_id=outcome.file_id)
-        else:
-            moved = inbox.archive(folder, file)
-        if outcome.status == "deferred":
-            requests.append(dg.RunRequest(run_key=f"import-{outcome.file_id}", job_name=inbox_import_job.name,
-                                          run_config=dg.RunConfig(ops={
-                "import_file": {"config": {"path": str(moved), "source": file.source, "filename": file.name}}})))
-        context.log.info(f"{file.name}: {outcome.status} ({outcome.records} records, {outcome.inserted} new)")
-        events.append(file_event(file, outcome, str(moved)))
+    started, events, requests, seen = time.monotonic(), [], [], set()
+    # rescan until no new file is ready, so files dropped together (a burst) share one batch and one run
+    while (files := [f for f in inbox.ready_files(folder) if f.path not in seen]) and (
+            time.monotonic() - started < TICK_BUDGET_SECONDS):
+        for file in files:
+            seen.add(file.path)
+            outcome, moved = _take(engine, folder, file, ruleset, bound)
+            if outcome.status == "deferred":
+                requests.append(dg.RunRequest(
+                    run_key=f"import-{outcome.file_id}", job_name=inbox_import_job.name,
+                    run_config=dg.RunConfig(ops={"import_file": {"config": {
+                        "path": str(moved), "source": file.source, "filename": file.name}}})))
+            context.log.info(f"{file.name}: {outcome.status} ({outcome.records} records, {outcome.inserted} new)")
+            events.append(file_event(file, outcome, str(moved)))
     batches, partitions, _ = batch_requests(context, engine, ruleset.section("batching"))
     return dg.SensorResult(run_requests=requests + batches, dynamic_partitions_requests=partitions,
                            asset_events=events)

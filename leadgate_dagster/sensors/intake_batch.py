@@ -18,8 +18,10 @@ from leadgate_dagster.sensors.claims import batch_requests, claimable, long_poll
 def intake_batch_sensor(context: dg.SensorEvaluationContext, db: PostgresResource,
                         rules: RulesResource) -> dg.SensorResult:
     ruleset, engine = rules.active(), db.engine()
-    long_poll(claimable(engine), float(ruleset.section("intake")["sensor_long_poll_seconds"]))
-    requests, partitions, why = batch_requests(context, engine, ruleset.section("batching"))
+    cfg = ruleset.section("batching")
+    grace = float(cfg["file_claim_grace_seconds"])  # the inbox sensor claims its own files' events first
+    long_poll(claimable(engine, file_grace_seconds=grace), float(ruleset.section("intake")["sensor_long_poll_seconds"]))
+    requests, partitions, why = batch_requests(context, engine, cfg, file_grace_seconds=grace)
     if not requests:
         return dg.SensorResult(skip_reason=dg.SkipReason(why))
     return dg.SensorResult(run_requests=requests, dynamic_partitions_requests=partitions)

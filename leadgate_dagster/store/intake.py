@@ -75,12 +75,19 @@ def insert_events(conn: sa.Connection, rows: Sequence[Mapping[str, Any]], *, rep
     return len(new_ids)
 
 
+_CLAIMABLE = """processed_at IS NULL AND (batch_id IS NULL OR lease_expires_at < now())
+                 AND (channel <> 'file' OR received_at < now() - make_interval(secs => :grace))"""
+
+
 def claim_batches(
-    engine: sa.Engine, *, max_events: int, max_batches: int, lease_seconds: float
+    engine: sa.Engine, *, max_events: int, max_batches: int, lease_seconds: float, file_grace_seconds: float = 0
 ) -> list[tuple[str, int]]:
     """Claim pending events (and those whose lease expired) into up to `max_batches` new batches.
 
-    Each batch gets at most `max_events` events in arrival order. Returns [(batch_id, n_events)].
+    Each batch gets at most `max_events` events in arrival order. File events younger than
+    `file_grace_seconds` are left alone: the inbox sensor claims its files' events itself at the end of its
+    tick, so a burst of files lands in one batch instead of being split by the batch sensor mid-tick.
+    Returns [(batch_id, n_events)].
     """
     claimed: list[tuple[str, int]] = []
     with engine.begin() as conn:
@@ -90,15 +97,14 @@ def claim_batches(
             n = conn.execute(
                 sa.text("""
                     WITH c AS (
-                        SELECT event_id FROM leadgate.intake_events
-                        WHERE processed_at IS NULL AND (batch_id IS NULL OR lease_expires_at < now())
+                        SELECT event_id FROM leadgate.intake_events WHERE """ + _CLAIMABLE + """
                         ORDER BY event_id LIMIT :n FOR UPDATE SKIP LOCKED)
                     UPDATE leadgate.intake_events e
                     SET batch_id = :b, claimed_at = now(),
                         lease_expires_at = now() + make_interval(secs => :lease)
                     FROM c WHERE e.event_id = c.event_id
                 """),
-                {"n": max_events, "b": batch_id, "lease": lease_seconds},
+                {"n": max_events, "b": batch_id, "lease": lease_seconds, "grace": file_grace_seconds},
             ).rowcount
             if not n:
                 break
@@ -132,9 +138,7 @@ def mark_batch_done(conn: sa.Connection, batch_id: str) -> None:
     )
 
 
-def has_claimable(conn: sa.Connection) -> bool:
+def has_claimable(conn: sa.Connection, *, file_grace_seconds: float = 0) -> bool:
     """Whether any event awaits a batch (new, or its lease expired); cheap enough to poll."""
-    return conn.execute(sa.text("""
-        SELECT EXISTS (SELECT 1 FROM leadgate.intake_events
-                       WHERE processed_at IS NULL AND (batch_id IS NULL OR lease_expires_at < now()))
-    """)).scalar_one()
+    return conn.execute(sa.text("SELECT EXISTS (SELECT 1 FROM leadgate.intake_events WHERE " + _CLAIMABLE + ")"),
+                        {"grace": file_grace_seconds}).scalar_one()

@@ -73,3 +73,15 @@ def test_large_file_is_deferred_then_imported_in_resumable_chunks(engine: sa.Eng
     assert (first.records, first.inserted) == (12, 12)
     assert (rerun.records, rerun.inserted) == (12, 0)  # a resumed import adds nothing twice
     assert [e.record_no for e in _events(engine)] == list(range(1, 13))
+
+
+def test_the_batch_sensor_leaves_fresh_file_events_to_the_inbox_sensor(engine: sa.Engine) -> None:
+    from leadgate_dagster.gate.api_intake import accept_leads
+    from leadgate_dagster.store.intake import claim_batches
+
+    ingest_bytes(engine, CSV, filename="a.csv", source="webinar", rules=RULES)
+    accept_leads(engine, [{"email": "c@northwind.com"}], idempotency_key=None, source="api", rules=RULES)
+    [(_, n)] = claim_batches(engine, max_events=100, max_batches=2, lease_seconds=60, file_grace_seconds=60)
+    assert n == 1  # only the API event: the file's two are the inbox sensor's to claim
+    [(_, n)] = claim_batches(engine, max_events=100, max_batches=2, lease_seconds=60, file_grace_seconds=0)
+    assert n == 2
