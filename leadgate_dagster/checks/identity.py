@@ -27,7 +27,7 @@ def identity_check_results(engine: sa.Engine, batch_id: str, rules: Ruleset) -> 
         rates = identity_checks.auto_merge_rates(conn, batch_id, int(cfg.get("window", 1000)))
     failing = {k: v for k, v in broken.items() if v}
     integrity = dg.AssetCheckResult(
-        check_name=INTEGRITY, passed=not failing, severity=dg.AssetCheckSeverity.ERROR,
+        asset_key="identity_graph", check_name=INTEGRITY, passed=not failing, severity=dg.AssetCheckSeverity.ERROR,
         description=("broken: " + ", ".join(f"{k} ({len(v)})" for k, v in failing.items())) if failing
         else "graph invariants hold",
         metadata={**{k: len(v) for k, v in broken.items()},
@@ -43,7 +43,7 @@ def identity_check_results(engine: sa.Engine, batch_id: str, rules: Ruleset) -> 
     table = "\n".join(f"| {r['source']} | {r['n']} | {r['auto']} | {r['window_n']} | {r['window_auto']} |"
                       for r in rates)
     spike = dg.AssetCheckResult(
-        check_name=SPIKE, passed=not spiking, severity=dg.AssetCheckSeverity.WARN,
+        asset_key="identity_graph", check_name=SPIKE, passed=not spiking, severity=dg.AssetCheckSeverity.WARN,
         description=("auto-merge spike: " + "; ".join(spiking)) if spiking else "no source spiking",
         metadata={"sources_judged": judged, "sources_spiking": len(spiking),
                   "by_source": dg.MetadataValue.md("| source | batch | auto | window | window auto |\n"

@@ -3,13 +3,12 @@
 
 import dagster as dg
 
-from leadgate_dagster.assets.leads import qualified_leads
 from leadgate_dagster.resources.db import PostgresResource
 from leadgate_dagster.resources.rules import RulesResource
 from leadgate_dagster.store.metrics import rejection_rate_by_source
 
 
-@dg.asset_check(asset=qualified_leads, blocking=False,
+@dg.asset_check(asset="qualified_leads", blocking=False,
                 description="Reject share among each source's last N leads stays under the ruleset threshold "
                             "(sources with fewer than the minimum sample are not judged).")
 def rejection_rate_by_source_check(db: PostgresResource, rules: RulesResource) -> dg.AssetCheckResult:

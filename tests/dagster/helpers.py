@@ -13,12 +13,12 @@ from leadgate_dagster.checks.rejection_rate import rejection_rate_by_source_chec
 
 
 def materialize_batch(batch_id: str, instance: dg.DagsterInstance, resources: Mapping[str, object],
-                      assets: list[dg.AssetsDefinition] | None = None) -> dg.ExecuteInProcessResult:
+                      assets: list[str] | None = None) -> dg.ExecuteInProcessResult:
+    """Materialize the batch: every lead asset and check, or only the named assets (and their checks)."""
     instance.add_dynamic_partitions(intake_batches.name, [batch_id])
-    selected = assets or LEAD_ASSETS
-    checks = [rejection_rate_by_source_check] if assets is None else []
-    return dg.materialize([*selected, *checks], partition_key=batch_id, instance=instance, resources=dict(resources),
-                          selection=selected + checks if assets is not None else None)
+    selection = None if assets is None else dg.AssetSelection.assets(*assets)
+    return dg.materialize([*LEAD_ASSETS, rejection_rate_by_source_check], partition_key=batch_id,
+                          instance=instance, resources=dict(resources), selection=selection)
 
 
 def table_counts(engine: sa.Engine) -> dict[str, int]:

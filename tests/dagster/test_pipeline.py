@@ -6,7 +6,7 @@ from __future__ import annotations
 import dagster as dg
 import sqlalchemy as sa
 
-from leadgate_dagster.assets.leads import LEAD_ASSETS
+from leadgate_dagster.assets.leads import LEAD_SPECS
 from leadgate_dagster.core.ruleset import load_ruleset
 from leadgate_dagster.gate.ingest import ingest_bytes
 from leadgate_dagster.store.intake import claim_batches
@@ -32,10 +32,11 @@ def _claim(engine: sa.Engine) -> str:
 
 def test_each_asset_materializes_and_persists_its_rows(engine, dagster_instance, resources) -> None:  # noqa: ANN001
     batch_id = _claim(engine)
-    for i, asset in enumerate(LEAD_ASSETS):
-        result = materialize_batch(batch_id, dagster_instance, resources, assets=[asset])
-        assert result.success, asset.key
-        [mat] = result.asset_materializations_for_node(asset.op.name)
+    for spec in LEAD_SPECS:  # each asset on its own, in order
+        result = materialize_batch(batch_id, dagster_instance, resources, assets=[spec.key.to_user_string()])
+        assert result.success, spec.key
+        [mat] = result.asset_materializations_for_node("lead_pipeline")
+        assert mat.asset_key == spec.key
         assert mat.metadata["dagster/row_count"].value >= 4
     preview = mat.metadata["preview"].value  # qualified_leads': contacts masked in the event log
     assert "a***@northwind.com" in preview and "ann.lee@northwind.com" not in preview

@@ -12,7 +12,6 @@ from pathlib import Path
 import dagster as dg
 import sqlalchemy as sa
 
-from leadgate_dagster.assets.leads import raw_leads, validated_leads
 from leadgate_dagster.core.ruleset import load_ruleset
 from leadgate_dagster.definitions import build_resources
 from leadgate_dagster.gate.api_intake import accept_leads
@@ -120,7 +119,7 @@ def test_a_run_killed_mid_batch_is_recovered_after_its_lease(engine, dagster_ins
     _drop(inbox, "leads.csv", CSV.encode())
     [dead] = _tick(inbox_sensor, dagster_instance, resources).run_requests
     # the run gets through two stages, then its process dies
-    assert materialize_batch(dead.partition_key, dagster_instance, resources, [raw_leads, validated_leads]).success
+    assert materialize_batch(dead.partition_key, dagster_instance, resources, ["raw_leads", "validated_leads"]).success
     assert _tick(intake_batch_sensor, dagster_instance, resources).skip_reason  # still leased: not re-claimed
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE leadgate.intake_events SET lease_expires_at = now() - interval '1 second'"))
