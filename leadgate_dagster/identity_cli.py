@@ -17,27 +17,11 @@ from leadgate_dagster.core.export_safety import escape_frame
 from leadgate_dagster.core.file_reader import FileRejected, read_lead_file, records_to_dataframe
 from leadgate_dagster.core.identity import IdentitySettings, load_model, resolve_identities
 from leadgate_dagster.core.identity.clustering import person_id
+from leadgate_dagster.core.identity.keys import IDENTITY_FIELDS
 from leadgate_dagster.core.identity.resolve import PAIR_COLUMNS
 from leadgate_dagster.core.lead_schema import normalize_header
 from leadgate_dagster.core.ruleset import load_ruleset
 
-IDENTITY_FIELDS = [
-    "first_name",
-    "last_name",
-    "full_name",
-    "email",
-    "phone",
-    "mobile",
-    "company",
-    "website",
-    "city",
-    "region",
-    "postal_code",
-    "country",
-    "device_fingerprint",
-    "cookie_id",
-    "ip",
-]
 
 
 class _UsageError(Exception):
@@ -100,7 +84,7 @@ def dedupe_command(input_path: str, out_path: str, id_column: str | None, pairs_
     rules = load_ruleset()
     model = load_model(IdentitySettings.from_ruleset(rules).model)
     readable = frame["error"].isna().to_numpy()
-    leads = frame.loc[readable, IDENTITY_FIELDS].set_axis(
+    leads = frame.loc[readable, list(IDENTITY_FIELDS)].set_axis(
         pd.Index([i for i, ok in zip(internal, readable) if ok])
     )
     result = resolve_identities(leads, rules=rules, model=model)

@@ -9,12 +9,11 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from leadgate_dagster.core.identity.keys import IDENTITY_FIELDS
 from leadgate_dagster.store.bulk import copy_rows
 
 # Match-and-write is serialised: two batches holding the same person must not both create it.
 IDENTITY_LOCK = 7_215_004
-IDENTITY_FIELDS = ("first_name", "last_name", "full_name", "email", "phone", "mobile", "company", "website", "city",
-                   "region", "postal_code", "country", "device_fingerprint", "cookie_id")
 KEY_TYPES = {"email": ("email",), "phone": ("phone_1", "phone_2"), "device": ("device_1", "device_2")}
 LEAD_KEY_COLUMNS = ("lead_id", "first", "last", "full_name", "email", "domain", "company", "company_slug", "phone_1",
                     "phone_2", "device_1", "device_2", "city", "region", "postal", "name_sig")

@@ -72,6 +72,10 @@ _COUNTRY_ALIASES = {
 _MULTI_PART_SUFFIX = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ltd", "plc"})
 
 
+# The lead fields the identity engine reads (any may be absent).
+IDENTITY_FIELDS = ("first_name", "last_name", "full_name", "email", "phone", "mobile", "company", "website", "city",
+                   "region", "postal_code", "country", "device_fingerprint", "cookie_id", "ip")
+
 def _map_unique(values: pd.Series, fn: Callable[[str], Hashable | None]) -> pd.Series:
     """Apply fn once per distinct non-null string; the rest is a hash lookup."""
     present = values[values.notna()]
@@ -183,26 +187,7 @@ def build_keys(leads: pd.DataFrame, settings: IdentitySettings, ip_key: bytes | 
     Returns:
         A DataFrame with KEY_COLUMNS (object dtype, None for missing).
     """
-    col = {
-        name: _text_column(leads, name)
-        for name in (
-            "first_name",
-            "last_name",
-            "full_name",
-            "email",
-            "phone",
-            "mobile",
-            "company",
-            "website",
-            "city",
-            "region",
-            "postal_code",
-            "country",
-            "device_fingerprint",
-            "cookie_id",
-            "ip",
-        )
-    }
+    col = {name: _text_column(leads, name) for name in IDENTITY_FIELDS}
     out = pd.DataFrame(index=leads.index)
     out["first"] = _map_unique(col["first_name"], normalize_name)
     out["last"] = _map_unique(col["last_name"], normalize_name)
