@@ -5,6 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "data"))
+import lead_vocab  # noqa: E402  (the labelled set's vocabulary: 235 first names, 179 surnames, ~3,000 companies)
 
 FIRST = ["Ann", "José", "Chloé", "Li", "Siobhan", "Mark", "Priya", "Hans", "Fatima", "Kenji", "Olivia", "Jack",
          "Noah", "Ana", "Zoë", "Mohammed", "Grace", "Ethan", "Sarah", "Tom", "Emma", "Liam", "Mia", "Lucas"]
@@ -33,7 +38,9 @@ def lead_rows(n: int, *, seed: int = 7, prefix: str = "") -> list[list[str]]:
                 dup[2] = dup[2].upper()  # same person, case noise
             rows.append(dup)
             continue
-        first, last, company = rng.choice(FIRST), rng.choice(LAST), rng.choice(COMPANIES)
+        first, last = rng.choice(FIRST + lead_vocab.FIRST_NAMES), rng.choice(LAST + lead_vocab.LAST_NAMES)
+        company = (rng.choice(COMPANIES) if rng.random() < 0.1
+                   else f"{rng.choice(lead_vocab.COMPANY_HEADS)} {rng.choice(lead_vocab.COMPANY_TAILS)}")
         country, phone_fmt, postal, city = rng.choice(COUNTRIES)
         domain = company.lower().replace(" ", "") + ".com" if rng.random() < 0.7 else rng.choice(FREE)
         email = f"{first}.{last}{i}@{domain}".lower().replace(" ", "").replace("'", "")

@@ -9,6 +9,7 @@ files that are hidden, partial (`.part`, `.tmp`, `.crdownload`) or still being w
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from dataclasses import dataclass
@@ -36,20 +37,21 @@ def ready_files(inbox: Path, *, now: float | None = None) -> list[InboxFile]:
     found: list[tuple[float, InboxFile]] = []
     if not inbox.is_dir():
         return []
-    for path in inbox.rglob("*"):
-        rel = path.relative_to(inbox)
-        if any(part.startswith(("_", ".")) for part in rel.parts) or not path.is_file():
-            continue
-        if path.name.lower().endswith(PARTIAL_SUFFIXES) or path.name.endswith(".reason.json"):
-            continue
-        try:
-            mtime = path.stat().st_mtime
-        except FileNotFoundError:
-            continue
-        if now - mtime < SETTLE_SECONDS:
-            continue
-        source = rel.parts[0] if len(rel.parts) > 1 else DEFAULT_SOURCE
-        found.append((mtime, InboxFile(path, source)))
+    for dirpath, dirnames, filenames in os.walk(inbox):
+        dirnames[:] = [d for d in dirnames if not d.startswith(("_", "."))]  # never walk _processed/_rejected
+        for name in filenames:
+            path = Path(dirpath) / name
+            if name.startswith(".") or name.lower().endswith(PARTIAL_SUFFIXES) or name.endswith(".reason.json"):
+                continue
+            try:
+                mtime = path.stat().st_mtime
+            except FileNotFoundError:
+                continue
+            if now - mtime < SETTLE_SECONDS:
+                continue
+            rel = path.relative_to(inbox)
+            source = rel.parts[0] if len(rel.parts) > 1 else DEFAULT_SOURCE
+            found.append((mtime, InboxFile(path, source)))
     return [f for _, f in sorted(found, key=lambda t: (t[0], str(t[1].path)))]
 
 
