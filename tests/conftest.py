@@ -1,7 +1,7 @@
 """Shared fixtures: a real Postgres for every test that needs one.
 
 LEADGATE_TEST_DATABASE_URL (CI: the machine's PostgreSQL service) gets a throwaway database per test session,
-dropped at the end; without it, an embedded PostgreSQL in a temporary folder. Never SQLite, never a mock.
+dropped at the end; without it, an embedded PostgreSQL in a temporary folder. Never a file database, never a mock.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def engine(pg_url: str) -> sa.Engine:
 
 @pytest.fixture(scope="session")
 def dagster_instance(pg_url: str) -> Iterator[dg.DagsterInstance]:
-    """A Dagster instance whose storage is dagster-postgres on the test database (not instance_for_test's SQLite)."""
+    """A Dagster instance whose storage is dagster-postgres on the test database (instance_for_test alone is not)."""
     overrides = {"storage": {"postgres": {"postgres_url": with_driver(pg_url, "psycopg2")}}}
     with dg.instance_for_test(overrides=overrides) as instance:
         yield instance
