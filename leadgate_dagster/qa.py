@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import sqlalchemy as sa
 
 from leadgate_dagster.core.export_safety import escape_frame
 from leadgate_dagster.core.file_reader import FileRejected, read_lead_file
@@ -28,12 +29,13 @@ GATE_COLUMNS = ["row", "disposition", "score", "reason_codes", "email_status", "
                 "score_consent", "score_fit", "ruleset_version", "model_version"]
 
 
-def run_all_stages(runtime_engine, batch_id: str, rules: Ruleset) -> None:  # noqa: ANN001
-    stages.raw_stage(runtime_engine, batch_id, rules)
-    stages.validate_stage(runtime_engine, batch_id, rules, mx_lookup_for(runtime_engine, rules))
-    stages.enrich_stage(runtime_engine, batch_id, rules)
-    stages.identity_stage(runtime_engine, batch_id, rules)
-    stages.qualify_stage(runtime_engine, batch_id, rules)
+def run_all_stages(engine: sa.Engine, batch_id: str, rules: Ruleset) -> None:
+    """The same five stages the Dagster assets run, in order, without Dagster."""
+    stages.raw_stage(engine, batch_id, rules)
+    stages.validate_stage(engine, batch_id, rules, mx_lookup_for(engine, rules))
+    stages.enrich_stage(engine, batch_id, rules)
+    stages.identity_stage(engine, batch_id, rules)
+    stages.qualify_stage(engine, batch_id, rules)
 
 
 def qa_command(input_path: str, out_path: str, database_url: str | None = None, rules_path: str | None = None) -> int:

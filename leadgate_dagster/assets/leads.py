@@ -10,10 +10,12 @@ leads takes about that per stage. Five steps would add ≈ 1 s to every file's l
 from collections.abc import Iterator
 
 import dagster as dg
+import sqlalchemy as sa
 
 from leadgate_dagster.assets.metadata import masked_preview, to_metadata
 from leadgate_dagster.assets.partitions import IO_RETRY, intake_batches
 from leadgate_dagster.checks.identity import IDENTITY_CHECK_SPECS, identity_check_results
+from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.gate import stages
 from leadgate_dagster.resources.db import PostgresResource
 from leadgate_dagster.resources.mx import MxResource
@@ -81,7 +83,7 @@ def _result(key: str, report: dict[str, object], row_count_key: str,
                                 check_results=checks or [])
 
 
-def _qualified(engine, batch_id: str, ruleset) -> dg.MaterializeResult:  # noqa: ANN001
+def _qualified(engine: sa.Engine, batch_id: str, ruleset: Ruleset) -> dg.MaterializeResult:
     report = stages.qualify_stage(engine, batch_id, ruleset)
     with engine.connect() as conn:
         bad = dispositions.without_exactly_one(conn, batch_id)
