@@ -45,10 +45,9 @@ def demo() -> int:
     runtime = prepare()
     print(f"leadgate demo: database {_safe_url(runtime.database_url)} (data in {runtime.home})")
     data = resources.files("leadgate_dagster.examples").joinpath(DEMO_FILE).read_bytes()
-    from leadgate_dagster.core.ruleset import load_ruleset
 
     with runtime.engine.connect() as conn:
-        rules = rulesets.active(conn) or load_ruleset()
+        rules = rulesets.current(conn)
     outcome = ingest_bytes(runtime.engine, data, filename=DEMO_FILE, source="demo", rules=rules)
     if outcome.status == "duplicate":
         print(f"leadgate demo: {DEMO_FILE} was ingested before (same content); nothing ingested twice")
@@ -185,7 +184,7 @@ def rules(args: argparse.Namespace) -> int:
         print(f"leadgate rules: activated {ruleset.version} ({ruleset.content_hash[:12]})")
         return 0
     with runtime.engine.connect() as conn:
-        active = store.active(conn) or load_ruleset()
+        active = store.current(conn)
     print(f"{active.version} {active.content_hash}")
     return 0
 

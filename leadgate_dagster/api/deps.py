@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Annotated
 
 import sqlalchemy as sa
 from fastapi import Depends, Header
 
 from leadgate_dagster import settings
-from leadgate_dagster.core.ruleset import Ruleset, load_ruleset
+from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.store import rulesets
 from leadgate_dagster.store.engine import engine_for
 
@@ -20,7 +19,7 @@ def get_engine() -> sa.Engine:
 
 def get_rules(engine: Annotated[sa.Engine, Depends(get_engine)]) -> Ruleset:
     with engine.connect() as conn:
-        return rulesets.active(conn) or load_ruleset()
+        return rulesets.current(conn)
 
 
 EngineDep = Annotated[sa.Engine, Depends(get_engine)]

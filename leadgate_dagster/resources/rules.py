@@ -16,4 +16,4 @@ class RulesResource(dg.ConfigurableResource):
         if self.path:
             return load_ruleset(self.path)
         with self.db.engine().connect() as conn:
-            return rulesets.active(conn) or load_ruleset()
+            return rulesets.current(conn)

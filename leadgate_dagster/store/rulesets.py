@@ -5,13 +5,18 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from leadgate_dagster.core.ruleset import Ruleset, ruleset_from_body
+from leadgate_dagster.core.ruleset import Ruleset, load_ruleset, ruleset_from_body
 from leadgate_dagster.store.tables import rulesets
 
 
 def active(conn: sa.Connection) -> Ruleset | None:
     row = conn.execute(sa.select(rulesets.c.body).where(rulesets.c.is_active)).first()
     return ruleset_from_body(row.body) if row else None
+
+
+def current(conn: sa.Connection) -> Ruleset:
+    """The ruleset that judges now: the activated one, else the one shipped with the package."""
+    return active(conn) or load_ruleset()
 
 
 def activate(conn: sa.Connection, ruleset: Ruleset, *, author: str, reason: str) -> None:
