@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -24,8 +25,8 @@ LEAD_INPUTS = ("replay_of", "source", "email_status", "email_flags", "email_key"
 FROM_VALIDATION = ("country_iso2", "seniority", "department", "mobile_e164", "address_status")
 
 
-def _inputs(conn: sa.Connection, batch_id: str) -> pd.DataFrame:
-    df = leads.load_batch(conn, batch_id, columns=LEAD_INPUTS)
+def _inputs(conn: sa.Connection, lead_ids: Sequence[str]) -> pd.DataFrame:
+    df = leads.load_leads(conn, lead_ids, columns=LEAD_INPUTS)
     details = df.pop("validation").map(lambda v: v if isinstance(v, dict) else {})
     for key in FROM_VALIDATION:
         df[key] = details.map(lambda v, k=key: v.get(k))
@@ -38,21 +39,40 @@ def qualify_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str,
     """Score and dispose every lead of the batch; a replay carries its original's disposition; then the
     batch's intake events are marked processed."""
     with engine.begin() as conn:
-        df = _inputs(conn, batch_id)
-        fresh, replays = df[df["replay_of"].isna()], df[df["replay_of"].notna()]
-        decided = _decide(fresh, rules)
-        if len(replays):
-            decided = pd.concat([decided, _replayed(conn, replays, decided, df, rules)])
-        written = dispositions.record(conn, decided[[c for c in dispositions.COLUMNS if c != "is_current"]])
+        lead_ids = list(leads.load_batch(conn, batch_id).index)
+        decided, written = qualify_leads(conn, lead_ids, rules, decided_by="pipeline")
         intake.mark_batch_done(conn, batch_id)
+    return {"leads": len(decided), "written": written, **summary(decided)}
+
+
+def requalify(engine: sa.Engine, lead_ids: Sequence[str], rules: Ruleset, *, decided_by: str) -> dict[str, Any]:
+    """Decide these leads again (a recheck's new enrichment, a re-score's events and decay): a changed
+    decision becomes the current disposition by `decided_by`, the old one stays as history."""
+    with engine.begin() as conn:
+        decided, written = qualify_leads(conn, lead_ids, rules, decided_by=decided_by)
+    return {"leads": len(decided), "changed": written, **summary(decided)}
+
+
+def summary(decided: pd.DataFrame) -> dict[str, Any]:
     mix = Counter(decided["disposition"])
     codes = Counter(c for cs in decided["reason_codes"] for c in cs)
-    return {"leads": len(decided), "written": written, "dispositions": dict(mix),
-            "reject_rate": round(mix.get("REJECT", 0) / max(len(decided), 1), 4),
+    return {"dispositions": dict(mix), "reject_rate": round(mix.get("REJECT", 0) / max(len(decided), 1), 4),
             "top_reasons": dict(codes.most_common(5)), "unknown_codes": sorted(set(codes) - set(CATALOGUE))}
 
 
-def _decide(fresh: pd.DataFrame, rules: Ruleset) -> pd.DataFrame:
+def qualify_leads(conn: sa.Connection, lead_ids: Sequence[str], rules: Ruleset, *,
+                  decided_by: str) -> tuple[pd.DataFrame, int]:
+    """Decide these leads and record the result; returns the decisions and how many rows changed."""
+    df = _inputs(conn, lead_ids)
+    fresh, replays = df[df["replay_of"].isna()], df[df["replay_of"].notna()]
+    decided = _decide(fresh, rules, decided_by)
+    if len(replays):
+        decided = pd.concat([decided, _replayed(conn, replays, decided, df, rules, decided_by)])
+    written = dispositions.record(conn, decided[[c for c in dispositions.COLUMNS if c != "is_current"]])
+    return decided, written
+
+
+def _decide(fresh: pd.DataFrame, rules: Ruleset, decided_by: str) -> pd.DataFrame:
     """Decide the batch; a duplicate whose earlier lead is in this same batch is decided again once that lead
     has its disposition, so the outcome does not depend on whether the two arrived together."""
     decided = decide(fresh, rules=rules)
@@ -61,11 +81,11 @@ def _decide(fresh: pd.DataFrame, rules: Ruleset) -> pd.DataFrame:
         again = fresh[same_batch].assign(
             duplicate_of_disposition=fresh.loc[same_batch, "duplicate_of"].map(decided["disposition"]))
         decided.loc[again.index] = decide(again, rules=rules)
-    return decided.assign(lead_id=fresh["lead_id"], decided_by="pipeline")
+    return decided.assign(lead_id=fresh["lead_id"], decided_by=decided_by)
 
 
 def _replayed(conn: sa.Connection, replays: pd.DataFrame, decided: pd.DataFrame, df: pd.DataFrame,
-              rules: Ruleset) -> pd.DataFrame:
+              rules: Ruleset, decided_by: str) -> pd.DataFrame:
     """A replay carries its original's decision (from this batch or the store) plus its own intake codes."""
     originals = pd.concat([dispositions.current(conn, list(replays["replay_of"])), decided])
     originals = originals[~originals.index.duplicated(keep="last")]
@@ -76,5 +96,5 @@ def _replayed(conn: sa.Connection, replays: pd.DataFrame, decided: pd.DataFrame,
         else:  # its original is unknown here (e.g. lost to an unparseable record): decide it on its own
             base = decide(df.loc[[lid]], rules=rules).iloc[0].to_dict()
         codes = list(dict.fromkeys([*base["reason_codes"], *row["reasons"]]))
-        copied.append({**base, "lead_id": lid, "reason_codes": codes, "decided_by": "pipeline:replay"})
+        copied.append({**base, "lead_id": lid, "reason_codes": codes, "decided_by": f"{decided_by}:replay"})
     return pd.DataFrame(copied, index=replays.index)

@@ -41,6 +41,16 @@ def load_batch(conn: sa.Connection, batch_id: str, *, columns: Sequence[str] = (
     return df.set_index("lead_id", drop=False).rename_axis(None)
 
 
+def load_leads(conn: sa.Connection, lead_ids: Sequence[str], *, columns: Sequence[str] = ()) -> pd.DataFrame:
+    """These leads (all columns, or `lead_id` + `columns`), indexed by lead_id, in arrival order."""
+    cols = ", ".join(["lead_id", *(f'"{c}"' for c in columns)]) if columns else "*"
+    df = pd.read_sql(
+        sa.text(f"SELECT {cols} FROM leadgate.leads WHERE lead_id = ANY(:ids) ORDER BY received_at, record_no, lead_id"),
+        conn, params={"ids": list(lead_ids)},
+    )
+    return df.set_index("lead_id", drop=False).rename_axis(None)
+
+
 def replace_checks(conn: sa.Connection, stage: str, lead_ids: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Make `rows` the checks of `stage` for these leads (delete + COPY: idempotent)."""
     conn.execute(sa.text("DELETE FROM leadgate.lead_checks WHERE stage = :s AND lead_id = ANY(:ids)"),

@@ -171,3 +171,4 @@ alerts = sa.Table(
 from leadgate_dagster.store import tables_dns  # noqa: E402,F401  (registers mx_cache on this metadata)
 from leadgate_dagster.store import tables_enrichment  # noqa: E402,F401  (enrichment_cache, leads indexes)
 from leadgate_dagster.store import tables_identity  # noqa: F401  (persons, lead_person, merge_log, ...)
+from leadgate_dagster.store import tables_scoring  # noqa: E402,F401  (suppressions, events, outcomes, models)

@@ -1,0 +1,77 @@
+"""Tables the qualification reads besides the lead: suppression/DNC entries, behaviour events, outcomes,
+trained conversion models, and the enrichment keys waiting for the recheck job."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+from leadgate_dagster.store.tables import NOW, TS, alerts, enrichments, metadata
+
+suppressions = sa.Table(
+    "suppressions", metadata,
+    sa.Column("suppression_id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("key_type", sa.Text, nullable=False),  # email | phone | domain (core.suppression.KeyType)
+    sa.Column("key", sa.Text, nullable=False),  # normalized: lower-case address, E.164, domain
+    sa.Column("channel", sa.Text, nullable=False, server_default="all"),  # all (DNC) | email | sms | voice
+    sa.Column("reason", sa.Text),
+    sa.Column("source", sa.Text, nullable=False, server_default="manual"),
+    sa.Column("revoked_at", TS),  # when the opt-out was given (None: always applies)
+    sa.Column("created_at", TS, nullable=False, server_default=NOW),
+    sa.UniqueConstraint("key_type", "key", "channel", name="uq_suppressions_key_channel"),
+)
+
+behavior_events = sa.Table(
+    "behavior_events", metadata,
+    sa.Column("event_id", sa.Text, primary_key=True),  # idempotency: the sender's id, else a content hash
+    sa.Column("lead_id", sa.Text, index=True),
+    sa.Column("email_key", sa.Text, index=True),  # events that name only an address are joined through it
+    sa.Column("event_type", sa.Text, nullable=False),
+    sa.Column("occurred_at", TS, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("payload", JSONB, nullable=False, server_default="{}"),
+    sa.Column("received_at", TS, nullable=False, server_default=NOW, index=True),
+)
+
+outcomes = sa.Table(
+    "outcomes", metadata,
+    sa.Column("lead_id", sa.Text, primary_key=True),
+    sa.Column("converted", sa.Boolean, nullable=False),
+    sa.Column("outcome", sa.Text),  # the CRM's stage name, kept as given
+    sa.Column("value", sa.Numeric),
+    sa.Column("occurred_at", TS),
+    sa.Column("source", sa.Text, nullable=False, server_default="import"),
+    sa.Column("recorded_at", TS, nullable=False, server_default=NOW),
+)
+
+score_models = sa.Table(
+    "score_models", metadata,
+    sa.Column("version", sa.Text, primary_key=True),
+    sa.Column("status", sa.Text, nullable=False),  # trained | insufficient_data
+    sa.Column("manifest", JSONB, nullable=False),
+    sa.Column("model_bytes", sa.LargeBinary),
+    sa.Column("trained_at", TS, nullable=False, server_default=NOW),
+    sa.Column("is_active", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Index("uq_score_models_active", "is_active", unique=True, postgresql_where=sa.text("is_active")),
+)
+
+enrichment_retries = sa.Table(
+    "enrichment_retries", metadata,
+    sa.Column("provider", sa.Text, primary_key=True),
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("error", sa.Text, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("first_failed_at", TS, nullable=False, server_default=NOW),
+    sa.Column("next_attempt_at", TS, nullable=False, server_default=NOW),
+    sa.Column("resolved_at", TS),
+    sa.Index("ix_enrichment_retries_due", "next_attempt_at", postgresql_where=sa.text("resolved_at IS NULL")),
+)
+
+# which key a lead was enriched under and where its answer came from (provider | cache | stale_cache | neutral)
+enrichments.append_column(sa.Column("lookup_key", sa.Text))
+enrichments.append_column(sa.Column("answer_source", sa.Text))
+sa.Index("ix_enrichments_provider_key", enrichments.c.provider, enrichments.c.lookup_key)
+# an alert stays open until resolved; one open alert per (kind, subject)
+alerts.append_column(sa.Column("resolved_at", TS))
+sa.Index("uq_alerts_open", alerts.c.kind, alerts.c.subject, unique=True,
+         postgresql_where=sa.text("resolved_at IS NULL"))
