@@ -141,64 +141,63 @@ def _cluster(n: int, person_of: np.ndarray, edges: pd.DataFrame, id_rank: np.nda
 
 def _plan(ids: np.ndarray, person_of: np.ndarray, is_new: np.ndarray, root: np.ndarray, edges: pd.DataFrame,
           contributions: pd.DataFrame, keys: pd.DataFrame, shared: pd.DataFrame) -> MatchPlan:
+    """Persons, merges, links and review items from the clustering, column-wise (no per-lead frame filters)."""
     n = len(ids)
-    clusters: dict[int, list[int]] = {}
-    for pos in range(n):
-        clusters.setdefault(int(root[pos]), []).append(pos)  # positions ascend: arrival order
-    final = np.empty(n, dtype=object)
-    merges: list[Merge] = []
-    new_persons: list[tuple[str, str]] = []
+    first = pd.Series(np.arange(n)).groupby(root).transform("min").to_numpy()  # each cluster's earliest position
     joined = edges[edges["accepted"] & (root[edges["a"]] == root[edges["b"]])]
-    for r, members in clusters.items():
-        persons = list(dict.fromkeys(person_of[p] for p in members if not is_new[p]))
-        if persons:
-            survivor = persons[0]  # the person whose lead arrived first
-            chain = joined[root[joined["a"]] == r]
-            for absorbed in persons[1:]:
-                merges.append(_merge(survivor, absorbed, chain, contributions, ids))
-        else:
-            survivor = person_id(str(ids[members[0]]))
-            new_persons.append((survivor, str(ids[members[0]])))
-        final[members] = survivor
-    links, reviews = [], []
-    both = pd.concat([joined.assign(me=joined["a"], other=joined["b"]), joined.assign(me=joined["b"], other=joined["a"])])
-    review = edges[(edges["decision"] == "review") & (root[edges["a"]] != root[edges["b"]])]
-    review = pd.concat([review.assign(me=review["a"], other=review["b"]), review.assign(me=review["b"], other=review["a"])])
-    review = review[review["other"] < review["me"]]
-    shared_sets = {t: set(shared.loc[shared["key_type"] == t, "key"]) for t in ("email", "phone", "device")}
-    for pos in np.flatnonzero(is_new):
-        mine = both[both["me"] == pos].sort_values(["rank", "probability", "other"], ascending=[True, False, True])
-        earlier = mine[mine["other"] < pos]
-        best = (earlier if len(earlier) else mine).head(1)
-        merged = bool(len(mine)) and clusters[int(root[pos])][0] != pos
-        codes = []
-        if merged:
-            e = best.iloc[0]
-            codes.append("DUP_TIER_A" if e["tier"] == "A" else "DUP_TIER_B")
-            links.append((ids[pos], final[pos], "auto_merge", ids[int(e["other"])], e["tier"], float(e["probability"]),
-                          e["explanation"]))
-        else:
-            cands = review[review["me"] == pos].sort_values(["rank", "probability", "other"],
-                                                            ascending=[True, False, True])
-            seen: set[str] = set()
-            for e in cands.itertuples():
-                other_person = final[int(e.other)]
-                if other_person in seen:
-                    continue
-                seen.add(other_person)
-                reviews.append((ids[pos], other_person, ids[int(e.other)], e.tier, float(e.probability), e.explanation))
-            if len(cands):
-                codes.append(REVIEW_CODES[cands.iloc[0]["tier"]])
-            links.append((ids[pos], final[pos], "review" if len(cands) else "new", None, None, None, None))
-        if _has_shared(keys.iloc[pos], shared_sets):
-            codes.append("DUP_SHARED_KEY")
-        links[-1] = (*links[-1], codes)
-    link_df = pd.DataFrame(links, columns=["lead_id", "person_id", "decision", "duplicate_of", "tier", "probability",
-                                           "evidence", "codes"]).set_index("lead_id", drop=False)
-    review_df = pd.DataFrame(reviews, columns=["lead_id", "candidate_person_id", "candidate_lead_id", "tier",
-                                               "probability", "explanation"])
+    known = pd.DataFrame({"root": root[~is_new], "person": person_of[~is_new]}).drop_duplicates()  # arrival order
+    survivor = known.drop_duplicates("root").set_index("root")["person"]  # the person whose lead came first
+    final = pd.Series(root).map(survivor).to_numpy(dtype=object)
+    merges: list[Merge] = []
+    for r, persons in known[known["root"].duplicated(keep=False)].groupby("root", sort=False)["person"]:
+        chain = joined[root[joined["a"]] == r]
+        merges += [_merge(persons.iloc[0], absorbed, chain, contributions, ids) for absorbed in persons.iloc[1:]]
+    unset = pd.isna(final)
+    final[unset] = [person_id(str(ids[f])) for f in first[unset]]
+    new_persons = [(person_id(str(ids[p])), str(ids[p])) for p in np.flatnonzero(unset & (first == np.arange(n)))]
+
+    order = ["me", "later", "rank", "probability", "other"]
+    both = _directed(joined)
+    both = both[is_new[both["me"].to_numpy()]].assign(later=lambda d: d["other"] > d["me"])
+    best = both.sort_values(order, ascending=[True, True, True, False, True]).drop_duplicates("me").set_index("me")
+    best = best[best.index.to_numpy() != first[best.index.to_numpy()]]  # the cluster's first lead joined nobody earlier
+    review = _directed(edges[(edges["decision"] == "review") & (root[edges["a"]] != root[edges["b"]])])
+    review = review[(review["other"] < review["me"]) & is_new[review["me"].to_numpy()] & ~review["me"].isin(best.index)]
+    review = review.assign(person=final[review["other"].to_numpy()]).sort_values(
+        ["me", "rank", "probability", "other"], ascending=[True, True, False, True])
+    review = review.drop_duplicates(["me", "person"])
+    first_review = review.drop_duplicates("me").set_index("me")["tier"]
+    shared_rows = _has_shared(keys, shared)
+
+    new_pos = np.flatnonzero(is_new)
+    merged = np.isin(new_pos, best.index)
+    b = best.reindex(new_pos)
+    tier = b["tier"].to_numpy(dtype=object)
+    decision = np.where(merged, "auto_merge", np.where(np.isin(new_pos, first_review.index), "review", "new"))
+    codes = [[*([("DUP_TIER_A" if t == "A" else "DUP_TIER_B")] if m else []),
+              *([REVIEW_CODES[first_review[p]]] if (not m and p in first_review.index) else []),
+              *(["DUP_SHARED_KEY"] if shared_rows[p] else [])]
+             for p, m, t in zip(new_pos, merged, tier, strict=True)]
+    other = b["other"].to_numpy()
+    link_df = pd.DataFrame({
+        "lead_id": ids[new_pos], "person_id": final[new_pos], "decision": decision,
+        "duplicate_of": [ids[int(o)] if m else None for o, m in zip(other, merged, strict=True)],
+        "tier": np.where(merged, tier, None),
+        "probability": [float(p) if m else None for p, m in zip(b["probability"], merged, strict=True)],
+        "evidence": np.where(merged, b["explanation"].to_numpy(dtype=object), None),
+        "codes": codes}).set_index("lead_id", drop=False)
+    review_df = pd.DataFrame({
+        "lead_id": ids[review["me"].to_numpy()], "candidate_person_id": review["person"].to_numpy(),
+        "candidate_lead_id": ids[review["other"].to_numpy()], "tier": review["tier"].to_numpy(),
+        "probability": review["probability"].astype(float).to_numpy(), "explanation": review["explanation"].to_numpy()})
     return MatchPlan(links=link_df, reviews=review_df, merges=merges, new_persons=new_persons, keys=keys,
                      shared=shared)
+
+
+def _directed(edges: pd.DataFrame) -> pd.DataFrame:
+    """Each edge once from each end: `me` and `other` positions."""
+    return pd.concat([edges.assign(me=edges["a"], other=edges["b"]), edges.assign(me=edges["b"], other=edges["a"])],
+                     ignore_index=True)
 
 
 def _merge(survivor: str, absorbed: str, chain: pd.DataFrame, contributions: pd.DataFrame, ids: np.ndarray) -> Merge:
@@ -211,6 +210,12 @@ def _merge(survivor: str, absorbed: str, chain: pd.DataFrame, contributions: pd.
     return Merge(survivor, absorbed, str(weakest["tier"]), float(weakest["probability"]), evidence)
 
 
-def _has_shared(row: pd.Series, shared: dict[str, set[str]]) -> bool:
-    return (row["email"] in shared["email"] or row["phone_1"] in shared["phone"] or row["phone_2"] in shared["phone"]
-            or row["device_1"] in shared["device"] or row["device_2"] in shared["device"])
+def _has_shared(keys: pd.DataFrame, shared: pd.DataFrame) -> np.ndarray:
+    """Per record: does any of its email, phone or device keys count as shared?"""
+    out = np.zeros(len(keys), dtype=bool)
+    for kind, columns in (("email", ("email",)), ("phone", ("phone_1", "phone_2")),
+                          ("device", ("device_1", "device_2"))):
+        values = set(shared.loc[shared["key_type"] == kind, "key"])
+        for c in columns:
+            out |= keys[c].isin(values).to_numpy()
+    return out

@@ -49,6 +49,7 @@ lead_keys = sa.Table(
     sa.Index("ix_lead_keys_device_2", "device_2"),
     sa.Index("ix_lead_keys_domain_last", "domain", "last"),
     sa.Index("ix_lead_keys_domain_first", "domain", "first"),
+    sa.Index("ix_lead_keys_postal", "postal"),
     # tier C candidates: similar whole names (pg_trgm) and same-sounding names at one company (fuzzystrmatch)
     sa.Index("ix_lead_keys_name_trgm", "full_name", postgresql_using="gin", postgresql_ops={"full_name": "gin_trgm_ops"}),
 )

@@ -1,5 +1,5 @@
 """scoring inputs: suppressions, behavior_events, outcomes, score_models, enrichment_retries; enrichments
-record their lookup key and answer source; alerts can be resolved (one open alert per kind and subject)
+record their lookup key and answer source; alerts can be resolved (one open alert per kind and subject); lead_keys by postal code
 
 Revision ID: 0005_scoring_inputs
 Revises: 0004_identity_graph
@@ -84,11 +84,13 @@ def upgrade() -> None:
     op.add_column("enrichments", sa.Column("answer_source", sa.Text), schema=S)
     op.create_index("ix_enrichments_provider_key", "enrichments", ["provider", "lookup_key"], schema=S)
     op.add_column("alerts", sa.Column("resolved_at", TS), schema=S)
+    op.create_index("ix_lead_keys_postal", "lead_keys", ["postal"], schema=S)  # similar names at one postal code
     op.create_index("uq_alerts_open", "alerts", ["kind", "subject"], unique=True, schema=S,
                     postgresql_where=sa.text("resolved_at IS NULL"))
 
 
 def downgrade() -> None:
+    op.drop_index("ix_lead_keys_postal", table_name="lead_keys", schema=S)
     op.drop_index("uq_alerts_open", table_name="alerts", schema=S)
     op.drop_column("alerts", "resolved_at", schema=S)
     op.drop_index("ix_enrichments_provider_key", table_name="enrichments", schema=S)
