@@ -13,6 +13,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -63,9 +64,7 @@ def identity_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str
         if len(plan.links):
             identity.write_keys(conn, plan.keys.loc[plan.links.index], plan.links["person_id"],
                                 settings.shared_key_max_names)
-        rows = [(lid, "identity", code, rules.severity(code).value, _detail(code, link), rules.version)
-                for lid, link in links.iterrows() for code in link["codes"]]
-        leads.replace_checks(conn, "identity", list(links.index), rows)
+        leads.replace_checks(conn, "identity", list(links.index), _check_rows(links, rules))
         touched = {*links["person_id"], *(m.survivor for m in plan.merges), *(m.absorbed for m in plan.merges)}
         refresh_golden(conn, sorted(touched), rules)
     decisions = Counter(zip(plan.links["decision"], plan.links["tier"].fillna("")))
@@ -108,7 +107,14 @@ def _replay_links(conn: sa.Connection, replays: pd.DataFrame,
     return pd.DataFrame(rows, columns=LINK_COLUMNS).set_index("lead_id", drop=False), persons
 
 
-def _detail(code: str, link: pd.Series) -> str | None:
-    if code in ("DUP_TIER_A", "DUP_TIER_B") and link["duplicate_of"]:
-        return f"same person as {link['duplicate_of']} (p={link['probability']:.3f}): {link['evidence']}"
-    return None
+def _check_rows(links: pd.DataFrame, rules: Ruleset) -> list[tuple[Any, ...]]:
+    """One lead_checks row per (lead, code); merges name the earlier lead they repeat and why."""
+    codes = links[["lead_id", "codes", "duplicate_of", "probability", "evidence"]].explode("codes").dropna(
+        subset=["codes"])
+    merged = codes["codes"].isin(["DUP_TIER_A", "DUP_TIER_B"]) & codes["duplicate_of"].notna()
+    detail = np.where(merged, "same person as " + codes["duplicate_of"].astype(str) + " (p="
+                      + codes["probability"].map(lambda p: f"{p:.3f}" if pd.notna(p) else "") + "): "
+                      + codes["evidence"].astype(str), None)
+    return list(zip(codes["lead_id"], ["identity"] * len(codes), codes["codes"],
+                    [rules.severity(c).value for c in codes["codes"]], detail, [rules.version] * len(codes),
+                    strict=True))

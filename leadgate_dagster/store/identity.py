@@ -18,8 +18,9 @@ KEY_TYPES = {"email": ("email",), "phone": ("phone_1", "phone_2"), "device": ("d
 LEAD_KEY_COLUMNS = ("lead_id", "first", "last", "full_name", "email", "domain", "company", "company_slug", "phone_1",
                     "phone_2", "device_1", "device_2", "city", "region", "postal", "name_sig")
 MAX_CANDIDATE_LEADS = 2000
-# Similar names are looked up within one company or one postal code (equality index first, trigram similarity
-# as the filter): a trigram index scan over every name costs ~5 ms per name, a whole batch seconds.
+ANALYZE_AFTER_ROWS = 1000
+# Similar names are looked up within one company (its phonetic index, trigram similarity as the filter) or one
+# postal code (one btree_gin + trigram index scan): a trigram scan across every name costs ~5 ms per name.
 
 _CANDIDATES = sa.text("""
     SELECT lead_id FROM leadgate.lead_keys WHERE email = ANY(:emails)
@@ -150,6 +151,8 @@ def write_keys(conn: sa.Connection, keys: pd.DataFrame, person_of: pd.Series, ma
     profile["full_name"] = profile["full_name"].where(profile["full_name"] != "", None)
     conn.execute(sa.text("DELETE FROM leadgate.lead_keys WHERE lead_id = ANY(:ids)"), {"ids": list(keys.index)})
     copy_rows(conn, "lead_keys", LEAD_KEY_COLUMNS, profile[list(LEAD_KEY_COLUMNS)].itertuples(index=False))
+    if len(keys) >= ANALYZE_AFTER_ROWS:  # fresh statistics, or the next batch's candidate lookup may scan
+        conn.execute(sa.text("ANALYZE leadgate.lead_keys"))
     long = long_keys(keys)
     if long.empty:
         return

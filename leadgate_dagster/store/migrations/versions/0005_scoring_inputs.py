@@ -1,5 +1,6 @@
 """scoring inputs: suppressions, behavior_events, outcomes, score_models, enrichment_retries; enrichments
-record their lookup key and answer source; alerts can be resolved (one open alert per kind and subject); lead_keys by postal code
+record their lookup key and answer source; alerts can be resolved (one open alert per kind and subject);
+lead_keys: similar names by postal code in one GIN index (btree_gin) instead of across all names
 
 Revision ID: 0005_scoring_inputs
 Revises: 0004_identity_graph
@@ -84,13 +85,18 @@ def upgrade() -> None:
     op.add_column("enrichments", sa.Column("answer_source", sa.Text), schema=S)
     op.create_index("ix_enrichments_provider_key", "enrichments", ["provider", "lookup_key"], schema=S)
     op.add_column("alerts", sa.Column("resolved_at", TS), schema=S)
-    op.create_index("ix_lead_keys_postal", "lead_keys", ["postal"], schema=S)  # similar names at one postal code
+    # similar names at one postal code: postal equality and trigram similarity in one GIN scan (btree_gin)
+    op.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")
+    op.execute("CREATE INDEX ix_lead_keys_postal_name_trgm ON leadgate.lead_keys "
+               "USING gin (postal, full_name gin_trgm_ops) WITH (fastupdate = off)")  # see tables_identity.py
+    op.drop_index("ix_lead_keys_name_trgm", table_name="lead_keys", schema=S)
     op.create_index("uq_alerts_open", "alerts", ["kind", "subject"], unique=True, schema=S,
                     postgresql_where=sa.text("resolved_at IS NULL"))
 
 
 def downgrade() -> None:
-    op.drop_index("ix_lead_keys_postal", table_name="lead_keys", schema=S)
+    op.execute("CREATE INDEX ix_lead_keys_name_trgm ON leadgate.lead_keys USING gin (full_name gin_trgm_ops)")
+    op.drop_index("ix_lead_keys_postal_name_trgm", table_name="lead_keys", schema=S)
     op.drop_index("uq_alerts_open", table_name="alerts", schema=S)
     op.drop_column("alerts", "resolved_at", schema=S)
     op.drop_index("ix_enrichments_provider_key", table_name="enrichments", schema=S)
