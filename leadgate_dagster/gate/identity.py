@@ -85,9 +85,15 @@ def _match(conn: sa.Connection, lead_ids: list[str], settings: IdentitySettings,
     shared = pd.concat([shared_keys(batch_keys, settings), graph_shared], ignore_index=True)
     mine = set(lead_ids)
     candidates = [c for c in identity.candidate_leads(conn, batch_keys, shared) if c not in mine]
-    existing = identity.identity_frame(conn, candidates)
-    frame = pd.concat([existing, batch]) if len(existing) else batch
-    return plan_matches(frame, existing["person_id"], graph_shared, settings=settings, model=model)
+    existing, person_of = identity.graph_keys(conn, candidates)
+    missing = [c for c in candidates if c not in person_of.index]  # replays: linked, but no keys of their own
+    if missing:
+        raw = identity.identity_frame(conn, missing)
+        order = identity.arrival_order(conn, candidates)
+        existing = pd.concat([existing, build_keys(raw, settings)]).loc[order]
+        person_of = pd.concat([person_of, raw["person_id"]]).loc[order]
+    keys = pd.concat([existing, batch_keys]) if len(existing) else batch_keys
+    return plan_matches(keys, person_of, graph_shared, settings=settings, model=model)
 
 
 def _replay_links(conn: sa.Connection, replays: pd.DataFrame,

@@ -19,7 +19,7 @@ import pandas as pd
 from leadgate_dagster.core.identity.blocking import candidate_pairs
 from leadgate_dagster.core.identity.clustering import person_id
 from leadgate_dagster.core.identity.comparisons import compare_pairs, personal_mailboxes
-from leadgate_dagster.core.identity.keys import build_keys, shared_keys
+from leadgate_dagster.core.identity.keys import shared_keys
 from leadgate_dagster.core.identity.model import MatchModel
 from leadgate_dagster.core.identity.names import names_conflict
 from leadgate_dagster.core.identity.settings import IdentitySettings
@@ -53,13 +53,13 @@ class MatchPlan:
     shared: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def plan_matches(frame: pd.DataFrame, existing: pd.Series, graph_shared: pd.DataFrame, *,
+def plan_matches(keys: pd.DataFrame, existing: pd.Series, graph_shared: pd.DataFrame, *,
                  settings: IdentitySettings, model: MatchModel) -> MatchPlan:
-    """Decide where each new lead of `frame` belongs.
+    """Decide where each new lead of `keys` belongs.
 
     Args:
-        frame: raw identity fields, index = lead id, rows in arrival order: existing candidates first.
-        existing: person id per existing lead of frame (index = lead id); the other rows are the batch.
+        keys: the engine's keys (`build_keys`), index = lead id, rows in arrival order: existing candidates first.
+        existing: person id per existing lead of keys (index = lead id); the other rows are the batch.
         graph_shared: key_type, key, distinct_names of keys the graph (with this batch) holds as shared.
         settings: the ruleset's identity settings.
         model: the match model the ruleset names.
@@ -67,11 +67,10 @@ def plan_matches(frame: pd.DataFrame, existing: pd.Series, graph_shared: pd.Data
     Returns:
         Links, merges of existing persons, review items and new persons.
     """
-    ids = frame.index.astype(str).to_numpy(dtype=object)
+    ids = keys.index.astype(str).to_numpy(dtype=object)
     n = len(ids)
-    person_of = existing.reindex(frame.index).to_numpy(dtype=object)
+    person_of = existing.reindex(keys.index).to_numpy(dtype=object)
     is_new = pd.isna(person_of)
-    keys = build_keys(frame, settings)
     shared = pd.concat([shared_keys(keys, settings), graph_shared], ignore_index=True)
     shared = shared.drop_duplicates(["key_type", "key"], ignore_index=True)
     id_rank = pd.factorize(ids, sort=True)[0].astype(np.int64)

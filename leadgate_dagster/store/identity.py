@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from leadgate_dagster.core.identity.keys import IDENTITY_FIELDS
+from leadgate_dagster.core.identity.keys import IDENTITY_FIELDS, KEY_COLUMNS
 from leadgate_dagster.store.bulk import copy_rows
 
 # Match-and-write is serialised: two batches holding the same person must not both create it.
@@ -108,6 +108,26 @@ def identity_frame(conn: sa.Connection, lead_ids: Sequence[str]) -> pd.DataFrame
         WHERE l.lead_id = ANY(:ids) ORDER BY l.received_at, l.record_no, l.lead_id"""),
         conn, params={"ids": list(lead_ids)})
     return df.set_index("lead_id").rename_axis(None)
+
+
+def graph_keys(conn: sa.Connection, lead_ids: Sequence[str]) -> tuple[pd.DataFrame, pd.Series]:
+    """The stored keys (`lead_keys`, as `build_keys` made them) and person of these leads, in arrival order;
+    leads without stored keys are left out."""
+    cols = ", ".join(f'k."{c}"' for c in KEY_COLUMNS if c != "ip")
+    df = pd.read_sql(sa.text(f"""
+        SELECT k.lead_id, lp.person_id, {cols} FROM leadgate.lead_keys k
+        JOIN leadgate.lead_person lp USING (lead_id) JOIN leadgate.leads l USING (lead_id)
+        WHERE k.lead_id = ANY(:ids) ORDER BY l.received_at, l.record_no, l.lead_id"""),
+        conn, params={"ids": list(lead_ids)})
+    df = df.set_index("lead_id").rename_axis(None)
+    keys = df.drop(columns="person_id").assign(ip=None)[list(KEY_COLUMNS)].astype(object)
+    return keys.where(keys.notna(), None), df["person_id"]
+
+
+def arrival_order(conn: sa.Connection, lead_ids: Sequence[str]) -> list[str]:
+    return [r[0] for r in conn.execute(sa.text(
+        "SELECT lead_id FROM leadgate.leads WHERE lead_id = ANY(:ids) ORDER BY received_at, record_no, lead_id"),
+        {"ids": list(lead_ids)})]
 
 
 def long_keys(keys: pd.DataFrame) -> pd.DataFrame:
