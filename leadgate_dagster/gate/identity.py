@@ -9,6 +9,7 @@ skipped, so a re-run or a concurrent batch cannot create a person twice.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from functools import lru_cache
 from typing import Any
@@ -42,7 +43,8 @@ def identity_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str
         rules: the active ruleset (its `identity` section and model; `identity_graph.golden` for survivorship).
 
     Returns:
-        Counts: linked, new persons, auto-merges by tier, merges of existing persons, review items, replays.
+        Counts: linked, new persons, auto-merges by tier, merges of existing persons, review items, replays;
+        and the time spent matching (candidates + plan) and writing (links, keys, merges, golden records).
     """
     settings = IdentitySettings.from_ruleset(rules)
     model = _model(settings.model)
@@ -52,7 +54,9 @@ def identity_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str
         done = set(identity.linked(conn, list(df["lead_id"]))["lead_id"])
         todo = df[~df["lead_id"].isin(done)]
         originals, replays = todo[todo["replay_of"].isna()], todo[todo["replay_of"].notna()]
+        started = time.perf_counter()
         plan = _match(conn, list(originals.index), settings, model)
+        match_ms = (time.perf_counter() - started) * 1000
         actor = f"rule:{rules.version}/{model.version}"
         merge_ids = [identity_merges.apply_merge(conn, survivor=m.survivor, absorbed=m.absorbed, tier=m.tier,
                                                  probability=m.probability, evidence=m.evidence, actor=actor)
@@ -67,11 +71,13 @@ def identity_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str
         leads.replace_checks(conn, "identity", list(links.index), _check_rows(links, rules))
         touched = {*links["person_id"], *(m.survivor for m in plan.merges), *(m.absorbed for m in plan.merges)}
         refresh_golden(conn, sorted(touched), rules)
+        write_ms = (time.perf_counter() - started) * 1000 - match_ms
     decisions = Counter(zip(plan.links["decision"], plan.links["tier"].fillna("")))
     return {"linked": len(links), "new_persons": len(plan.new_persons) + len(replay_persons),
             "tier_a_matches": decisions[("auto_merge", "A")], "tier_b_matches": decisions[("auto_merge", "B")],
             "review_items": len(plan.reviews), "person_merges": len(merge_ids), "replays": len(replays),
-            "shared_keys": len(plan.shared), "already_linked": len(done)}
+            "shared_keys": len(plan.shared), "already_linked": len(done),
+            "match_ms": round(match_ms, 1), "write_ms": round(write_ms, 1)}
 
 
 def _match(conn: sa.Connection, lead_ids: list[str], settings: IdentitySettings, model: MatchModel) -> MatchPlan:
