@@ -30,13 +30,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks" / "data"))
 
-from make_leads_labelled import generate  # noqa: E402
+from make_leads_labelled import generate
 
-from leadgate_dagster.core.identity import IdentityResolution, load_model, resolve_identities  # noqa: E402
-from leadgate_dagster.core.identity.candidates import compare_batch  # noqa: E402
-from leadgate_dagster.core.identity.settings import IdentitySettings  # noqa: E402
-from leadgate_dagster.core.identity.training import train_model  # noqa: E402
-from leadgate_dagster.core.ruleset import Ruleset, canonical_hash, load_ruleset  # noqa: E402
+from leadgate_dagster.core.identity import IdentityResolution, load_model, resolve_identities
+from leadgate_dagster.core.identity.candidates import compare_batch
+from leadgate_dagster.core.identity.settings import IdentitySettings
+from leadgate_dagster.core.identity.training import train_model
+from leadgate_dagster.core.ruleset import Ruleset, canonical_hash, load_ruleset
 
 TRAIN_SEEDS = (7, 8, 9)
 MODEL_VERSION = "v1"

@@ -72,7 +72,7 @@ def _serve(port: Any, latency_s: float) -> None:
         def log_message(self, *args: Any) -> None:
             return
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             time.sleep(latency_s)
             verdicts = ("valid", "valid", "valid", "risky", "invalid", "unknown")

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synth import csv_bytes, lead_rows  # noqa: E402
+from synth import csv_bytes, lead_rows
 
 
 def main() -> None:

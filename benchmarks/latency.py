@@ -26,7 +26,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synth import csv_bytes, lead_rows  # noqa: E402
+from synth import csv_bytes, lead_rows
 
 TIMEOUT_S = 180
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "data"))
-import lead_vocab  # noqa: E402  (the labelled set's vocabulary: 235 first names, 179 surnames, ~3,000 companies)
+import lead_vocab
 
 FIRST = ["Ann", "José", "Chloé", "Li", "Siobhan", "Mark", "Priya", "Hans", "Fatima", "Kenji", "Olivia", "Jack",
          "Noah", "Ana", "Zoë", "Mohammed", "Grace", "Ethan", "Sarah", "Tom", "Emma", "Liam", "Mia", "Lucas"]
@@ -47,7 +47,7 @@ def lead_rows(n: int, *, seed: int = 7, prefix: str = "") -> list[list[str]]:
         if rng.random() < 0.15:
             email = rng.choice(JUNK_EMAIL)
         phone = "".join(str(rng.randrange(2, 10)) if c == "#" else c for c in phone_fmt) if rng.random() < 0.8 else ""
-        yes = lambda p: "yes" if rng.random() < p else ""  # noqa: E731
+        yes = lambda p: "yes" if rng.random() < p else ""
         notes = rng.choice(["", "", "called twice", "=SUM(A1:A9)", "x" * rng.randrange(0, 300)])
         rows.append([first, last, email, phone, company, rng.choice(["VP Sales", "Engineer", "CEO", ""]), country,
                      city, postal, yes(0.8), yes(0.5), yes(0.5), yes(0.2), f"{prefix}{i}", notes])

@@ -1,4 +1,4 @@
-"""The `leadgate` command: demo, dev, qa, dedupe, db, rules, docs."""
+"""The `leadgate` command: demo, dev, qa, dedupe, db, rules, suppress, outcomes, model, docs."""
 
 from __future__ import annotations
 
@@ -49,16 +49,48 @@ def _parser() -> argparse.ArgumentParser:
     act.add_argument("--author", default="")
     rules.add_parser("show", help="print the active ruleset's version and hash")
 
+    _scoring_parsers(sub)
+
     docs = sub.add_parser("docs", help="generated documentation").add_subparsers(dest="docs_command", required=True)
     docs.add_parser("reasons", help="regenerate docs/reason-codes.md from the catalogue")
     return p
+
+
+def _scoring_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    sup = sub.add_parser("suppress", help="the suppression / DNC list and per-channel revocations").add_subparsers(
+        dest="suppress_command", required=True)
+    add = sup.add_parser("add", help="suppress addresses, numbers or domains")
+    add.add_argument("--email", action="append", default=[])
+    add.add_argument("--phone", action="append", default=[], help="E.164, or national in validation.default_region")
+    add.add_argument("--domain", action="append", default=[], help="a whole company's email domain")
+    add.add_argument("--at", help="when the opt-out was given (ISO 8601; default: now)")
+    imp = sup.add_parser("import", help="suppress the rows of a file (email/phone/domain, channel, reason, "
+                                        "revoked_at columns)")
+    imp.add_argument("path")
+    for p in (add, imp):
+        p.add_argument("--channel", default="all", choices=["all", "email", "sms", "voice"],
+                       help="all: do not contact at all (DNC); a channel: consent revoked on it (default all)")
+        p.add_argument("--reason", required=p is add, help="why (kept with each entry)")
+        p.add_argument("--source", default="manual" if p is add else "import")
+
+    out = sub.add_parser("outcomes", help="sales outcomes").add_subparsers(dest="outcomes_command", required=True)
+    oi = out.add_parser("import", help="load outcomes (lead_id, converted, outcome, value, occurred_at)")
+    oi.add_argument("path")
+    oi.add_argument("--source", default="import")
+
+    model = sub.add_parser("model", help="the conversion model").add_subparsers(dest="model_command", required=True)
+    train = model.add_parser("train", help="train on the outcomes table (or a file) and print AUC, Brier, calibration")
+    train.add_argument("--outcomes", help="a file of outcomes with their features (as tests/fixtures/outcomes_*.csv)")
+    train.add_argument("--activate", action="store_true", help="make it the active model if it trained")
+    ma = model.add_parser("activate", help="make a stored, trained model the active one")
+    ma.add_argument("version")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # Dagster's beta/preview notices are for us, not for someone running a command
     warnings.filterwarnings("ignore", module=r"dagster(\.|$)")
-    from leadgate_dagster import commands
+    from leadgate_dagster import commands, scoring_cli
 
     handler = {
         "demo": lambda: commands.demo(),
@@ -68,6 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "identity": lambda: _unmerge(args),
         "db": lambda: commands.db_upgrade(),
         "rules": lambda: commands.rules(args),
+        "suppress": lambda: scoring_cli.suppress(args),
+        "outcomes": lambda: scoring_cli.outcomes_import(args),
+        "model": lambda: scoring_cli.model(args),
         "docs": lambda: commands.docs_reasons(),
     }[args.command]
     return int(handler() or 0)

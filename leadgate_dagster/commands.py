@@ -164,7 +164,7 @@ def rules(args: argparse.Namespace) -> int:
     from leadgate_dagster.store import rulesets as store
 
     if args.rules_command == "diff":
-        def resolve(ref: str):  # noqa: ANN202
+        def resolve(ref: str):
             if Path(ref).exists():
                 return load_ruleset(ref)
             with prepare(dagster=False).engine.connect() as conn:

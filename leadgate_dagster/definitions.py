@@ -4,13 +4,26 @@
 import dagster as dg
 
 from leadgate_dagster.assets.leads import LEAD_ASSETS
+from leadgate_dagster.assets.model import conversion_model
+from leadgate_dagster.checks.contract import qualified_leads_contract
 from leadgate_dagster.checks.rejection_rate import rejection_rate_by_source_check
-from leadgate_dagster.jobs import housekeeping_job, inbox_import_job, lead_batch_job
+from leadgate_dagster.jobs import (
+    contract_job,
+    housekeeping_job,
+    inbox_import_job,
+    lead_batch_job,
+    recheck_job,
+)
 from leadgate_dagster.resources.db import PostgresResource
+from leadgate_dagster.resources.enrichment import EnrichmentResource
 from leadgate_dagster.resources.inbox import InboxResource
 from leadgate_dagster.resources.mx import MxResource
 from leadgate_dagster.resources.rules import RulesResource
+from leadgate_dagster.schedules.contract import contract_schedule
 from leadgate_dagster.schedules.housekeeping import housekeeping_schedule
+from leadgate_dagster.schedules.recheck import recheck_schedule
+from leadgate_dagster.schedules.rescore import rescore_job, rescore_schedule
+from leadgate_dagster.schedules.unscored import unscored_alert_job, unscored_alert_schedule
 from leadgate_dagster.sensors.inbox import INBOX_FILES, inbox_sensor
 from leadgate_dagster.sensors.intake_batch import intake_batch_sensor
 
@@ -24,14 +37,16 @@ inbox_files = dg.AssetSpec(
 def build_resources(database_url: str = "", inbox_path: str = "", rules_path: str = "") -> dict[str, object]:
     db = PostgresResource(url=database_url)
     return {"db": db, "rules": RulesResource(db=db, path=rules_path), "mx": MxResource(db=db),
-            "inbox_folder": InboxResource(path=inbox_path)}
+            "inbox_folder": InboxResource(path=inbox_path), "enrichment": EnrichmentResource.from_env()}
 
 
 defs = dg.Definitions(
-    assets=[inbox_files, *LEAD_ASSETS],
-    asset_checks=[rejection_rate_by_source_check],
-    jobs=[lead_batch_job, inbox_import_job, housekeeping_job],
+    assets=[inbox_files, *LEAD_ASSETS, conversion_model],
+    asset_checks=[rejection_rate_by_source_check, qualified_leads_contract],
+    jobs=[lead_batch_job, inbox_import_job, housekeeping_job, recheck_job, contract_job, rescore_job,
+          unscored_alert_job],
     sensors=[inbox_sensor, intake_batch_sensor],
-    schedules=[housekeeping_schedule],
+    schedules=[housekeeping_schedule, recheck_schedule, contract_schedule, rescore_schedule,
+               unscored_alert_schedule],
     resources=build_resources(),
 )

@@ -23,7 +23,6 @@ from leadgate_dagster.core.lead_schema import normalize_header
 from leadgate_dagster.core.ruleset import load_ruleset
 
 
-
 class _UsageError(Exception):
     pass
 

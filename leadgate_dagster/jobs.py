@@ -1,22 +1,30 @@
-"""Jobs: the hot-path batch job, the chunked import of large inbox files, and housekeeping."""
+"""Jobs: the hot-path batch job, the chunked import of large inbox files, housekeeping and the
+enrichment recheck."""
 
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import dagster as dg
 import sqlalchemy as sa
 
+from leadgate_dagster.assets.metadata import to_metadata
 from leadgate_dagster.assets.partitions import intake_batches
+from leadgate_dagster.checks.contract import qualified_leads_contract
 from leadgate_dagster.gate import inbox
+from leadgate_dagster.gate.event_intake import ingest_event_file, is_event_file
 from leadgate_dagster.gate.ingest import import_registered_file
+from leadgate_dagster.gate.recheck import recheck
 from leadgate_dagster.resources.db import PostgresResource
+from leadgate_dagster.resources.enrichment import EnrichmentResource
 from leadgate_dagster.resources.rules import RulesResource
 
 # In-process: a batch is five short stages, and a process per step would cost more than the work.
 lead_batch_job = dg.define_asset_job(
     "lead_batch_job",
-    selection=dg.AssetSelection.groups("leads"),
+    # the contract check reads the whole view and imports Great Expectations: it has its own job
+    selection=dg.AssetSelection.groups("leads") - dg.AssetSelection.checks(qualified_leads_contract),
     executor_def=dg.in_process_executor,
     tags={"dagster/max_retries": 2},
     description="One intake micro-batch through raw -> validated -> enriched -> identity -> qualified.",
@@ -35,8 +43,11 @@ def import_file(context: dg.OpExecutionContext, config: ImportFileConfig, db: Po
     """Parse a large inbox file into intake events in chunks; resumable (inserts are idempotent). An
     unreadable file is moved to the inbox's `_rejected/` folder with its reason file."""
     path = Path(config.path)
-    outcome = import_registered_file(db.engine(), path.read_bytes(), filename=config.filename,
-                                     source=config.source, rules=rules.active())
+    # a file named events* holds behaviour events (gate/event_intake.py), registered before this run
+    events = is_event_file(config.filename)
+    read = partial(ingest_event_file, registered=True) if events else import_registered_file
+    outcome = read(db.engine(), path.read_bytes(), filename=config.filename, source=config.source,
+                   rules=rules.active())
     if outcome.status == "rejected":
         moved = inbox.reject_moved(path, code=outcome.error_code or "FILE_UNREADABLE",
                                    detail=outcome.error_detail or "", file_id=outcome.file_id, source=config.source)
@@ -75,3 +86,26 @@ def prune_partitions(context: dg.OpExecutionContext, config: HousekeepingConfig,
 @dg.job(executor_def=dg.in_process_executor)
 def housekeeping_job() -> None:
     prune_partitions()
+
+
+@dg.op
+def recheck_enrichment(context: dg.OpExecutionContext, db: PostgresResource, rules: RulesResource,
+                       enrichment: EnrichmentResource) -> None:
+    """Ask the enrichment providers again for the keys that got a fallback and are due (their backoff has
+    passed), refresh the cache and the leads' enrichments, and re-decide the leads whose answer changed
+    (`gate.recheck`; history kept, `decided_by` recheck)."""
+    ruleset = rules.active()
+    report = recheck(db.engine(), ruleset, enrichment.enricher_for(ruleset))
+    context.add_output_metadata(to_metadata(report, row_count_key="keys_retried"))
+
+
+@dg.job(executor_def=dg.in_process_executor, tags={"dagster/max_retries": 1},
+        description="Rechecks of enrichment lookups that fell back to a stale or neutral value.")
+def recheck_job() -> None:
+    recheck_enrichment()
+
+
+contract_job = dg.define_asset_job(
+    "contract_job", selection=dg.AssetSelection.checks(qualified_leads_contract),
+    executor_def=dg.in_process_executor,
+    description="The qualified_leads data contract (Great Expectations) over the view, outside the batch runs.")

@@ -24,9 +24,11 @@ from leadgate_dagster.store.embedded import embedded_url, stop_embedded
 from leadgate_dagster.store.exports import results_of_file
 from leadgate_dagster.store.intake import claim_batches
 
+# `row`, `score` and `reason_codes` are the dry run's own names; the rest are the qualified_leads view's
+# (docs/qualified-leads.md), so a column means the same thing in both
 GATE_COLUMNS = ["row", "disposition", "score", "reason_codes", "email_status", "email_flags", "phone_e164",
-                "phone_status", "person_id", "duplicate_of", "allowed_channels", "score_reachability",
-                "score_consent", "score_fit", "ruleset_version", "model_version"]
+                "phone_status", "person_id", "duplicate_of", "allowed_channels", "qa_score_reachability",
+                "qa_score_consent", "qa_score_fit", "ruleset_version", "model_version"]
 
 
 def run_all_stages(engine: sa.Engine, batch_id: str, rules: Ruleset) -> None:

@@ -8,6 +8,8 @@ dagster-postgres needs psycopg2 (dagster issue #33958).
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
 from pathlib import Path
 
@@ -40,3 +42,26 @@ def database_url() -> str:
     from leadgate_dagster.store.embedded import embedded_url
 
     return configured_database_url() or embedded_url(leadgate_home())
+
+
+# For the embedded dev setup only. NOT for production: anyone who can read this file can recompute the
+# HMACs of every IPv4 address. Set LEADGATE_HMAC_KEY to a long random secret wherever real leads arrive.
+DEV_HMAC_KEY = "leadgate-dev-hmac-key-not-for-production"
+
+
+def hmac_key() -> bytes:
+    """The secret for keyed HMACs of IP addresses (`core.ip_hmac`): LEADGATE_HMAC_KEY, else DEV_HMAC_KEY.
+
+    The one place that reads it. Changing it makes earlier HMACs incomparable with new ones (cache misses,
+    velocity restarting from zero), never wrong.
+    """
+    key = os.environ.get("LEADGATE_HMAC_KEY")
+    if not key and configured_database_url():
+        _warn_dev_key()
+    return (key or DEV_HMAC_KEY).encode("utf-8")
+
+
+@functools.cache
+def _warn_dev_key() -> None:
+    logging.getLogger(__name__).warning(
+        "LEADGATE_HMAC_KEY is not set: IP addresses are hashed with the public dev key; set a secret")

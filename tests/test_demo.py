@@ -10,7 +10,7 @@ import pytest
 from leadgate_dagster.cli import main
 
 
-def test_demo_twice_prints_the_same_summary_and_ingests_once(tmp_path, pg_url, engine, monkeypatch, capsys) -> None:  # noqa: ANN001
+def test_demo_twice_prints_the_same_summary_and_ingests_once(tmp_path, pg_url, engine, monkeypatch, capsys) -> None:
     monkeypatch.setenv("LEADGATE_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("LEADGATE_DATABASE_URL", pg_url)
     for var in ("DAGSTER_HOME", "LEADGATE_DAGSTER_PG_URL"):
@@ -34,7 +34,7 @@ def test_demo_twice_prints_the_same_summary_and_ingests_once(tmp_path, pg_url, e
 
 
 @pytest.fixture(autouse=True)
-def _restore_env(monkeypatch):  # noqa: ANN001, ANN202
+def _restore_env(monkeypatch):
     """prepare() exports variables for child processes; keep them from leaking into other tests."""
     import os
 

@@ -26,7 +26,7 @@ def _run(tmp_path: Path, name: str, data: bytes, pg_url: str) -> tuple[int, list
     return code, rows
 
 
-def test_qa_writes_one_row_per_record_in_order(tmp_path, pg_url, engine) -> None:  # noqa: ANN001
+def test_qa_writes_one_row_per_record_in_order(tmp_path, pg_url, engine) -> None:
     data = ("First Name,Last Name,Email,Phone,Country,Favourite Colour\n"
             "Ann,Lee,ann.lee@northwind.com,+1 212 288 8104,US,teal\n"
             "asdf,asdf,test@mailinator.com,12,US,\n"
@@ -46,7 +46,7 @@ def test_qa_writes_one_row_per_record_in_order(tmp_path, pg_url, engine) -> None
     assert rows[2]["Favourite Colour"] == "'=1+1"  # stored as given, escaped only in the CSV output
 
 
-def test_unparseable_jsonl_line_is_a_rejected_record(tmp_path, pg_url, engine) -> None:  # noqa: ANN001
+def test_unparseable_jsonl_line_is_a_rejected_record(tmp_path, pg_url, engine) -> None:
     lines = [json.dumps({"email": "a@northwind.com", "first_name": "A"}), "{not json", "",
              json.dumps({"email": "b@northwind.com"})]
     code, rows = _run(tmp_path, "in.jsonl", "\n".join(lines).encode(), pg_url)
@@ -54,7 +54,7 @@ def test_unparseable_jsonl_line_is_a_rejected_record(tmp_path, pg_url, engine) -
     assert rows[1]["disposition"] == "REJECT" and "ROW_UNPARSEABLE" in rows[1]["reason_codes"].split(";")
 
 
-def test_replayed_record_gets_its_original_results_plus_a_replay_code(tmp_path, pg_url, engine) -> None:  # noqa: ANN001
+def test_replayed_record_gets_its_original_results_plus_a_replay_code(tmp_path, pg_url, engine) -> None:
     data = b"Lead ID,Email,Phone\n7,ann.lee@northwind.com,+1 212 288 8104\n7,ann.lee@northwind.com,+1 212 288 8104\n"
     _, rows = _run(tmp_path, "in.csv", data, pg_url)
     first, replay = rows
@@ -63,13 +63,13 @@ def test_replayed_record_gets_its_original_results_plus_a_replay_code(tmp_path, 
 
 
 @pytest.mark.parametrize("data", [b"", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(300)], ids=["empty", "png"])
-def test_unreadable_file_exits_2_with_one_line(tmp_path, pg_url, capsys, data) -> None:  # noqa: ANN001
+def test_unreadable_file_exits_2_with_one_line(tmp_path, pg_url, capsys, data) -> None:
     code, rows = _run(tmp_path, "in.csv", data, pg_url)
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and rows == [] and len(err) == 1 and "Traceback" not in err[0]
 
 
-def test_qa_ignores_the_environment_database_and_uses_a_throwaway_one(tmp_path, pg_url, engine, monkeypatch) -> None:  # noqa: ANN001
+def test_qa_ignores_the_environment_database_and_uses_a_throwaway_one(tmp_path, pg_url, engine, monkeypatch) -> None:
     import sqlalchemy as sa
 
     monkeypatch.setenv("LEADGATE_DATABASE_URL", pg_url)  # "production"

@@ -21,7 +21,7 @@ def _variant(tmp_path: Path, version: str, threshold: float) -> Path:
     return path
 
 
-def test_activate_records_who_why_and_which(tmp_path, pg_url, engine, monkeypatch, capsys) -> None:  # noqa: ANN001
+def test_activate_records_who_why_and_which(tmp_path, pg_url, engine, monkeypatch, capsys) -> None:
     monkeypatch.setenv("LEADGATE_DATABASE_URL", pg_url)
     first, second = _variant(tmp_path, "t-1", 0.15), _variant(tmp_path, "t-2", 0.30)
     assert main(["rules", "activate", str(first), "--reason", "baseline", "--author", "ops@acme"]) == 0
@@ -40,13 +40,13 @@ def test_activate_records_who_why_and_which(tmp_path, pg_url, engine, monkeypatc
     assert "~ alerts.rejection_rate_threshold: 0.15 -> 0.3" in out and "~ version: 't-1' -> 't-2'" in out
 
 
-def test_diff_of_two_files_and_of_identical_ones(tmp_path, capsys) -> None:  # noqa: ANN001
+def test_diff_of_two_files_and_of_identical_ones(tmp_path, capsys) -> None:
     a = _variant(tmp_path, "a", 0.15)
     assert main(["rules", "diff", str(a), str(a)]) == 0
     assert capsys.readouterr().out.strip() == "no differences"
 
 
-def test_an_activated_ruleset_judges_the_next_batch(tmp_path, pg_url, engine, monkeypatch) -> None:  # noqa: ANN001
+def test_an_activated_ruleset_judges_the_next_batch(tmp_path, pg_url, engine, monkeypatch) -> None:
     from leadgate_dagster.resources.db import PostgresResource
     from leadgate_dagster.resources.rules import RulesResource
 
@@ -55,7 +55,7 @@ def test_an_activated_ruleset_judges_the_next_batch(tmp_path, pg_url, engine, mo
     assert RulesResource(db=PostgresResource(url=pg_url)).active().version == "t-9"
 
 
-def test_an_override_file_names_only_what_it_changes(tmp_path) -> None:  # noqa: ANN001
+def test_an_override_file_names_only_what_it_changes(tmp_path) -> None:
     path = tmp_path / "override.yaml"
     path.write_text("version: o-1\nalerts:\n  rejection_rate_threshold: 0.1\n")
     override, shipped = load_ruleset(path), load_ruleset()

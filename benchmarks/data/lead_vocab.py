@@ -10,24 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 # Ordered roughly by frequency: the generator draws with weights falling along the list.
-FIRST_NAMES: list[str] = """
-Michael James John Robert David William Mary Jennifer Elizabeth Patricia Linda Richard Joseph Thomas
-Christopher Charles Daniel Matthew Anthony Margaret Susan Jessica Sarah Karen Nancy Steven Andrew Joshua
-Kenneth Kevin Brian George Timothy Ronald Edward Jason Jeffrey Ryan Jacob Gary Nicholas Eric Jonathan
-Stephen Larry Justin Scott Brandon Benjamin Samuel Gregory Alexander Frank Patrick Raymond Jack Dennis
-Jerry Tyler Aaron José Adam Henry Nathan Douglas Zachary Peter Kyle Walter Ethan Jeremy Harold Keith
-Christian Roger Noah Gerald Carl Terry Sean Austin Arthur Lawrence Jesse Dylan Bryan Joe Jordan Billy
-Bruce Albert Willie Gabriel Logan Alan Juan Wayne Roy Ralph Randy Eugene Vincent Russell Elijah Louis
-Bobby Philip Johnny Lisa Betty Sandra Ashley Kimberly Donna Emily Michelle Dorothy Carol Amanda Melissa
-Deborah Stephanie Rebecca Laura Sharon Cynthia Kathleen Amy Shirley Angela Helen Anna Brenda Pamela
-Nicole Samantha Katherine Emma Ruth Christine Catherine Debra Rachel Carolyn Janet Virginia Maria Heather
-Diane Julie Joyce Victoria Kelly Christina Joan Evelyn Lauren Judith Olivia Frances Martha Cheryl Megan
-Andrea Hannah Jacqueline Ann Jean Alice Kathryn Gloria Teresa Doris Sara Janice Julia Marie Madison
-Grace Judy Theresa Beverly Denise Marilyn Amber Danielle Abigail Brittany Rose Diana Natalie Sophia
-Alexis Lori Kayla Jane François Zoë Renée Søren Łukasz Jürgen Björn Chloé Hélène Andrés Raúl Ingrid
-Priya Wei Hiroshi Aisha Fatima Olga Dmitri Kenji Liam Mateo Lucas Mila Agnieszka Małgorzata Sébastien
-Jérôme Annika Åsa Mónica Inés Zoltán Tomás Núria Émile Dagný Göran Mirosław
-""".split()
+FIRST_NAMES: list[str] = ["Michael", "James", "John", "Robert", "David", "William", "Mary", "Jennifer", "Elizabeth", "Patricia", "Linda", "Richard", "Joseph", "Thomas", "Christopher", "Charles", "Daniel", "Matthew", "Anthony", "Margaret", "Susan", "Jessica", "Sarah", "Karen", "Nancy", "Steven", "Andrew", "Joshua", "Kenneth", "Kevin", "Brian", "George", "Timothy", "Ronald", "Edward", "Jason", "Jeffrey", "Ryan", "Jacob", "Gary", "Nicholas", "Eric", "Jonathan", "Stephen", "Larry", "Justin", "Scott", "Brandon", "Benjamin", "Samuel", "Gregory", "Alexander", "Frank", "Patrick", "Raymond", "Jack", "Dennis", "Jerry", "Tyler", "Aaron", "José", "Adam", "Henry", "Nathan", "Douglas", "Zachary", "Peter", "Kyle", "Walter", "Ethan", "Jeremy", "Harold", "Keith", "Christian", "Roger", "Noah", "Gerald", "Carl", "Terry", "Sean", "Austin", "Arthur", "Lawrence", "Jesse", "Dylan", "Bryan", "Joe", "Jordan", "Billy", "Bruce", "Albert", "Willie", "Gabriel", "Logan", "Alan", "Juan", "Wayne", "Roy", "Ralph", "Randy", "Eugene", "Vincent", "Russell", "Elijah", "Louis", "Bobby", "Philip", "Johnny", "Lisa", "Betty", "Sandra", "Ashley", "Kimberly", "Donna", "Emily", "Michelle", "Dorothy", "Carol", "Amanda", "Melissa", "Deborah", "Stephanie", "Rebecca", "Laura", "Sharon", "Cynthia", "Kathleen", "Amy", "Shirley", "Angela", "Helen", "Anna", "Brenda", "Pamela", "Nicole", "Samantha", "Katherine", "Emma", "Ruth", "Christine", "Catherine", "Debra", "Rachel", "Carolyn", "Janet", "Virginia", "Maria", "Heather", "Diane", "Julie", "Joyce", "Victoria", "Kelly", "Christina", "Joan", "Evelyn", "Lauren", "Judith", "Olivia", "Frances", "Martha", "Cheryl", "Megan", "Andrea", "Hannah", "Jacqueline", "Ann", "Jean", "Alice", "Kathryn", "Gloria", "Teresa", "Doris", "Sara", "Janice", "Julia", "Marie", "Madison", "Grace", "Judy", "Theresa", "Beverly", "Denise", "Marilyn", "Amber", "Danielle", "Abigail", "Brittany", "Rose", "Diana", "Natalie", "Sophia", "Alexis", "Lori", "Kayla", "Jane", "François", "Zoë", "Renée", "Søren", "Łukasz", "Jürgen", "Björn", "Chloé", "Hélène", "Andrés", "Raúl", "Ingrid", "Priya", "Wei", "Hiroshi", "Aisha", "Fatima", "Olga", "Dmitri", "Kenji", "Liam", "Mateo", "Lucas", "Mila", "Agnieszka", "Małgorzata", "Sébastien", "Jérôme", "Annika", "Åsa", "Mónica", "Inés", "Zoltán", "Tomás", "Núria", "Émile", "Dagný", "Göran", "Mirosław"]
 
 # Formal name -> nicknames people go by (the US census-style pairs a salesperson meets every day).
 NICKNAMES: dict[str, list[str]] = {
@@ -105,31 +88,9 @@ NICKNAMES: dict[str, list[str]] = {
     "Eugene": ["Gene"],
 }
 
-LAST_NAMES: list[str] = """
-Smith Johnson Williams Brown Jones Garcia Miller Davis Rodríguez Martínez Hernández López González
-Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Pérez Thompson White Harris Sánchez Clark
-Ramírez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill Flores Green Adams
-Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Müller Schmidt Schneider Fischer Weber Meyer
-Wagner Becker Schäfer Koch Dubois Lefèvre Lambert Girard Bonnet Rousseau Nowak Kowalski Wiśniewski
-Wójcik Kamiński Søndergaard Jørgensen Ødegaard Åström Öberg Núñez Peña Ibáñez Çelik Yılmaz O'Brien
-O'Connor MacDonald McCarthy Kim Park Chen Wang Li Zhang Patel Shah Singh Khan Ivanova Petrov Smirnov
-Kovács Horváth Novák Dvořák Evans Edwards Collins Stewart Morris Murphy Cook Rogers Morgan Peterson
-Cooper Reed Bailey Bell Gómez Kelly Howard Ward Cox Díaz Richardson Wood Watson Brooks Bennett Gray
-James Reyes Cruz Hughes Price Myers Long Foster Sanders Ross Morales Powell Sullivan Russell Ortiz
-Jenkins Gutiérrez Perry Butler Barnes Fisher Henderson Coleman Simmons Patterson Jordan Reynolds
-Hamilton Graham Wallace Woods Cole West Owens Marshall Fontaine Beaumont Lindqvist Håkansson Brandt
-Hoffmann Zimmermann Krüger Lehmann Mercier Faure André Vasquez Castillo Guerrero Mendoza
-""".split()
+LAST_NAMES: list[str] = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodríguez", "Martínez", "Hernández", "López", "González", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee", "Pérez", "Thompson", "White", "Harris", "Sánchez", "Clark", "Ramírez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott", "Torres", "Nguyen", "Hill", "Flores", "Green", "Adams", "Nelson", "Baker", "Hall", "Rivera", "Campbell", "Mitchell", "Carter", "Roberts", "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schäfer", "Koch", "Dubois", "Lefèvre", "Lambert", "Girard", "Bonnet", "Rousseau", "Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Kamiński", "Søndergaard", "Jørgensen", "Ødegaard", "Åström", "Öberg", "Núñez", "Peña", "Ibáñez", "Çelik", "Yılmaz", "O'Brien", "O'Connor", "MacDonald", "McCarthy", "Kim", "Park", "Chen", "Wang", "Li", "Zhang", "Patel", "Shah", "Singh", "Khan", "Ivanova", "Petrov", "Smirnov", "Kovács", "Horváth", "Novák", "Dvořák", "Evans", "Edwards", "Collins", "Stewart", "Morris", "Murphy", "Cook", "Rogers", "Morgan", "Peterson", "Cooper", "Reed", "Bailey", "Bell", "Gómez", "Kelly", "Howard", "Ward", "Cox", "Díaz", "Richardson", "Wood", "Watson", "Brooks", "Bennett", "Gray", "James", "Reyes", "Cruz", "Hughes", "Price", "Myers", "Long", "Foster", "Sanders", "Ross", "Morales", "Powell", "Sullivan", "Russell", "Ortiz", "Jenkins", "Gutiérrez", "Perry", "Butler", "Barnes", "Fisher", "Henderson", "Coleman", "Simmons", "Patterson", "Jordan", "Reynolds", "Hamilton", "Graham", "Wallace", "Woods", "Cole", "West", "Owens", "Marshall", "Fontaine", "Beaumont", "Lindqvist", "Håkansson", "Brandt", "Hoffmann", "Zimmermann", "Krüger", "Lehmann", "Mercier", "Faure", "André", "Vasquez", "Castillo", "Guerrero", "Mendoza"]
 
-COMPANY_HEADS: list[str] = """
-Acme Northwind Summit Pioneer Vertex Cedar Granite Lumen Nimbus Orion Blue-Harbor Redwood Silverline
-Keystone Brightpath Ironclad Evergreen Harborview Meridian Polaris Sterling Crescent Beacon Atlas Quantum
-Horizon Falcon Sequoia Riverbend Stonebridge Clearwater Lakeshore Highland Westfield Bluebird Copperleaf
-Foxglove Juniper Kestrel Larkspur Maple Nordic Oakridge Pinecrest Quarry Rosewood Saffron Tidewater
-Umbra Valiant Willow Zenith Alder Birch Cobalt Delta Ember Fjord Garnet Helios Indigo Jasper Kinetic
-Lighthouse Mosaic Nova Onyx Prairie Radiant Solstice Tundra Upland Vanguard Wavecrest Yarrow Zephyr
-Société Café Bäckerei Château Fjällräven-Nord Łódź-Tech Español
-""".split()
+COMPANY_HEADS: list[str] = ["Acme", "Northwind", "Summit", "Pioneer", "Vertex", "Cedar", "Granite", "Lumen", "Nimbus", "Orion", "Blue-Harbor", "Redwood", "Silverline", "Keystone", "Brightpath", "Ironclad", "Evergreen", "Harborview", "Meridian", "Polaris", "Sterling", "Crescent", "Beacon", "Atlas", "Quantum", "Horizon", "Falcon", "Sequoia", "Riverbend", "Stonebridge", "Clearwater", "Lakeshore", "Highland", "Westfield", "Bluebird", "Copperleaf", "Foxglove", "Juniper", "Kestrel", "Larkspur", "Maple", "Nordic", "Oakridge", "Pinecrest", "Quarry", "Rosewood", "Saffron", "Tidewater", "Umbra", "Valiant", "Willow", "Zenith", "Alder", "Birch", "Cobalt", "Delta", "Ember", "Fjord", "Garnet", "Helios", "Indigo", "Jasper", "Kinetic", "Lighthouse", "Mosaic", "Nova", "Onyx", "Prairie", "Radiant", "Solstice", "Tundra", "Upland", "Vanguard", "Wavecrest", "Yarrow", "Zephyr", "Société", "Café", "Bäckerei", "Château", "Fjällräven-Nord", "Łódź-Tech", "Español"]
 COMPANY_HEADS = [w.replace("-", " ") for w in COMPANY_HEADS]
 
 COMPANY_TAILS: list[str] = [

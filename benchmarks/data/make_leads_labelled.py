@@ -22,7 +22,7 @@ from pathlib import Path
 from anyascii import anyascii
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lead_vocab import (  # noqa: E402
+from lead_vocab import (
     COMPANY_HEADS,
     COMPANY_TAILS,
     COUNTRIES,

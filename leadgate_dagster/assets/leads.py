@@ -15,9 +15,11 @@ import sqlalchemy as sa
 from leadgate_dagster.assets.metadata import masked_preview, to_metadata
 from leadgate_dagster.assets.partitions import IO_RETRY, intake_batches
 from leadgate_dagster.checks.identity import IDENTITY_CHECK_SPECS, identity_check_results
+from leadgate_dagster.checks.scoring import SCORING_CHECK_SPECS, scoring_check_results
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.gate import stages
 from leadgate_dagster.resources.db import PostgresResource
+from leadgate_dagster.resources.enrichment import EnrichmentResource
 from leadgate_dagster.resources.mx import MxResource
 from leadgate_dagster.resources.rules import RulesResource
 from leadgate_dagster.store import dispositions, exports
@@ -39,8 +41,11 @@ LEAD_SPECS = [
     _spec("validated_leads", "Normalized email/phone/name/address/company beside the values as given, statuses "
           "and the reason codes that fired (stage `validation`), judged by the active ruleset, whose version "
           "each row records.", ["raw_leads"]),
-    _spec("enriched_leads", "One `enrichments` row per lead and provider (offline phone intelligence and "
-          "company data).", ["validated_leads"]),
+    _spec("enriched_leads", "One `enrichments` row per lead and provider (email verification, phone "
+          "intelligence, geocoding, firmographics, IP risk, velocity) with its lookup key and answer source "
+          "(provider, cache, stale_cache, neutral), behind the Postgres cache and a deadline per provider; "
+          "findings in `lead_checks`, fallbacks queued in `enrichment_retries` for the recheck job.",
+          ["validated_leads"]),
     _spec("identity_graph", "Each lead of the batch linked to a stable person (`persons`, `lead_person`), "
           "matched incrementally against the graph: tier A/B auto-merges (logged in `merge_log`, reversible), "
           "ambiguous pairs to `review_items`, golden records of the touched persons. Serialised by an "
@@ -52,10 +57,10 @@ LEAD_SPECS = [
 ]
 
 
-@dg.multi_asset(specs=LEAD_SPECS, check_specs=[*IDENTITY_CHECK_SPECS, ONE_DISPOSITION],
+@dg.multi_asset(specs=LEAD_SPECS, check_specs=[*IDENTITY_CHECK_SPECS, ONE_DISPOSITION, *SCORING_CHECK_SPECS],
                 partitions_def=intake_batches, can_subset=True, retry_policy=IO_RETRY)
 def lead_pipeline(context: dg.AssetExecutionContext, db: PostgresResource, rules: RulesResource,
-                  mx: MxResource) -> Iterator[dg.MaterializeResult]:
+                  mx: MxResource, enrichment: EnrichmentResource) -> Iterator[dg.MaterializeResult]:
     """raw -> validated -> enriched -> identity -> qualified for one intake batch (the selected ones)."""
     engine, ruleset, batch_id = db.engine(), rules.active(), context.partition_key
     selected = {key.to_user_string() for key in context.selected_asset_keys}
@@ -65,7 +70,8 @@ def lead_pipeline(context: dg.AssetExecutionContext, db: PostgresResource, rules
         report = stages.validate_stage(engine, batch_id, ruleset, mx.lookup_for(ruleset))
         yield _result("validated_leads", report, "validated")
     if "enriched_leads" in selected:
-        yield _result("enriched_leads", stages.enrich_stage(engine, batch_id, ruleset), "enriched")
+        report = stages.enrich_stage(engine, batch_id, ruleset, enrichment.enricher_for(ruleset))
+        yield _result("enriched_leads", report, "enriched")
     if "identity_graph" in selected:
         report = stages.identity_stage(engine, batch_id, ruleset)
         checks = identity_check_results(engine, batch_id, ruleset)
@@ -93,8 +99,9 @@ def _qualified(engine: sa.Engine, batch_id: str, ruleset: Ruleset) -> dg.Materia
         severity=dg.AssetCheckSeverity.ERROR, description=f"{len(bad)} leads without exactly one current disposition",
         metadata={"failing_leads": len(bad), "sample_lead_ids": dg.MetadataValue.json(bad[:10])})
     result = _result("qualified_leads", report, "leads", [check])
-    return dg.MaterializeResult(asset_key="qualified_leads", check_results=[check], metadata={
-        **(result.metadata or {}), "preview": dg.MetadataValue.md(masked_preview(preview))})
+    scoring_meta, scoring_checks = scoring_check_results(engine, batch_id, ruleset)  # latency, coverage, drift
+    return dg.MaterializeResult(asset_key="qualified_leads", check_results=[check, *scoring_checks], metadata={
+        **(result.metadata or {}), **scoring_meta, "preview": dg.MetadataValue.md(masked_preview(preview))})
 
 
 LEAD_ASSETS = [lead_pipeline]

@@ -15,6 +15,21 @@ def _md_table(values: Mapping[str, Any], key: str, value: str) -> str:
     return f"| {key} | {value} |\n|---|---|\n{rows}" if values else "_none_"
 
 
+def _grid(key: str, rows: Mapping[str, Mapping[str, Any]]) -> dict[str, dg.MetadataValue]:
+    """A table of figures per item (e.g. per provider), plus each number as `<item>/<figure>` so the UI can
+    plot it across materializations."""
+    columns = list(dict.fromkeys(c for row in rows.values() for c in row))
+    head = f"| {key} | " + " | ".join(columns) + " |\n|---|" + "---|" * len(columns)
+    body = ["| " + " | ".join([str(item), *("" if row.get(c) is None else str(row.get(c)) for c in columns)]) + " |"
+            for item, row in rows.items()]
+    meta: dict[str, dg.MetadataValue] = {key: dg.MetadataValue.md("\n".join([head, *body]))}
+    for item, row in rows.items():
+        for name, value in row.items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                meta[f"{item}/{name}"] = dg.MetadataValue.float(float(value))
+    return meta
+
+
 def to_metadata(report: Mapping[str, Any], *, row_count_key: str) -> dict[str, dg.MetadataValue]:
     meta: dict[str, dg.MetadataValue] = {"dagster/row_count": dg.MetadataValue.int(int(report[row_count_key]))}
     for key, value in report.items():
@@ -24,6 +39,8 @@ def to_metadata(report: Mapping[str, Any], *, row_count_key: str) -> dict[str, d
             meta[key] = dg.MetadataValue.int(value)
         elif isinstance(value, float):
             meta[key] = dg.MetadataValue.float(value)
+        elif isinstance(value, Mapping) and value and all(isinstance(v, Mapping) for v in value.values()):
+            meta.update(_grid(key, value))
         elif isinstance(value, Mapping):
             meta[key] = dg.MetadataValue.md(_md_table(value, key, "count"))
         elif isinstance(value, list):

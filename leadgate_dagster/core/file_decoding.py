@@ -75,7 +75,7 @@ def sniff_container(data: bytes) -> str | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-    except Exception as exc:  # noqa: BLE001  zipfile also raises struct.error, EOFError, ... on damage
+    except Exception as exc:
         raise FileRejected("FILE_UNREADABLE", f"damaged ZIP/XLSX container: {exc}") from exc
     if "xl/workbook.xml" in names:
         return "xlsx"
@@ -105,8 +105,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
     text = data.decode(encoding, errors="replace")
     if encoding not in _SURROGATE_FREE and _SURROGATE.search(text):
         text = _SURROGATE.sub("\ufffd", text)  # e.g. UTF-7 can encode lone surrogates; no database takes them
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     sample = text[:65536]
     binary = sum(1 for ch in sample if _is_binary_char(ch))
     if sample and binary > _BINARY_SHARE * len(sample):

@@ -13,8 +13,8 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
-from itertools import chain
 from datetime import date, datetime, time
+from itertools import chain
 from xml.etree import ElementTree
 
 import openpyxl
@@ -24,11 +24,11 @@ from leadgate_dagster.core.file_rows import SourceRow
 
 _ROW_TAG = re.compile(rb"<(\w+:)?row[\s/>]")
 _TAG_FOLLOWERS = (b" ", b"\t", b"\r", b"\n", b"/", b">", b"")
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _CELL_TYPE = re.compile(rb'\bt="(\w+)"')
-_VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
-_TEXT = re.compile(rb"<(?:\w+:)?t\b[^>]*>(.*?)</(?:\w+:)?t>", re.S)
+_VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.DOTALL)
+_TEXT = re.compile(rb"<(?:\w+:)?t\b[^>]*>(.*?)</(?:\w+:)?t>", re.DOTALL)
 _CHUNK = 1 << 22
 
 
@@ -41,7 +41,7 @@ def xlsx_rows(data: bytes) -> Iterator[SourceRow]:
     try:  # openpyxl raises many types (KeyError, XML errors, ValueError) for damaged workbooks
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise FileRejected("FILE_UNREADABLE", f"damaged XLSX workbook: {type(exc).__name__}: {exc}") from exc
     sheet.reset_dimensions()  # some writers record a wrong used range; read every row there is
 

@@ -131,6 +131,9 @@ _REASONS: tuple[Reason, ...] = (
        "and the lookup is retried later."),
     _r("enrichment", W, "ENRICHMENT_STALE", "An enrichment provider gave no answer, so the lead uses an expired cached "
        "answer; the lookup is retried later."),
+    _r("enrichment", W, "ENRICHMENT_RETRIES_EXHAUSTED", "The recheck job asked an enrichment provider again as often "
+       "as the ruleset allows without an answer; the lead keeps its fallback value and the lookup is not retried "
+       "until another lead needs it."),
     _r("enrichment", Q, "EMAIL_UNDELIVERABLE", "The email verification provider reports the mailbox undeliverable "
        "(invalid, bounce, spam trap)."),
     _r("enrichment", W, "IP_HOSTING_OR_VPN", "The submitting IP address belongs to a data centre, VPN, proxy or Tor "

@@ -48,7 +48,7 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present:
 
 def parse_ruleset(text: str) -> Ruleset:
     """Parse and check a ruleset document; raises ValueError with the first problem found."""
-    return ruleset_from_body(yaml.load(text, Loader=_LOADER))  # noqa: S506 (a safe loader)
+    return ruleset_from_body(yaml.load(text, Loader=_LOADER))
 
 
 def ruleset_from_body(body: Any) -> Ruleset:
@@ -86,7 +86,7 @@ def load_ruleset(path: str | Path | None = None) -> Ruleset:
     shipped = _shipped()
     if path is None:  # a copy: callers may build variants from the body
         return Ruleset(shipped.version, shipped.content_hash, copy.deepcopy(shipped.body))
-    override = yaml.load(Path(path).read_text("utf-8"), Loader=_LOADER)  # noqa: S506
+    override = yaml.load(Path(path).read_text("utf-8"), Loader=_LOADER)
     if not isinstance(override, dict):
         raise ValueError(f"{path}: a ruleset is a YAML mapping")
     return ruleset_from_body(deep_merge(copy.deepcopy(shipped.body), override))

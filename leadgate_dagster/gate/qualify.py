@@ -12,14 +12,16 @@ import sqlalchemy as sa
 from leadgate_dagster.core.disposition import decide
 from leadgate_dagster.core.reasons import CATALOGUE
 from leadgate_dagster.core.ruleset import Ruleset
+from leadgate_dagster.gate.scoring_inputs import scoring_inputs
 from leadgate_dagster.store import dispositions, intake, leads
+from leadgate_dagster.store.enrichment_inputs import with_enrichment
 from leadgate_dagster.store.identity_context import identity_context
 
 LEAD_INPUTS = ("replay_of", "source", "email_status", "email_flags", "email_key", "email_domain", "phone_e164",
                "phone_status", "phone_type", "company_domain", "consent_email", "consent_sms", "consent_voice",
                "consent_capture", "consent_at", "consent_text_version", "consent_text_hash", "consent_url",
-               "consent_certificate_id", "screenshot_hash", "demo_requested", "job_title", "company", "industry",
-               "employee_count", "region", "campaign", "product_interest", "date_of_birth", "partner_id",
+               "consent_certificate_id", "screenshot_hash", "ip_hmac", "demo_requested", "job_title", "company",
+               "industry", "employee_count", "region", "campaign", "product_interest", "date_of_birth", "partner_id",
                "validation")
 # what the engines read from the validation engine's output (kept as JSONB beside the lead)
 FROM_VALIDATION = ("country_iso2", "seniority", "department", "mobile_e164", "address_status")
@@ -30,6 +32,7 @@ def _inputs(conn: sa.Connection, lead_ids: Sequence[str]) -> pd.DataFrame:
     details = df.pop("validation").map(lambda v: v if isinstance(v, dict) else {})
     for key in FROM_VALIDATION:
         df[key] = details.map(lambda v, k=key: v.get(k))
+    df = with_enrichment(conn, df)  # firmographics, geocoding, verification, IP risk, velocity
     reasons = leads.reasons_of(conn, list(df["lead_id"]))
     df["reasons"] = df["lead_id"].map(lambda lid: reasons.get(lid, []))
     return df.join(identity_context(conn, list(df["lead_id"])).drop(columns="person_id"))
@@ -64,28 +67,29 @@ def qualify_leads(conn: sa.Connection, lead_ids: Sequence[str], rules: Ruleset, 
                   decided_by: str) -> tuple[pd.DataFrame, int]:
     """Decide these leads and record the result; returns the decisions and how many rows changed."""
     df = _inputs(conn, lead_ids)
+    extra = scoring_inputs(conn, df, rules)  # suppressions, events, partner counts, model
     fresh, replays = df[df["replay_of"].isna()], df[df["replay_of"].notna()]
-    decided = _decide(fresh, rules, decided_by)
+    decided = _decide(fresh, rules, decided_by, extra)
     if len(replays):
-        decided = pd.concat([decided, _replayed(conn, replays, decided, df, rules, decided_by)])
+        decided = pd.concat([decided, _replayed(conn, replays, decided, df, rules, decided_by, extra)])
     written = dispositions.record(conn, decided[[c for c in dispositions.COLUMNS if c != "is_current"]])
     return decided, written
 
 
-def _decide(fresh: pd.DataFrame, rules: Ruleset, decided_by: str) -> pd.DataFrame:
+def _decide(fresh: pd.DataFrame, rules: Ruleset, decided_by: str, extra: dict[str, Any]) -> pd.DataFrame:
     """Decide the batch; a duplicate whose earlier lead is in this same batch is decided again once that lead
     has its disposition, so the outcome does not depend on whether the two arrived together."""
-    decided = decide(fresh, rules=rules)
+    decided = decide(fresh, rules=rules, **extra)
     same_batch = fresh["duplicate_of"].isin(decided.index) & fresh["duplicate_of_disposition"].isna()
     if same_batch.any():
         again = fresh[same_batch].assign(
             duplicate_of_disposition=fresh.loc[same_batch, "duplicate_of"].map(decided["disposition"]))
-        decided.loc[again.index] = decide(again, rules=rules)
+        decided.loc[again.index] = decide(again, rules=rules, **extra)
     return decided.assign(lead_id=fresh["lead_id"], decided_by=decided_by)
 
 
 def _replayed(conn: sa.Connection, replays: pd.DataFrame, decided: pd.DataFrame, df: pd.DataFrame,
-              rules: Ruleset, decided_by: str) -> pd.DataFrame:
+              rules: Ruleset, decided_by: str, extra: dict[str, Any]) -> pd.DataFrame:
     """A replay carries its original's decision (from this batch or the store) plus its own intake codes."""
     originals = pd.concat([dispositions.current(conn, list(replays["replay_of"])), decided])
     originals = originals[~originals.index.duplicated(keep="last")]
@@ -94,7 +98,7 @@ def _replayed(conn: sa.Connection, replays: pd.DataFrame, decided: pd.DataFrame,
         if row["replay_of"] in originals.index:
             base = originals.loc[row["replay_of"]].to_dict()
         else:  # its original is unknown here (e.g. lost to an unparseable record): decide it on its own
-            base = decide(df.loc[[lid]], rules=rules).iloc[0].to_dict()
+            base = decide(df.loc[[lid]], rules=rules, **extra).iloc[0].to_dict()
         codes = list(dict.fromkeys([*base["reason_codes"], *row["reasons"]]))
         copied.append({**base, "lead_id": lid, "reason_codes": codes, "decided_by": f"{decided_by}:replay"})
     return pd.DataFrame(copied, index=replays.index)

@@ -10,10 +10,13 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from leadgate_dagster import settings
 from leadgate_dagster.core.lead_schema import CANONICAL_FIELDS
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.core.validation import email_domains, validate_batch
+from leadgate_dagster.gate.enrich import enrich_stage  # noqa: F401
 from leadgate_dagster.gate.identity import identity_stage  # noqa: F401
+from leadgate_dagster.gate.ip_keys import key_batch_ips
 from leadgate_dagster.gate.qualify import qualify_stage  # noqa: F401
 from leadgate_dagster.store import intake, leads
 from leadgate_dagster.store.bulk import update_from_rows
@@ -28,10 +31,13 @@ def _top(counter: Counter[str], n: int = 5) -> dict[str, int]:
     return dict(counter.most_common(n))
 
 
-def raw_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str, Any]:
-    """Copy the batch's intake events into `leads` and record the intake findings (parse errors, replays...)."""
+def raw_stage(engine: sa.Engine, batch_id: str, rules: Ruleset,
+              hmac_key: bytes | None = None) -> dict[str, Any]:
+    """Copy the batch's intake events into `leads` and record the intake findings (parse errors, replays...);
+    IP addresses get their keyed HMAC (`hmac_key`, default `settings.hmac_key()`)."""
     with engine.begin() as conn:
         n = leads.copy_raw(conn, batch_id)
+        key_batch_ips(conn, batch_id, hmac_key or settings.hmac_key())
         events = intake.events_of_batch(conn, batch_id)
         rows = [(e["lead_id"], "intake", code, rules.severity(code).value,
                  e["parse_detail"] if code == e["parse_error"] else None, rules.version)
@@ -83,25 +89,3 @@ def _unparseable(engine: sa.Engine, df: pd.DataFrame) -> set[str]:
         return {r[0] for r in conn.execute(sa.text(
             "SELECT lead_id FROM leadgate.intake_events WHERE lead_id = ANY(:ids) AND parse_error IS NOT NULL"),
             {"ids": list(df["lead_id"])})}
-
-
-def enrich_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str, Any]:
-    """Offline enrichment: phone intelligence from phonenumbers' data and the company domain, one row per
-    lead and provider in `enrichments` (HTTP providers with cache and fallback plug in here)."""
-    with engine.begin() as conn:
-        df = leads.load_batch(conn, batch_id, columns=["validation"], where="validated_at IS NOT NULL")
-        rows = []
-        for lid, v in zip(df["lead_id"], df["validation"], strict=True):
-            v = v or {}
-            phone = {k: v.get(k) for k in ("phone_region", "phone_carrier", "phone_timezone")}
-            rows.append((lid, "phone_offline", "ok" if any(phone.values()) else "miss", phone))
-            company = {k: v.get(k) for k in ("company_norm", "seniority", "department")}
-            rows.append((lid, "company_offline", "ok" if any(company.values()) else "miss", company))
-        conn.execute(sa.text("DELETE FROM leadgate.enrichments WHERE lead_id = ANY(:ids)"), {"ids": list(df["lead_id"])})
-        from leadgate_dagster.store.bulk import copy_rows
-
-        copy_rows(conn, "enrichments", ("lead_id", "provider", "status", "result"), rows)
-        conn.execute(sa.text("UPDATE leadgate.leads SET enriched_at = now() WHERE lead_id = ANY(:ids)"),
-                     {"ids": list(df["lead_id"])})
-    hits = Counter(p for (_, p, s, _) in rows if s == "ok")
-    return {"enriched": len(df), "provider_hits": dict(hits)}

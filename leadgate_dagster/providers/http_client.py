@@ -5,8 +5,8 @@ says): transport errors (timeouts included), 429 and 5xx are retried after expon
 or after the server's `Retry-After` (seconds or HTTP-date) capped at `retry_after_cap_s`; other 4xx are
 answers and are not. Every exchange first passes the circuit breaker and the token bucket. A call never
 outlives its `deadline` (time.monotonic()): no sleep or request is started that would end past it.
-Failures surface as ProviderError subclasses whose `kind` names them for metrics; the API key is read from
-the environment variable the ruleset names, sent as a header and never logged or repr'd.
+Failures surface as ProviderError subclasses whose `kind` names them for metrics; the API key (the deployment's, else
+the environment variable the ruleset names) is sent as a header and never logged or repr'd.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -47,6 +47,7 @@ class HttpSettings:
     max_connections: int = 16
     api_key_env: str | None = None
     api_key_header: str = "Authorization"
+    api_key: str = field(default="", repr=False)  # given by the deployment (EnrichmentResource); wins over the env
 
 
 class ProviderError(Exception):
@@ -113,7 +114,7 @@ class ProviderHttpClient:
 
     def _auth_headers(self) -> dict[str, str]:
         name = self.settings.api_key_env
-        key = os.environ.get(name, "") if name else ""
+        key = self.settings.api_key or (os.environ.get(name, "") if name else "")
         if not key:
             return {}
         header = self.settings.api_key_header

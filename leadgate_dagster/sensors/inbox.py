@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.gate import inbox
+from leadgate_dagster.gate.event_intake import ingest_event_file, is_event_file
 from leadgate_dagster.gate.ingest import IngestOutcome, ingest_bytes, register_large_file
 from leadgate_dagster.jobs import inbox_import_job, lead_batch_job
 from leadgate_dagster.resources.db import PostgresResource
@@ -36,9 +37,13 @@ def file_event(file: inbox.InboxFile, outcome: IngestOutcome, moved_to: str) -> 
 
 def _take(engine: sa.Engine, folder: Path, file: inbox.InboxFile, ruleset: Ruleset,
           bound: int) -> tuple[IngestOutcome, Path]:
-    """Ingest one file (or register it for an import run when large) and move it out of the inbox."""
+    """Ingest one file (or register it for an import run when large) and move it out of the inbox; a file
+    named `events*` holds behaviour events, not leads (gate/event_intake.py)."""
     if file.path.stat().st_size > int(ruleset.section("intake")["sensor_parse_max_bytes"]):
         outcome = register_large_file(engine, file.path, source=file.source)
+    elif is_event_file(file.name):
+        outcome = ingest_event_file(engine, file.path.read_bytes(), filename=file.name, source=file.source,
+                                    rules=ruleset)
     else:
         outcome = ingest_bytes(engine, file.path.read_bytes(), filename=file.name, source=file.source,
                                rules=ruleset, defer_above=bound)

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 def results_of_file(conn: sa.Connection, file_id: str) -> pd.DataFrame:
     """Gate results per record of one file, in record order. A replay shows its original's validation."""
     return pd.read_sql(sa.text("""
-        SELECT e.record_no AS row, d.disposition, d.score, d.score_reachability, d.score_consent, d.score_fit,
+        SELECT e.record_no AS row, d.disposition, d.score, d.score_reachability AS qa_score_reachability,
+               d.score_consent AS qa_score_consent, d.score_fit AS qa_score_fit,
                d.reason_codes, COALESCE(l.email_status, o.email_status) AS email_status,
                COALESCE(l.email_flags, o.email_flags) AS email_flags,
                COALESCE(l.phone_e164, o.phone_e164) AS phone_e164,

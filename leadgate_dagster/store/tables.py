@@ -168,7 +168,10 @@ alerts = sa.Table(
     sa.Column("created_at", TS, nullable=False, server_default=NOW),
 )
 
-from leadgate_dagster.store import tables_dns  # noqa: E402,F401  (registers mx_cache on this metadata)
-from leadgate_dagster.store import tables_enrichment  # noqa: E402,F401  (enrichment_cache, leads indexes)
-from leadgate_dagster.store import tables_identity  # noqa: F401  (persons, lead_person, merge_log, ...)
-from leadgate_dagster.store import tables_scoring  # noqa: E402,F401  (suppressions, events, outcomes, models)
+from leadgate_dagster.store import (
+    tables_dns,  # noqa: F401  (registers mx_cache on this metadata)
+    tables_enrichment,  # noqa: F401  (enrichment_cache, leads indexes)
+    tables_identity,  # noqa: F401  (persons, lead_person, merge_log, ...)
+    tables_privacy,  # noqa: F401  (leads.ip_hmac)
+    tables_scoring,  # noqa: F401  (suppressions, events, outcomes, models)
+)

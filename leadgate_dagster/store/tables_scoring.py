@@ -27,7 +27,7 @@ behavior_events = sa.Table(
     sa.Column("lead_id", sa.Text, index=True),
     sa.Column("email_key", sa.Text, index=True),  # events that name only an address are joined through it
     sa.Column("event_type", sa.Text, nullable=False),
-    sa.Column("occurred_at", TS, nullable=False),
+    sa.Column("occurred_at", TS, nullable=False, index=True),  # the re-score finds decay crossings by it
     sa.Column("source", sa.Text, nullable=False),
     sa.Column("payload", JSONB, nullable=False, server_default="{}"),
     sa.Column("received_at", TS, nullable=False, server_default=NOW, index=True),

@@ -14,13 +14,13 @@ from tests.dagster.helpers import current_dispositions, materialize_batch, table
 
 RULES = load_ruleset()
 LEADS = (
-    "First Name,Surname,E-mail Address,Mobile,Company Name,Job Title,Country,SMS Opt-In,Email Opt-In,Call Opt-In,Demo Requested,Lead ID\n"
-    "Ann,Lee,ann.lee@northwind.com,+1 415 555 2671,Northwind,VP Sales,US,yes,yes,yes,yes,1\n"
-    "Ann,Lee,Ann.Lee@Northwind.com,,Northwind,,US,,yes,,,2\n"
-    "asdf,asdf,test@mailinator.com,1111111111,,,US,,,,,3\n"
-    "Bo,Ek,bo@@ek,,,,SE,,,,,4\n"
-    "Ann,Lee,ann.lee@northwind.com,+1 415 555 2671,Northwind,VP Sales,US,yes,yes,yes,yes,1\n"
-).encode()
+    b"First Name,Surname,E-mail Address,Mobile,Company Name,Job Title,Country,SMS Opt-In,Email Opt-In,Call Opt-In,Demo Requested,Lead ID\n"
+    b"Ann,Lee,ann.lee@northwind.com,+1 415 555 2671,Northwind,VP Sales,US,yes,yes,yes,yes,1\n"
+    b"Ann,Lee,Ann.Lee@Northwind.com,,Northwind,,US,,yes,,,2\n"
+    b"asdf,asdf,test@mailinator.com,1111111111,,,US,,,,,3\n"
+    b"Bo,Ek,bo@@ek,,,,SE,,,,,4\n"
+    b"Ann,Lee,ann.lee@northwind.com,+1 415 555 2671,Northwind,VP Sales,US,yes,yes,yes,yes,1\n"
+)
 
 
 def _claim(engine: sa.Engine) -> str:
@@ -30,7 +30,7 @@ def _claim(engine: sa.Engine) -> str:
     return batch_id
 
 
-def test_each_asset_materializes_and_persists_its_rows(engine, dagster_instance, resources) -> None:  # noqa: ANN001
+def test_each_asset_materializes_and_persists_its_rows(engine, dagster_instance, resources) -> None:
     batch_id = _claim(engine)
     for spec in LEAD_SPECS:  # each asset on its own, in order
         result = materialize_batch(batch_id, dagster_instance, resources, assets=[spec.key.to_user_string()])
@@ -45,7 +45,7 @@ def test_each_asset_materializes_and_persists_its_rows(engine, dagster_instance,
     assert counts["persons"] == 3  # Ann (email + phone, and the replay), the junk lead, Bo
 
 
-def test_rematerializing_a_batch_changes_nothing(engine, dagster_instance, resources) -> None:  # noqa: ANN001
+def test_rematerializing_a_batch_changes_nothing(engine, dagster_instance, resources) -> None:
     batch_id = _claim(engine)
     first = materialize_batch(batch_id, dagster_instance, resources)
     assert first.success
@@ -57,7 +57,7 @@ def test_rematerializing_a_batch_changes_nothing(engine, dagster_instance, resou
     assert evaluations["one_disposition_per_lead"].passed
 
 
-def test_dispositions_carry_reasons_and_replays_carry_their_original(engine, dagster_instance, resources) -> None:  # noqa: ANN001
+def test_dispositions_carry_reasons_and_replays_carry_their_original(engine, dagster_instance, resources) -> None:
     batch_id = _claim(engine)
     assert materialize_batch(batch_id, dagster_instance, resources).success
     with engine.connect() as conn:

@@ -45,7 +45,7 @@ def _tick(sensor: dg.SensorDefinition, instance: dg.DagsterInstance, resources: 
         return sensor(context)
 
 
-def test_dropped_file_becomes_a_run_request_and_the_run_becomes_rows(engine, dagster_instance, resources) -> None:  # noqa: ANN001
+def test_dropped_file_becomes_a_run_request_and_the_run_becomes_rows(engine, dagster_instance, resources) -> None:
     inbox = Path(resources["inbox_folder"].path)
     _drop(inbox, "webinar/leads.csv", CSV.encode())
     result = _tick(inbox_sensor, dagster_instance, resources)  # the same tick parses and requests the batch
@@ -62,7 +62,7 @@ def test_dropped_file_becomes_a_run_request_and_the_run_becomes_rows(engine, dag
     assert _tick(intake_batch_sensor, dagster_instance, resources).skip_reason is not None  # nothing pending
 
 
-def test_replayed_file_is_not_ingested_twice(engine, dagster_instance, resources) -> None:  # noqa: ANN001
+def test_replayed_file_is_not_ingested_twice(engine, dagster_instance, resources) -> None:
     inbox = Path(resources["inbox_folder"].path)
     _drop(inbox, "leads.csv", CSV.encode())
     _tick(inbox_sensor, dagster_instance, resources)
@@ -72,7 +72,7 @@ def test_replayed_file_is_not_ingested_twice(engine, dagster_instance, resources
     assert table_counts(engine)["intake_events"] == 3
 
 
-def test_unreadable_file_is_moved_aside_with_a_reason_file(engine, dagster_instance, resources) -> None:  # noqa: ANN001
+def test_unreadable_file_is_moved_aside_with_a_reason_file(engine, dagster_instance, resources) -> None:
     inbox = Path(resources["inbox_folder"].path)
     _drop(inbox, "partner/contract.pdf", b"%PDF-1.7\n" + os.urandom(2048))
     [event] = _tick(inbox_sensor, dagster_instance, resources).asset_events
@@ -82,7 +82,7 @@ def test_unreadable_file_is_moved_aside_with_a_reason_file(engine, dagster_insta
     assert table_counts(engine)["intake_events"] == 0
 
 
-def test_large_file_is_handed_to_an_import_run(engine, dagster_instance, pg_url, tmp_path) -> None:  # noqa: ANN001
+def test_large_file_is_handed_to_an_import_run(engine, dagster_instance, pg_url, tmp_path) -> None:
     rules = test_ruleset(tmp_path, sensor_parse_max_rows=2)
     resources = build_resources(database_url=pg_url, inbox_path=str(tmp_path / "inbox"), rules_path=str(rules))
     _drop(tmp_path / "inbox", "big.csv", CSV.encode())
@@ -99,7 +99,7 @@ def test_large_file_is_handed_to_an_import_run(engine, dagster_instance, pg_url,
     assert batch.job_name == "lead_batch_job"
 
 
-def test_sensor_claims_nothing_while_two_batch_runs_are_in_flight(engine, dagster_instance, resources) -> None:  # noqa: ANN001
+def test_sensor_claims_nothing_while_two_batch_runs_are_in_flight(engine, dagster_instance, resources) -> None:
     accept_leads(engine, [{"email": "ann@northwind.com"}], idempotency_key=None, source="api", rules=RULES)
     fake = [dg.DagsterRun(job_name="lead_batch_job", run_id=str(uuid.uuid4()), status=dg.DagsterRunStatus.STARTED)
             for _ in range(2)]
@@ -114,7 +114,7 @@ def test_sensor_claims_nothing_while_two_batch_runs_are_in_flight(engine, dagste
     assert request.run_key == request.partition_key
 
 
-def test_a_run_killed_mid_batch_is_recovered_after_its_lease(engine, dagster_instance, resources) -> None:  # noqa: ANN001
+def test_a_run_killed_mid_batch_is_recovered_after_its_lease(engine, dagster_instance, resources) -> None:
     inbox = Path(resources["inbox_folder"].path)
     _drop(inbox, "leads.csv", CSV.encode())
     [dead] = _tick(inbox_sensor, dagster_instance, resources).run_requests
@@ -134,7 +134,7 @@ def test_a_run_killed_mid_batch_is_recovered_after_its_lease(engine, dagster_ins
             "SELECT count(*) FROM leadgate.intake_events WHERE processed_at IS NULL")).scalar_one() == 0
 
 
-def test_a_big_unreadable_file_is_rejected_by_its_import_run(engine, dagster_instance, pg_url, tmp_path) -> None:  # noqa: ANN001
+def test_a_big_unreadable_file_is_rejected_by_its_import_run(engine, dagster_instance, pg_url, tmp_path) -> None:
     from leadgate_dagster.jobs import inbox_import_job
 
     rules = test_ruleset(tmp_path, sensor_parse_max_bytes=100)

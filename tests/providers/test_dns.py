@@ -11,8 +11,8 @@ from leadgate_dagster.core.ruleset import load_ruleset
 from leadgate_dagster.providers.dns import LiveMxProvider, OfflineMxProvider, provider_from_rules
 
 dnslib = pytest.importorskip("dnslib")
-from dnslib import AAAA, MX, QTYPE, RCODE, RR, A  # noqa: E402
-from dnslib.server import BaseResolver, DNSLogger, DNSServer  # noqa: E402
+from dnslib import AAAA, MX, QTYPE, RCODE, RR, A
+from dnslib.server import BaseResolver, DNSLogger, DNSServer
 
 SLOW_S = 3.0
 

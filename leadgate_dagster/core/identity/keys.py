@@ -44,8 +44,7 @@ KEY_COLUMNS: tuple[str, ...] = (
     "name_sig",
 )
 _LEGAL = frozenset(
-    """inc incorporated llc ltd limited gmbh ag sa sas sarl bv nv plc corp corporation co company
-oy ab as srl spa kg pty sp z o oo the group holdings""".split()
+    ["inc", "incorporated", "llc", "ltd", "limited", "gmbh", "ag", "sa", "sas", "sarl", "bv", "nv", "plc", "corp", "corporation", "co", "company", "oy", "ab", "as", "srl", "spa", "kg", "pty", "sp", "z", "o", "oo", "the", "group", "holdings"]
 )
 _COUNTRY_ALIASES = {
     "uk": "GB",

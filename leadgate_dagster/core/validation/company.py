@@ -55,8 +55,7 @@ def website_domain(url: str) -> str | None:
     text = _SCHEME.sub("", url.strip())
     host = re.split(r"[/?#]", text, maxsplit=1)[0].rsplit("@", 1)[-1]
     host = host.split(":", 1)[0].strip(".").lower()
-    if host.startswith("www."):
-        host = host[4:]
+    host = host.removeprefix("www.")
     if not host or "." not in host or " " in host:
         return None
     from leadgate_dagster.core.validation.email_syntax import ParsedEmail, parse_email

@@ -8,7 +8,7 @@ client is built and never stored.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from functools import lru_cache
 from typing import Any
@@ -50,10 +50,63 @@ class VelocitySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class RecheckSettings:
+    """The recheck job's schedule for keys that got a fallback: attempt n waits initial * 2^n (capped)."""
+
+    max_attempts: int
+    backoff_initial: timedelta
+    backoff_max: timedelta
+    keys_per_run: int
+
+    def delay(self, attempts: int) -> timedelta:
+        """How long to wait before the next attempt, after `attempts` rechecks have failed."""
+        return min(self.backoff_initial * (2 ** max(0, min(attempts, 30))), self.backoff_max)
+
+
+@dataclass(frozen=True, slots=True)
 class EnrichmentSettings:
     providers: dict[str, ProviderSettings]
     velocity: VelocitySettings
     ip_country_mismatch: bool
+    recheck: RecheckSettings
+
+
+@dataclass(frozen=True, slots=True)
+class EnrichmentOverrides:
+    """What a deployment lays over the ruleset's providers (EnrichmentResource, from the environment).
+
+    `mode`: "offline" puts every provider offline, "http" every one over HTTP; empty keeps the ruleset's
+    mode, except that a provider given a URL here (its own in `urls`, or the gateway `base_url`, which
+    serves every kind under /v1/<kind>/) goes over HTTP. None keeps the ruleset's figure.
+    """
+
+    mode: str = ""
+    base_url: str = ""
+    urls: tuple[tuple[str, str], ...] = ()
+    api_key: str = field(default="", repr=False)
+    deadline_s: float | None = None
+    timeout_s: float | None = None
+    rate_per_s: float | None = None
+    max_concurrency: int | None = None
+    batch_size: int | None = None
+
+    def apply(self, p: ProviderSettings) -> ProviderSettings:
+        """`p` with these overrides laid over it."""
+        if self.mode not in ("", "offline", "http"):
+            raise ValueError(f"enrichment mode must be offline or http, not {self.mode!r}")
+        url = dict(self.urls).get(p.kind) or self.base_url
+        mode = self.mode or ("http" if url else p.mode)
+        http = replace(p.http, base_url=url or p.http.base_url, api_key=self.api_key or p.http.api_key)
+        if self.timeout_s is not None:
+            http = replace(http, timeout_s=self.timeout_s, connect_timeout_s=min(http.connect_timeout_s,
+                                                                                 self.timeout_s))
+        if self.rate_per_s is not None:
+            http = replace(http, rate_per_s=self.rate_per_s)
+        concurrency = self.max_concurrency if self.max_concurrency is not None else p.max_concurrency
+        return replace(p, mode=mode, http=replace(http, max_connections=concurrency),
+                       max_concurrency=concurrency,
+                       batch_size=self.batch_size if self.batch_size is not None else p.batch_size,
+                       batch_deadline_s=self.deadline_s if self.deadline_s is not None else p.batch_deadline_s)
 
 
 @lru_cache(maxsize=1)
@@ -64,8 +117,9 @@ def _shipped() -> dict[str, Any]:
 def merged_section(rules: Ruleset) -> dict[str, Any]:
     """The ruleset's `enrichment:` section over the shipped one, merged per provider and key."""
     base, mine = _shipped(), rules.section("enrichment")
-    out = {**base, **{k: v for k, v in mine.items() if k not in ("providers", "velocity")}}
+    out = {**base, **{k: v for k, v in mine.items() if k not in ("providers", "velocity", "recheck")}}
     out["velocity"] = {**base.get("velocity", {}), **(mine.get("velocity") or {})}
+    out["recheck"] = {**base.get("recheck", {}), **(mine.get("recheck") or {})}
     theirs = mine.get("providers") or {}
     out["providers"] = {k: {**base["providers"].get(k, {}), **(theirs.get(k) or {})}
                         for k in dict.fromkeys([*base["providers"], *theirs])}
@@ -95,8 +149,14 @@ def enrichment_settings(rules: Ruleset | None = None) -> EnrichmentSettings:
     v = s["velocity"]
     limits = {k: int(v[f"max_per_{k}"]) for k in ("email", "phone", "ip", "device")}
     velocity = VelocitySettings(window=timedelta(hours=float(v["window_hours"])), max_seen=limits)
+    r = s["recheck"]
+    recheck = RecheckSettings(max_attempts=int(r["max_attempts"]),
+                              backoff_initial=timedelta(minutes=float(r["backoff_initial_minutes"])),
+                              backoff_max=timedelta(minutes=float(r["backoff_max_minutes"])),
+                              keys_per_run=int(r["keys_per_run"]))
     return EnrichmentSettings(providers={k: _provider(k, p, s) for k, p in s["providers"].items()},
-                              velocity=velocity, ip_country_mismatch=bool(s.get("ip_country_mismatch", True)))
+                              velocity=velocity, ip_country_mismatch=bool(s.get("ip_country_mismatch", True)),
+                              recheck=recheck)
 
 
 def build_provider(settings: ProviderSettings, rules: Ruleset | None = None, *,

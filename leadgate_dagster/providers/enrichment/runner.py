@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -58,11 +58,13 @@ class EnrichmentOutcome:
         results: provider kind -> key -> result (exactly one per distinct key asked).
         pending_retry: (provider, key) pairs that got a stale or neutral fallback.
         metrics: provider kind -> plain dict of counts, rates and latencies.
+        errors: (provider, key) of `pending_retry` -> what left it unanswered (timeout, http_5xx, deadline ...).
     """
 
     results: dict[str, dict[str, ProviderResult]]
     pending_retry: tuple[tuple[str, str], ...]
     metrics: dict[str, dict[str, Any]]
+    errors: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def pending_by_provider(self) -> dict[str, list[str]]:
         """`pending_retry` regrouped as `keys_by_provider` for the recheck job's `enrich_batch`."""
@@ -141,17 +143,19 @@ def enrich_batch(keys_by_provider: Mapping[str, Iterable[str | None]],
         pool.shutdown(wait=False, cancel_futures=True)
     results: dict[str, dict[str, ProviderResult]] = {}
     pending: list[tuple[str, str]] = []
+    errors: dict[tuple[str, str], str] = {}
     metrics: dict[str, dict[str, Any]] = {}
     for p in plans:
         merged, retry = _merge(p, answered.get(p.kind, {}), failures.get(p.kind))
         results[p.kind] = merged
         pending += [(p.kind, k) for k in retry]
+        errors.update({(p.kind, k): e for k, e in retry.items()})
         if cache is not None and p.provider.cacheable:
             cache.put(p.kind, answered.get(p.kind, {}).values(), ttl=p.provider.ttl,
                       miss_ttl=p.provider.miss_ttl)
         metrics[p.kind] = _metrics(p, merged, retry, failures.get(p.kind), marks,
                                    ended.get(p.kind, time.monotonic()) - started)
-    return EnrichmentOutcome(results, tuple(pending), metrics)
+    return EnrichmentOutcome(results, tuple(pending), metrics, errors)
 
 
 def _merge(plan: _Plan, answered: Mapping[str, ProviderResult], failure: str | None

@@ -63,7 +63,7 @@ def test_tier_c_is_never_automatic(rules: Ruleset, model: MatchModel) -> None:
     rows = [
         {"first_name": "Jonathan", "last_name": "Meyer", **ACME},
         {"first_name": "Jonathon", "last_name": "Meyers", **ACME},
-        {"first_name": "Jon", "last_name": "Meyer", **{**ACME, "company": "ACME ANALYTICS"}},
+        {"first_name": "Jon", "last_name": "Meyer", **ACME, "company": "ACME ANALYTICS"},
     ]
     eager = with_identity(rules, tier_c_review=0.0, tier_b_auto_merge=0.0)
     res = resolve_identities(leads_frame(rows), rules=eager, model=model)

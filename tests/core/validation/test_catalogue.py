@@ -6,7 +6,7 @@ import ast
 import re
 from pathlib import Path
 
-import leadgate_dagster.core.validation as validation
+from leadgate_dagster.core import validation
 from leadgate_dagster.core.reasons import CATALOGUE
 from leadgate_dagster.core.ruleset import load_ruleset
 

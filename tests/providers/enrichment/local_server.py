@@ -103,10 +103,10 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
                 return 200, json.dumps({"key": key, "found": True, "data": script.known[key]}).encode()
             return 404, b'{"error": "not found"}'
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             self._answer("GET")
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             self._answer("POST")
 
     return Handler

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from leadgate_dagster.core.ip_hmac import ip_hmac
 from leadgate_dagster.providers.enrichment.signals import velocity_findings
 from leadgate_dagster.store.tables import leads
 from leadgate_dagster.store.velocity import velocity_counts
@@ -18,6 +19,7 @@ def _lead(lead_id: str, minutes: float, batch: str = "b1", **keys: str | None) -
                               "received_at": T0 + timedelta(minutes=minutes), "email_key": None,
                               "phone_e164": None, "ip": None, "device_fingerprint": None, "replay_of": None}
     row.update(keys)
+    row["ip_hmac"] = ip_hmac(row["ip"], b"velocity-test") if isinstance(row["ip"], str) else None  # raw stage
     return row
 
 
@@ -31,7 +33,8 @@ def test_counts_per_key_within_the_window(engine: sa.Engine) -> None:
         _lead("later", 60, "b2", ip="203.0.113.7"),  # after the batch lead: not counted for it
         _lead("n1", 0, ip="203.0.113.7", email_key="ann@x.com", phone_e164="+14155550100",
               device_fingerprint="dev-1"),
-        _lead("n2", 0, ip="198.51.100.1", email_key="bob@x.com"),
+        _lead("n2", 0, ip="::ffff:198.51.100.1", email_key="bob@x.com"),
+        _lead("e3", -10, "b0", ip="198.51.100.1"),  # the same address spelt differently: one key
         _lead("n3", 0, email_key="bob@x.com", ip=""),
     ]
     with engine.begin() as conn:
@@ -39,7 +42,7 @@ def test_counts_per_key_within_the_window(engine: sa.Engine) -> None:
         counts = velocity_counts(conn, ["n1", "n2", "n3", "missing"], timedelta(hours=24))
     assert counts.to_dict("index") == {
         "n1": {"email_seen": 2, "phone_seen": 1, "ip_seen": 3, "device_seen": 2},
-        "n2": {"email_seen": 2, "phone_seen": 0, "ip_seen": 1, "device_seen": 0},
+        "n2": {"email_seen": 2, "phone_seen": 0, "ip_seen": 2, "device_seen": 0},
         "n3": {"email_seen": 2, "phone_seen": 0, "ip_seen": 0, "device_seen": 0},  # same instant counts both
     }
     assert list(counts.dtypes.unique()) == ["int64"]

@@ -46,7 +46,7 @@ def upgrade() -> None:
         sa.Column("payload", postgresql.JSONB, nullable=False, server_default="{}"),
         sa.Column("received_at", TS, nullable=False, server_default=NOW),
         schema=S)
-    for col in ("lead_id", "email_key", "received_at"):
+    for col in ("lead_id", "email_key", "received_at", "occurred_at"):
         op.create_index(op.f(f"ix_leadgate_behavior_events_{col}"), "behavior_events", [col], schema=S)
     op.create_table(
         "outcomes",

@@ -1,0 +1,127 @@
+"""Intake of behaviour events, through the same two doors as leads: POST /v1/events and the inbox folder.
+
+Inbox rule: a file whose name starts with `events` (events.csv, events-2026-11-02.jsonl, Events.xlsx) holds
+behaviour events, one per row, in any format the lead reader sniffs; every other file holds leads. The rule is
+on the name, not the columns, so it is decided before a byte is read and a lead file can never be taken for
+events because of an odd column. An event file's source is its inbox subfolder, as for leads.
+
+Every item ends up either stored (or recognised as already stored: idempotent by event_id) or rejected with
+a reason code; rejected items are kept, with their payload, in one open `events_rejected` alert per request
+or file, so a broken tracker is visible and nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import PurePath
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from leadgate_dagster.core.behavior_events import REJECT_CODES, prepare_events
+from leadgate_dagster.core.file_reader import FileRejected
+from leadgate_dagster.core.ruleset import Ruleset
+from leadgate_dagster.core.table_file import TableRow, read_table
+from leadgate_dagster.gate.ingest import IngestOutcome, file_id_of
+from leadgate_dagster.store import alerts, behavior_events, intake
+from leadgate_dagster.store.tables import api_requests
+
+EVENT_FILE_PREFIX = "events"
+REJECTED_ALERT = "events_rejected"
+# API keys live in one table with the leads endpoint's: a prefix keeps the two endpoints' keys apart
+_KEY_PREFIX = "events:"
+
+
+def is_event_file(name: str) -> bool:
+    """Whether an inbox file holds behaviour events (its name starts with `events`, any case)."""
+    return PurePath(name).name.lower().startswith(EVENT_FILE_PREFIX)
+
+
+def _keep_rejected(conn: sa.Connection, subject: str, rejected: list[dict[str, Any]], total: int) -> None:
+    if rejected:
+        codes = sorted({r["error"] for r in rejected})
+        alerts.open_alert(conn, kind=REJECTED_ALERT, subject=subject, severity="warn",
+                          message=f"{len(rejected)} of {total} behaviour events rejected ({', '.join(codes)})",
+                          details={"rejected": rejected, "codes": {c: REJECT_CODES[c] for c in codes}})
+
+
+def accept_events(engine: sa.Engine, items: list[Any], *, idempotency_key: str | None, source: str,
+                  rules: Ruleset) -> dict[str, Any]:
+    """Store the valid events of one request and answer for every item. Raises ValueError when the key was
+    used for a different body (as POST /v1/leads does)."""
+    body_hash = hashlib.sha256(json.dumps(items, sort_keys=True, default=str).encode()).hexdigest()
+    key = _KEY_PREFIX + idempotency_key if idempotency_key else None
+    batch = prepare_events(items, default_source=source, rules=rules)
+    with engine.begin() as conn:
+        if key:
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": key})
+            stored = conn.execute(sa.select(api_requests).where(api_requests.c.idempotency_key == key)).first()
+            if stored is not None:
+                if stored.request_hash != body_hash:
+                    raise ValueError("this Idempotency-Key was used for a different request body")
+                return {**stored.response, "replayed_request": True}
+        new = behavior_events.insert(conn, batch.rows)
+        _keep_rejected(conn, f"api:{body_hash[:32]}", batch.rejected, len(items))
+        events = [{"index": int(r.index), "event_id": r.event_id,
+                   "status": "stored" if r.event_id in new else "duplicate"} for r in batch.rows.itertuples()]
+        response = {"accepted": len(events), "stored": sum(e["status"] == "stored" for e in events),
+                    "rejected": len(batch.rejected), "events": events,
+                    "rejections": [{k: r[k] for k in ("index", "error", "detail")} for r in batch.rejected],
+                    "idempotency_key": idempotency_key}
+        if key:
+            conn.execute(pg_insert(api_requests).values(idempotency_key=key, request_hash=body_hash,
+                                                        response=response))
+    return response
+
+
+def _items(rows: Iterable[TableRow]) -> Iterator[tuple[int, dict[str, str] | str]]:
+    for row in rows:
+        yield row.record_no, row.values if row.values is not None else (row.problem or "unreadable row")
+
+
+def _reject_file(engine: sa.Engine, file_id: str, exc: FileRejected) -> IngestOutcome:
+    with engine.begin() as conn:
+        intake.finish_file(conn, file_id, status="rejected", error_code=exc.code, error_detail=exc.detail)
+    return IngestOutcome(file_id, "rejected", error_code=exc.code, error_detail=exc.detail)
+
+
+def ingest_event_file(engine: sa.Engine, data: bytes, *, filename: str, source: str, rules: Ruleset,
+                      registered: bool = False) -> IngestOutcome:
+    """Register an events file by content hash (a second drop is a duplicate) and store its events in chunks.
+
+    Args:
+        registered: the file was registered earlier (a large file handed to an import run); resume it.
+    """
+    file_id = file_id_of(data)
+    base = {"file_id": file_id, "filename": filename, "source": source, "size_bytes": len(data)}
+    with engine.begin() as conn:
+        if not registered and not intake.record_file(conn, {**base, "status": "importing"}):
+            return IngestOutcome(file_id, "duplicate")
+    chunk_rows = int(rules.section("intake")["import_chunk_rows"])
+    total = inserted = 0
+    rejected: list[dict[str, Any]] = []
+    try:
+        rows = _items(read_table(data, filename=filename))
+        while chunk := list(islice(rows, chunk_rows)):
+            readable = [(n, item) for n, item in chunk if isinstance(item, dict)]
+            rejected += [{"index": n, "error": "EVENT_NOT_AN_OBJECT", "detail": item, "payload": None}
+                         for n, item in chunk if not isinstance(item, dict)]
+            batch = prepare_events([item for _, item in readable], default_source=source, rules=rules)
+            numbers = [n for n, _ in readable]
+            rejected += [{**r, "index": numbers[r["index"] - 1]} for r in batch.rejected]
+            with engine.begin() as conn:
+                inserted += len(behavior_events.insert(conn, batch.rows))
+            total += len(chunk)
+    except FileRejected as exc:
+        return _reject_file(engine, file_id, exc)
+    if total == 0:
+        return _reject_file(engine, file_id, FileRejected("FILE_EMPTY", "the file holds no events"))
+    with engine.begin() as conn:
+        _keep_rejected(conn, f"file:{file_id}", sorted(rejected, key=lambda r: r["index"]), total)
+        intake.finish_file(conn, file_id, status="parsed", record_count=total, parsed_at=sa.func.now(),
+                           format="events")
+    return IngestOutcome(file_id, "parsed", records=total, inserted=inserted)
