@@ -42,7 +42,7 @@ def qualify_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str,
     """Score and dispose every lead of the batch; a replay carries its original's disposition; then the
     batch's intake events are marked processed."""
     with engine.begin() as conn:
-        lead_ids = list(leads.load_batch(conn, batch_id).index)
+        lead_ids = list(leads.load_batch(conn, batch_id, columns=["batch_id"]).index)
         decided, written = qualify_leads(conn, lead_ids, rules, decided_by="pipeline")
         intake.mark_batch_done(conn, batch_id)
     return {"leads": len(decided), "written": written, **summary(decided)}

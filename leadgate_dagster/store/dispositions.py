@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -32,15 +33,12 @@ def record(conn: sa.Connection, decided: pd.DataFrame) -> int:
     if decided.empty:
         return 0
     conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK})
-    now = current(conn, list(decided["lead_id"]))
-
-    def same(row: pd.Series) -> bool:
-        if row["lead_id"] not in now.index:
-            return False
-        old = now.loc[row["lead_id"]]
-        return all(_norm(old[c]) == _norm(row[c]) for c in _COMPARED)
-
-    changed = decided[~decided.apply(same, axis=1)] if len(decided) else decided
+    now = current(conn, list(decided["lead_id"])).reindex(decided["lead_id"])
+    same = now["lead_id"].notna().to_numpy()
+    for c in _COMPARED:
+        same &= np.fromiter((_norm(x) == _norm(y) for x, y in zip(now[c], decided[c], strict=True)), dtype=bool,
+                            count=len(decided))
+    changed = decided[~same]
     if changed.empty:
         return 0
     conn.execute(sa.text("UPDATE leadgate.dispositions SET is_current = false WHERE is_current AND lead_id = ANY(:ids)"),
