@@ -30,8 +30,9 @@ def insert(conn: sa.Connection, rows: pd.DataFrame) -> set[str]:
 
 
 def for_leads(conn: sa.Connection, lead_ids: Sequence[str], *, since: datetime | None = None) -> pd.DataFrame:
-    """The events of these leads, by lead_id or by the lead's email identity key, occurred at or after
-    `since` (None: all): one row per (lead, event) with lead_id, event_type, occurred_at (UTC)."""
+    """The events of these leads, by lead_id, by the lead's email identity key, or of another lead of the same
+    person (a duplicate's activity counts for the person's routed lead), occurred at or after `since` (None:
+    all): one row per (lead, event) with lead_id, event_type, occurred_at (UTC)."""
     # times travel as epoch seconds: building 100k tz-aware datetimes one by one costs seconds, the cast none
     frame = pd.read_sql(sa.text("""
         WITH l AS (SELECT lead_id, email_key FROM leadgate.leads WHERE lead_id = ANY(:ids))
@@ -42,6 +43,12 @@ def for_leads(conn: sa.Connection, lead_ids: Sequence[str], *, since: datetime |
         SELECT l.lead_id, e.event_id, e.event_type, extract(epoch FROM e.occurred_at)::float8
         FROM l JOIN leadgate.behavior_events e ON e.email_key = l.email_key
         WHERE l.email_key IS NOT NULL AND e.occurred_at >= COALESCE(CAST(:since AS timestamptz), '-infinity')
+        UNION
+        SELECT l.lead_id, e.event_id, e.event_type, extract(epoch FROM e.occurred_at)::float8
+        FROM l JOIN leadgate.lead_person me ON me.lead_id = l.lead_id
+        JOIN leadgate.lead_person other ON other.person_id = me.person_id AND other.lead_id <> me.lead_id
+        JOIN leadgate.behavior_events e ON e.lead_id = other.lead_id
+        WHERE e.occurred_at >= COALESCE(CAST(:since AS timestamptz), '-infinity')
     """), conn, params={"ids": list(lead_ids), "since": since})
     frame["occurred_at"] = pd.to_datetime(frame.pop("occurred_epoch"), unit="s", utc=True)
     return frame
@@ -67,7 +74,10 @@ def rescore_candidates(conn: sa.Connection, *, since: datetime | None, until: da
             SELECT l.lead_id FROM touched t JOIN leadgate.leads l ON l.lead_id = t.lead_id
             UNION
             SELECT l.lead_id FROM touched t JOIN leadgate.leads l ON l.email_key = t.email_key
-            WHERE t.email_key IS NOT NULL)
+            WHERE t.email_key IS NOT NULL
+            UNION
+            SELECT other.lead_id FROM touched t JOIN leadgate.lead_person me ON me.lead_id = t.lead_id
+            JOIN leadgate.lead_person other ON other.person_id = me.person_id)
         SELECT d.lead_id FROM leads JOIN leadgate.dispositions d ON d.lead_id = leads.lead_id AND d.is_current
         WHERE d.decided_by NOT LIKE 'reviewer%' ORDER BY d.lead_id
     """), params).scalars())

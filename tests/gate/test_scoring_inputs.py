@@ -84,3 +84,23 @@ def test_outcomes_import_keeps_good_rows_and_names_bad_ones(engine, pg_url, monk
                                        "WHERE lead_id = 'O012-000002'")).one()
     assert (n, converted) == (400, 48)  # the fixture's 47 conversions, plus the one the second file reported
     assert updated.converted and float(updated.value) == 1200.5
+
+
+def test_a_duplicates_activity_counts_for_the_persons_routed_lead(engine) -> None:
+    from leadgate_dagster.store.behavior_events import for_leads, rescore_candidates
+
+    decide_file(engine, lead_file(ANN.format(p="", i="first")), RULES)
+    again = ANN.format(p="", i="again").replace("ann.lee@northwind.com", "ann.lee@gmail.com")
+    decide_file(engine, lead_file(again), RULES)
+    got = decisions(engine)
+    first, dup = got["first"].lead_id, got["again"].lead_id
+    assert "DUP_TIER_A" in got["again"].reason_codes  # same person by the mobile number
+    before = datetime.now(UTC)
+    accept_events(engine, [{"lead_id": dup, "event_type": "demo_request", "occurred_at": before}],
+                  idempotency_key=None, source="tracker", rules=RULES)
+    with engine.connect() as conn:
+        events = for_leads(conn, [first])
+        due = rescore_candidates(conn, since=before - timedelta(seconds=1), until=datetime.now(UTC) + timedelta(1),
+                                 boundaries_days=[30])
+    assert list(events["event_type"]) == ["demo_request"] and set(events["lead_id"]) == {first}
+    assert first in due
