@@ -9,6 +9,7 @@ the answer there is as precise as its `precision` field says (a district or area
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from string import ascii_uppercase
 from typing import Any
 
@@ -75,11 +76,11 @@ class OfflineGeocoding(OfflineProvider):
     """`zipcodes` for the US, the shipped centroid table for CA, GB, DE, FR, AU, IN; a miss elsewhere."""
 
     kind = KIND
-
-    def __init__(self) -> None:
-        # load the tables now, not inside a batch's deadline; the whole US index (a second or more to build)
-        # only when a batch is large enough for it to beat asking zipcodes per key
-        us_zip("10001"), postal_centroids()
+    # Cached like an HTTP provider's answers: the first `zipcodes` lookup in a process loads its table (≈0.5 s,
+    # and every batch run is a fresh process), so postal codes seen before are answered from Postgres instead.
+    cacheable = True
+    ttl = timedelta(days=365)
+    miss_ttl = timedelta(days=30)
 
     def lookup(self, keys: Sequence[str], *, deadline: float | None = None) -> dict[str, ProviderResult]:
         """All keys; a batch with many distinct US keys builds the whole ZIP index first."""
