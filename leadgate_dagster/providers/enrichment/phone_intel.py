@@ -3,8 +3,10 @@
 Key: the E.164 number (`phone_e164`). Line types use phonenumbers' names, the same ones the validation
 engine writes to `phone_type` (mobile, fixed_line, fixed_line_or_mobile, voip, toll_free, premium_rate,
 pager ...), so the ruleset's `sms_line_types` / `closed_line_types` apply to either. Offline, the answer comes
-from phonenumbers' metadata, carrier, geocoder and time-zone tables (the carrier is the range's original
-operator: numbers ported since are not seen; `ported` is then null). Vendors' line-type names are mapped.
+from phonenumbers' metadata, carrier and time-zone tables (the carrier is the range's original operator:
+numbers ported since are not seen; `ported` is then null). Not its geocoder: loading it costs every run's fresh
+process ≈0.4 s, and nothing downstream reads a place name (`location` stays null offline; a vendor may give
+one). Vendors' line-type names are mapped.
 """
 
 from __future__ import annotations
@@ -32,16 +34,8 @@ def neutral_value(key: str) -> dict[str, Any]:
     return {"line_type": "unknown", "carrier": None, "active": None}
 
 
-def _location(parsed: ParsedNumber) -> str | None:
-    import phonenumbers
-    from phonenumbers import geocoder
-
-    number = phonenumbers.PhoneNumber(country_code=parsed.country_code, national_number=int(parsed.national))
-    return geocoder.description_for_valid_number(number, "en") or None
-
-
 class OfflinePhoneIntel(OfflineProvider):
-    """phonenumbers' shipped tables: validity, line type, original carrier, region, place, time zone."""
+    """phonenumbers' shipped tables: validity, line type, original carrier, region, time zone."""
 
     kind = KIND
 
@@ -55,9 +49,8 @@ class OfflinePhoneIntel(OfflineProvider):
         if not isinstance(parsed, ParsedNumber):
             return None
         f = parsed.facts
-        place = _location(parsed) if f.valid else None
         return {"valid": f.valid, "line_type": f.line_type, "carrier": f.carrier, "region": f.region,
-                "location": place, "time_zone": f.time_zone, "active": None, "ported": None}
+                "location": None, "time_zone": f.time_zone, "active": None, "ported": None}
 
 
 def parse_http(key: str, raw: Mapping[str, Any]) -> dict[str, Any]:
