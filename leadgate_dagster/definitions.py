@@ -12,6 +12,7 @@ from leadgate_dagster.jobs import (
     housekeeping_job,
     inbox_import_job,
     lead_batch_job,
+    model_training_job,
     recheck_job,
 )
 from leadgate_dagster.resources.db import PostgresResource
@@ -21,6 +22,7 @@ from leadgate_dagster.resources.mx import MxResource
 from leadgate_dagster.resources.rules import RulesResource
 from leadgate_dagster.schedules.contract import contract_schedule
 from leadgate_dagster.schedules.housekeeping import housekeeping_schedule
+from leadgate_dagster.schedules.model import model_training_schedule
 from leadgate_dagster.schedules.recheck import recheck_schedule
 from leadgate_dagster.schedules.rescore import rescore_job, rescore_schedule
 from leadgate_dagster.schedules.unscored import unscored_alert_job, unscored_alert_schedule
@@ -44,9 +46,9 @@ defs = dg.Definitions(
     assets=[inbox_files, *LEAD_ASSETS, conversion_model],
     asset_checks=[rejection_rate_by_source_check, qualified_leads_contract],
     jobs=[lead_batch_job, inbox_import_job, housekeeping_job, recheck_job, contract_job, rescore_job,
-          unscored_alert_job],
+          unscored_alert_job, model_training_job],
     sensors=[inbox_sensor, intake_batch_sensor],
     schedules=[housekeeping_schedule, recheck_schedule, contract_schedule, rescore_schedule,
-               unscored_alert_schedule],
+               unscored_alert_schedule, model_training_schedule],
     resources=build_resources(),
 )

@@ -109,3 +109,8 @@ contract_job = dg.define_asset_job(
     "contract_job", selection=dg.AssetSelection.checks(qualified_leads_contract),
     executor_def=dg.in_process_executor,
     description="The qualified_leads data contract (Great Expectations) over the view, outside the batch runs.")
+
+model_training_job = dg.define_asset_job(
+    "model_training_job", selection=dg.AssetSelection.assets("conversion_model"),
+    executor_def=dg.in_process_executor,
+    description="Retrain the conversion model from the outcomes table (activated only when trained on enough).")

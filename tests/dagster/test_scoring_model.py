@@ -108,3 +108,12 @@ def test_the_asset_trains_from_the_outcomes_table_what_the_file_gives(engine, pg
     with engine.connect() as conn:
         manifest = conn.execute(sa.text("SELECT manifest FROM leadgate.score_models WHERE is_active")).scalar_one()
     assert manifest["training_positives"] == 139 and json.dumps(manifest["calibration_table"])
+
+
+def test_the_model_is_retrained_nightly_and_only_the_model_asset() -> None:
+    from leadgate_dagster.definitions import defs
+
+    schedule = defs.get_schedule_def("model_training_schedule")
+    job = defs.get_job_def(schedule.job_name)
+    assert schedule.cron_schedule == "17 3 * * *"
+    assert {k.to_user_string() for k in job.asset_layer.executable_asset_keys} == {"conversion_model"}
