@@ -5,7 +5,8 @@
 Starts a `leadgate dev` stack of its own (temporary LEADGATE_HOME, inbox, free ports: a developer's stack is
 never disturbed), waits until it is ready (a warm-up file went through, so the sensors have ticked), drops
 files one after another (each written elsewhere and renamed into the inbox, the next after the previous is
-done), then a burst at once; stops the stack. The last line is a JSON object.
+done), then a burst at once; stops the stack; prints where the singles' time went (intake, run creation,
+process start, stages, run end). The last line is a JSON object.
 """
 
 from __future__ import annotations
@@ -56,6 +57,31 @@ def wait_disposed(engine: sa.Engine, file_id: str, n: int, t0: float) -> float:
     raise TimeoutError(f"file {file_id[:12]} not disposed within {TIMEOUT_S}s")
 
 
+def breakdown(engine: sa.Engine, file_ids: list[str]) -> dict[str, list[float]]:
+    """Where each single file's time went, from the stack's own records: intake (the sensor stored its
+    events) -> the run was created -> it started (a fresh process imported the code) -> the last
+    disposition was committed -> the run ended (checks, event writes)."""
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("""
+            SELECT extract(epoch FROM min(e.received_at)) AS received,
+                   extract(epoch FROM min(r.create_timestamp) AT TIME ZONE 'UTC') AS created,
+                   min(r.start_time) AS started, extract(epoch FROM max(d.decided_at)) AS decided,
+                   max(r.end_time) AS ended
+            FROM leadgate.intake_events e
+            JOIN leadgate.dispositions d ON d.lead_id = e.lead_id AND d.is_current
+            JOIN public.run_tags t ON t.key = 'dagster/partition' AND t.value = e.batch_id
+            JOIN public.runs r ON r.run_id = t.run_id
+            WHERE e.file_id = ANY(:ids) GROUP BY e.file_id
+        """), {"ids": file_ids}).all()
+    out: dict[str, list[float]] = {"intake -> run created": [], "run created -> started": [],
+                                   "started -> dispositions": [], "dispositions -> run ended": []}
+    for r in rows:
+        for (name, a, b) in zip(out, (r.received, r.created, r.started, r.decided),
+                                (r.created, r.started, r.decided, r.ended), strict=True):
+            out[name].append(float(b) - float(a))
+    return out
+
+
 def drop(home: Path, inbox: Path, name: str, data: bytes) -> tuple[str, float]:
     staging = home / "staging" / name
     staging.parent.mkdir(exist_ok=True)
@@ -96,17 +122,21 @@ def main() -> None:
         file_id, t0 = drop(home, inbox, "warmup.csv", data())
         wait_disposed(engine, file_id, args.leads, t0)
         print(f"stack ready in {time.perf_counter() - started:.1f}s")
-        singles = []
+        singles, single_ids = [], []
         for i in range(args.singles):
             file_id, t0 = drop(home, inbox, f"single-{i}.csv", data())
+            single_ids.append((file_id, t0))
             singles.append(wait_disposed(engine, file_id, args.leads, t0))
             print(f"single {i}: {singles[-1]:.2f}s")
         dropped = [drop(home, inbox, f"burst-{i}.csv", data()) for i in range(args.burst)]
         burst = [wait_disposed(engine, fid, args.leads, t0) for fid, t0 in dropped]
         print("burst: " + ", ".join(f"{b:.2f}s" for b in burst))
+        phases = breakdown(engine, [fid for fid, _ in single_ids])
     finally:
         os.killpg(stack.pid, signal.SIGTERM)
         stack.wait(60)
+    for name, values in phases.items():
+        print(f"{name}: median {statistics.median(values):.2f}s, max {max(values):.2f}s")
     q = statistics.quantiles(singles, n=20, method="inclusive")
     print(json.dumps({"single_p50_s": round(statistics.median(singles), 2), "single_p95_s": round(q[18], 2),
                       "burst_median_s": round(statistics.median(burst), 2), "burst_max_s": round(max(burst), 2)}))
