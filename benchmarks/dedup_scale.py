@@ -2,14 +2,15 @@
 new lead against a graph of many persons in Postgres (the pipeline's incremental path, single-lead batches).
 
     python benchmarks/dedup_scale.py --database-url postgresql://postgres@127.0.0.1:5432/postgres \
-        [--sizes 100000,1000000] [--graph 200000] [--singles 200]
+        [--sizes 100000,1000000] [--graph 200000] [--singles 200] [--workers N]
 
 Files are the labelled generator's people scaled up (one generator run per ~5,000 records with its own seed
-and id prefix, so companies and people do not collide across runs). `dedupe` runs as a child process: wall time
-and its peak RSS. The graph is built with COPY into a throwaway database (leads, lead_keys, persons,
-lead_person) from generated records, then single-lead batches go through `identity_stage`: "match" is finding
-the lead's place (candidates from the indexes, comparisons, model, plan), "stage" adds writing it (links, keys,
-merges, review items, golden record). Last line: JSON.
+and id prefix, so companies and people do not collide across runs). `dedupe` runs as a child process: wall
+time, its peak RSS, its largest worker's (`--workers`) and the process tree's peak PSS. The graph is built
+with COPY into a throwaway database (leads, lead_keys, persons, lead_person) from generated records, then
+single-lead batches go through `identity_stage`: "match" is finding the lead's place (candidates from the
+indexes, comparisons, model, plan), "stage" adds writing it (links, keys, merges, review items, golden
+record). Last line: JSON.
 """
 
 from __future__ import annotations
@@ -50,18 +51,46 @@ def records(n: int, seed: int = 1) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).head(n)
 
 
-def bench_dedupe(n: int, workdir: Path) -> dict[str, float]:
+def bench_dedupe(n: int, workdir: Path, workers: int | None = None) -> dict[str, float]:
+    """Wall time and memory of `leadgate dedupe` on n records. Memory: the dedupe process's own peak RSS, its
+    largest worker's peak RSS (forked workers share the parent's pages, so the two must not be added up), and
+    the peak of the whole process tree's PSS (shared pages counted once, sampled every 0.2 s): the memory the
+    run really took."""
     src = workdir / f"leads_{n}.csv"
     records(n).drop(columns=["true_person"]).to_csv(src, index=False, quoting=csv.QUOTE_MINIMAL)
     code = ("import resource, sys; from leadgate_dagster.cli import main; rc = main(sys.argv[1:]); "
-            "print('MAXRSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); sys.exit(rc)")
+            "print('MAXRSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
+            "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(rc)")
+    args = ["dedupe", str(src), "--out", str(workdir / "out.csv"), "--id-column", "id"]
+    args += ["--workers", str(workers)] if workers else []
     start = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", code, "dedupe", str(src), "--out", str(workdir / "out.csv"),
-                          "--id-column", "id"], capture_output=True, text=True, check=True, cwd=ROOT)
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    peak_pss_kb = 0
+    while proc.poll() is None:
+        peak_pss_kb = max(peak_pss_kb, _tree_pss_kb(proc.pid))
+        time.sleep(0.2)
     wall = time.perf_counter() - start
-    rss_kb = int(next(line for line in out.stdout.splitlines() if line.startswith("MAXRSS")).split()[1])
-    return {"records": n, "wall_s": round(wall, 1), "peak_rss_mb": round(rss_kb / 1024), "records_per_s":
-            round(n / wall)}
+    stdout = proc.stdout.read() if proc.stdout else ""
+    if proc.returncode:
+        raise RuntimeError(f"leadgate dedupe exited {proc.returncode}")
+    line = next(ln for ln in stdout.splitlines() if ln.startswith("MAXRSS"))
+    rss_kb, workers_kb = (int(v) for v in line.split()[1:])
+    return {"records": n, "wall_s": round(wall, 1), "peak_rss_mb": round(rss_kb / 1024),
+            "peak_worker_rss_mb": round(workers_kb / 1024), "peak_tree_pss_mb": round(peak_pss_kb / 1024),
+            "records_per_s": round(n / wall)}
+
+
+def _tree_pss_kb(pid: int) -> int:
+    """Proportional set size of a process and its descendants (Linux /proc), 0 for what has gone."""
+    total = 0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1])
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return total
+    return total + sum(_tree_pss_kb(int(c)) for c in children)
 
 
 def build_graph(engine: sa.Engine, n: int) -> pd.DataFrame:
@@ -139,11 +168,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100000")
     parser.add_argument("--graph", type=int, default=100_000)
     parser.add_argument("--singles", type=int, default=200)
+    parser.add_argument("--workers", type=int, help="dedupe's --workers (default: dedupe's own)")
     args = parser.parse_args(argv)
     result: dict[str, object] = {"dedupe": []}
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(s) for s in args.sizes.split(",") if s):
-            result["dedupe"].append(bench_dedupe(n, Path(tmp)))  # type: ignore[attr-defined]
+            result["dedupe"].append(bench_dedupe(n, Path(tmp), args.workers))  # type: ignore[attr-defined]
             print(result["dedupe"][-1], flush=True)  # type: ignore[index]
     if args.graph:
         from leadgate_dagster.settings import with_driver

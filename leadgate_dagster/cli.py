@@ -30,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     dd.add_argument("--out", required=True)
     dd.add_argument("--id-column")
     dd.add_argument("--pairs")
+    dd.add_argument("--workers", type=int, help="processes to use (default: the CPUs available, at most 4)")
 
     ident = sub.add_parser("identity", help="the identity graph").add_subparsers(dest="identity_command", required=True)
     um = ident.add_parser("unmerge", help="undo a merge exactly (both persons and their leads restored)")
@@ -117,7 +118,7 @@ def _qa(args: argparse.Namespace) -> int:
 def _dedupe(args: argparse.Namespace) -> int:
     from leadgate_dagster.identity_cli import dedupe_command
 
-    return dedupe_command(args.input, args.out, args.id_column, args.pairs)
+    return dedupe_command(args.input, args.out, args.id_column, args.pairs, workers=args.workers)
 
 
 def _unmerge(args: argparse.Namespace) -> int:

@@ -3,81 +3,138 @@
 Writes one row per input record, in input order: `id` (the --id-column value, or the 1-based record
 number), `person_id` (records judged one person share it) and `decision` (new / auto_merge / review).
 With --pairs, also the candidate pairs judged: id_l, id_r, tier, probability, decision, explanation.
+Built for whole files (a million records in a few minutes and a few GB, docs/benchmarks.md): records are read
+in chunks, and --workers processes share the key and comparison work without changing the output.
 """
 
 from __future__ import annotations
 
 import csv
+import multiprocessing
+import os
 import sys
+from itertools import islice
 from pathlib import Path
 
 import pandas as pd
 
 from leadgate_dagster.core.export_safety import escape_frame
-from leadgate_dagster.core.file_reader import FileRejected, read_lead_file, records_to_dataframe
+from leadgate_dagster.core.file_reader import FileRejected, ParsedRecord, read_lead_file
 from leadgate_dagster.core.identity import IdentitySettings, load_model, resolve_identities
 from leadgate_dagster.core.identity.clustering import person_id
 from leadgate_dagster.core.identity.keys import IDENTITY_FIELDS
 from leadgate_dagster.core.identity.resolve import PAIR_COLUMNS
-from leadgate_dagster.core.lead_schema import normalize_header
+from leadgate_dagster.core.lead_schema import CANONICAL_FIELDS, normalize_header
 from leadgate_dagster.core.ruleset import load_ruleset
+
+_READ_CHUNK = 50_000
+# an --id-column no header has may name a canonical field (or a record's error or detail)
+_RECORD_COLUMNS = frozenset({*CANONICAL_FIELDS, "error", "detail"})
+_MAX_WORKERS = 4  # each holds about a chunk of comparisons (~100 MB) beside the shared batch
 
 
 class _UsageError(Exception):
     pass
 
 
-def _column_values(frame: pd.DataFrame, column: str) -> list[str | None]:
-    """The values of a column as the file names it: its raw header, else a canonical field name."""
-    wanted = normalize_header(column)
-    values: list[str | None] = []
+def _column_value(record: ParsedRecord, column: str, wanted: str) -> tuple[str | None, bool]:
+    """A record's value of a column as the file names it (its raw header, else its normalized form), and
+    whether the record has that column."""
+    for source in (record.raw, record.extra):
+        key = next((k for k in source if k == column), None) or next(
+            (k for k in source if normalize_header(k) == wanted), None
+        )
+        if key is not None:
+            value = source[key]
+            return (value.strip() if isinstance(value, str) and value.strip() else None), True
+    return None, False
+
+
+def _field_value(record: ParsedRecord, column: str) -> str | None:
+    """A record's value of a canonical field (or its error or detail), for an --id-column no header has."""
+    if column in CANONICAL_FIELDS:
+        value = record.fields.get(column)
+    else:
+        value = {"error": record.error, "detail": record.detail}.get(column)
+    return value if isinstance(value, str) and value else None
+
+
+def _read(input_path: str, id_column: str | None) -> tuple[pd.DataFrame, list[str]]:
+    """The identity fields, record number and error of each record, and the id to show for it.
+
+    Records are read in chunks and only the fields identity reads are taken from them, so a file of a
+    million records never holds every record's raw values, extras and other fields at once.
+
+    Raises:
+        FileRejected: when the file cannot be read at all.
+        _UsageError: when --id-column names no column of the file.
+    """
+    _, records = read_lead_file(Path(input_path).read_bytes(), filename=Path(input_path).name)
+    columns = ["record_no", "error", *IDENTITY_FIELDS]
+    frames: list[pd.DataFrame] = []
+    named: list[str | None] = []
+    by_field: list[str | None] = []
     found = False
-    for raw, extra in zip(frame["raw"], frame["extra"]):
-        value = None
-        for source in (raw, extra):
-            key = next((k for k in source if k == column), None) or next(
-                (k for k in source if normalize_header(k) == wanted), None
-            )
-            if key is not None:
-                value, found = source[key], True
-                break
-        values.append(value.strip() if isinstance(value, str) and value.strip() else None)
-    if not found and column in frame.columns:
-        return [v if isinstance(v, str) and v else None for v in frame[column]]
-    if not found and len(frame):
-        raise _UsageError(f"no column {column!r} in the file")
-    return values
+    wanted = normalize_header(id_column) if id_column is not None else ""
+    while chunk := list(islice(records, _READ_CHUNK)):
+        rows = [(r.record_no, r.error, *(r.fields.get(f) for f in IDENTITY_FIELDS)) for r in chunk]
+        frames.append(pd.DataFrame(rows, columns=columns, dtype=object).astype({"record_no": "int64"}))
+        if id_column is not None:
+            for record in chunk:
+                value, has = _column_value(record, id_column, wanted)
+                named.append(value)
+                found |= has
+                by_field.append(_field_value(record, id_column))
+        del chunk, rows
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    numbers = [str(n) for n in frame["record_no"]]
+    if id_column is None:
+        return frame, numbers
+    if not found and id_column in _RECORD_COLUMNS:
+        named = by_field
+    elif not found and len(frame):
+        raise _UsageError(f"no column {id_column!r} in the file")
+    return frame, [s if s is not None else n for s, n in zip(named, numbers)]
+
+
+def _cpus() -> int:
+    """CPUs this process may run on (its affinity where the OS has one)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _write_csv(frame: pd.DataFrame, path: str) -> None:
     escape_frame(frame).to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
 
 
-def dedupe_command(input_path: str, out_path: str, id_column: str | None, pairs_path: str | None) -> int:
-    """Run `leadgate dedupe INPUT --out OUT.csv [--id-column COL] [--pairs PAIRS.csv]`.
+def dedupe_command(
+    input_path: str,
+    out_path: str,
+    id_column: str | None,
+    pairs_path: str | None,
+    *,
+    workers: int | None = None,
+) -> int:
+    """Run `leadgate dedupe INPUT --out OUT.csv [--id-column COL] [--pairs PAIRS.csv] [--workers N]`.
 
     Args:
         input_path: the lead file (CSV, TSV, JSONL or XLSX; any common header names).
         out_path: where to write id, person_id, decision per record.
         id_column: the column holding record ids; None numbers records from 1.
         pairs_path: where to write the judged candidate pairs, or None.
+        workers: processes for keys and comparisons; None: the CPUs this process may use, at most 4, where
+            processes can be forked, else 1 (the output does not depend on it).
 
     Returns:
         0 when the file was processed; 2 when it cannot be read at all (one line on stderr, no traceback).
     """
     try:
-        info, records = read_lead_file(Path(input_path).read_bytes(), filename=Path(input_path).name)
-        frame = records_to_dataframe(records)
-        shown = (
-            [str(n) for n in frame["record_no"]] if id_column is None else _column_values(frame, id_column)
-        )
+        frame, shown = _read(input_path, id_column)
     except FileRejected as exc:
         print(f"leadgate dedupe: cannot read {input_path}: {exc.code}: {exc.detail}", file=sys.stderr)
         return 2
     except (OSError, _UsageError) as exc:
         print(f"leadgate dedupe: cannot read {input_path}: {exc}", file=sys.stderr)
         return 2
-    shown = [s if s is not None else str(n) for s, n in zip(shown, frame["record_no"])]
     # a person id derives from a record id, so ids must be unique; fall back to record numbers if not
     internal = shown if len(set(shown)) == len(shown) else [str(n) for n in frame["record_no"]]
     rules = load_ruleset()
@@ -86,8 +143,12 @@ def dedupe_command(input_path: str, out_path: str, id_column: str | None, pairs_
     leads = frame.loc[readable, list(IDENTITY_FIELDS)].set_axis(
         pd.Index([i for i, ok in zip(internal, readable) if ok])
     )
-    result = resolve_identities(leads, rules=rules, model=model)
+    del frame
+    if workers is None:
+        workers = min(_cpus(), _MAX_WORKERS) if "fork" in multiprocessing.get_all_start_methods() else 1
+    result = resolve_identities(leads, rules=rules, model=model, workers=max(workers, 1))
     out = pd.DataFrame({"id": shown, "person_id": [person_id(i) for i in internal], "decision": "new"})
+    del leads
     out.loc[readable, "person_id"] = result.assignments["person_id"].to_numpy()
     out.loc[readable, "decision"] = result.assignments["decision"].to_numpy()
     _write_csv(out, out_path)

@@ -102,21 +102,28 @@ def candidate_pairs(
     n = len(keys)
     order = name_order(keys, id_rank)
     w = settings.block_window
-    found = []
+    found: list[np.ndarray] = []
+
+    def add(pairs: np.ndarray) -> None:
+        # one int64 per unordered pair (lower * n + higher), self-pairs dropped: half the memory of the
+        # position pairs, and a plain sort then dedups all passes
+        lo, hi = pairs.min(axis=1), pairs.max(axis=1)
+        found.append(lo[lo != hi] * np.int64(n) + hi[lo != hi])
+
     for key_type, columns in (
         ("email", ["email"]),
         ("phone", ["phone_1", "phone_2"]),
         ("device", ["device_1", "device_2"]),
     ):
         pos, values = _long(keys, columns, set(shared.loc[shared["key_type"] == key_type, "key"]))
-        found.append(window_pairs(pos, _codes(values), np.tile(order, len(columns)), w))
+        add(window_pairs(pos, _codes(values), np.tile(order, len(columns)), w))
     tokens_pos, tokens = _long(keys, ["first", "last"])
     domain = pd.concat([keys["domain"].reset_index(drop=True)] * 2, ignore_index=True)
-    found.append(window_pairs(tokens_pos, _codes(domain, tokens), np.tile(order, 2), w))
+    add(window_pairs(tokens_pos, _codes(domain, tokens), np.tile(order, 2), w))
     sounds = [_phonetic(keys["last"]), _phonetic(keys["first"])]
     for company in _company_slugs(keys):
         for sound in sounds:
-            found.append(
+            add(
                 window_pairs(
                     np.arange(n),
                     _codes(company.reset_index(drop=True), sound.reset_index(drop=True)),
@@ -125,13 +132,13 @@ def candidate_pairs(
                 )
             )
     for place in (keys["postal"], keys["city"]):
-        found.append(
+        add(
             window_pairs(
                 np.arange(n), _codes(place.reset_index(drop=True), sounds[0].reset_index(drop=True)), order, w
             )
         )
     everyone = np.zeros(n, dtype=np.int64)
-    found.append(window_pairs(np.arange(n), everyone, order, settings.name_window))
+    add(window_pairs(np.arange(n), everyone, order, settings.name_window))
     first_order = np.lexsort(
         (
             id_rank,
@@ -140,11 +147,11 @@ def candidate_pairs(
             )[0],
         )
     )
-    found.append(
+    add(
         window_pairs(np.arange(n), everyone, first_order.argsort().astype(np.int64), settings.name_window)
     )
-    pairs = np.concatenate(found)
-    pairs = np.sort(pairs, axis=1)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    encoded = np.unique(pairs[:, 0] * np.int64(n) + pairs[:, 1])
+    encoded = np.concatenate(found)
+    del found[:]
+    encoded.sort()
+    encoded = encoded[np.concatenate(([True], encoded[1:] != encoded[:-1]))] if len(encoded) else encoded
     return np.column_stack((encoded // n, encoded % n))

@@ -28,5 +28,5 @@ def combined_codes(*columns: np.ndarray | pd.Series) -> np.ndarray:
 
 def first_of_each(code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(row index of the first occurrence of each code, code of each row remapped to 0..k-1)."""
-    uniques, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
     return first, inverse.reshape(-1)

@@ -1,8 +1,10 @@
 """Comparison vectors: for each candidate pair, one level per field.
 
 The levels are the model's vocabulary (`COMPARISONS`); the artifact stores an m and a u probability per
-level and refuses to load if its levels differ from these. String similarities are computed once per
-distinct pair of values (rapidfuzz `cpdist`, in C), not once per pair of records.
+level and refuses to load if its levels differ from these. Records are compared through their key codes
+(key_codes.py): equality is an integer comparison, and string similarities are computed once per distinct
+pair of values (rapidfuzz `cpdist`, in C), not once per pair of records. `compare_coded` takes any chunk of
+pairs, and each pair's levels depend on its two records only, so chunking cannot change a result.
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
-from leadgate_dagster.core.identity.codes import combined_codes, first_of_each
+from leadgate_dagster.core.identity.codes import first_of_each
+from leadgate_dagster.core.identity.key_codes import KeyTable, code_keys, take
+from leadgate_dagster.core.identity.keys import personal_mailboxes
 from leadgate_dagster.core.identity.names import names_conflict, nickname_index
 from leadgate_dagster.core.identity.settings import IdentitySettings
-from leadgate_dagster.core.validation.data import role_locals
+
+__all__ = ["COMPARISONS", "Comparisons", "compare_coded", "compare_pairs", "personal_mailboxes"]
 
 COMPARISONS: dict[str, tuple[str, ...]] = {
     "first_name": ("null", "exact", "nickname", "jw92", "jw80", "different"),
@@ -52,70 +57,67 @@ def _level(choices: list[tuple[np.ndarray, str]], field: str, n: int) -> np.ndar
     )
 
 
-def _on_unique(
-    a: np.ndarray, b: np.ndarray, fn: Callable[[np.ndarray, np.ndarray], np.ndarray]
+def _on_codes(
+    a: np.ndarray,
+    b: np.ndarray,
+    values_a: np.ndarray,
+    values_b: np.ndarray,
+    fn: Callable[[np.ndarray, np.ndarray], np.ndarray],
 ) -> np.ndarray:
-    """fn over the distinct (a, b) value pairs, spread back to all pairs; NaN where a side is None."""
+    """fn over the distinct (a, b) value pairs, spread back to all pairs; NaN where a side is missing."""
     out = np.full(len(a), np.nan)
-    valid = pd.notna(a) & pd.notna(b)
+    valid = (a >= 0) & (b >= 0)
     if valid.any():
-        av, bv = a[valid], b[valid]
-        first, inverse = first_of_each(combined_codes(av, bv))
-        out[valid] = np.asarray(fn(av[first], bv[first]), dtype=float)[inverse]
+        base = np.int64(len(values_b) + 1)
+        inverse, distinct = pd.factorize(a[valid].astype(np.int64) * base + b[valid])
+        found = fn(values_a[distinct // base], values_b[distinct % base])
+        out[valid] = np.asarray(found, dtype=float)[inverse]
     return out
 
 
-def _jw(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return _on_unique(
-        a, b, lambda x, y: process.cpdist(list(x), list(y), scorer=JaroWinkler.normalized_similarity)
-    )
+def _jw(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return process.cpdist(list(x), list(y), scorer=JaroWinkler.normalized_similarity)
 
 
-def _role(emails: np.ndarray) -> np.ndarray:
-    """Whether each email key is a role address (info@, sales@: the shared role list of validation)."""
-    local = pd.Series(emails, dtype=object).str.split("@").str[0]
-    return local.isin(role_locals()).to_numpy()
-
-
-def personal_mailboxes(keys: pd.DataFrame, shared: pd.DataFrame) -> list[str | None]:
-    """Per record, its email key when it is a person's mailbox at the company domain (not free-mail, not a
-    role address, not shared), else None; a person has one, so two at one domain mean two people."""
-    email = keys["email"]
-    domain = email.str.split("@").str[1]
-    shared_emails = set(shared.loc[shared["key_type"] == "email", "key"])
-    mine = email.notna() & (domain == keys["domain"]) & ~_role(email.to_numpy()) & ~email.isin(shared_emails)
-    return [e if ok else None for e, ok in zip(email, mine)]
-
-
-def _key_match(left: list[np.ndarray], right: list[np.ndarray], shared: set[str]) -> tuple[np.ndarray, ...]:
+def _key_match(
+    left: list[np.ndarray], right: list[np.ndarray], shared: list[np.ndarray]
+) -> tuple[np.ndarray, ...]:
     """(exact non-shared match, match on a shared key only, both sides have a non-shared key) for a
-    multi-valued key such as phone + mobile."""
+    multi-valued key such as phone + mobile; shared: per left column, whether its value is a shared key."""
     n = len(left[0])
     exact, via_shared = np.zeros(n, bool), np.zeros(n, bool)
-    for lv in left:
+    for lv, is_shared in zip(left, shared):
         for rv in right:
-            same = pd.notna(lv) & (lv == rv)
-            is_shared = pd.Series(lv).isin(shared).to_numpy()
+            same = (lv >= 0) & (lv == rv)
             exact |= same & ~is_shared
             via_shared |= same & is_shared
+    return exact, via_shared & ~exact
 
-    def has_own(values: list[np.ndarray]) -> np.ndarray:
-        return np.logical_or.reduce([pd.notna(v) & ~pd.Series(v).isin(shared).to_numpy() for v in values])
 
-    return exact, via_shared & ~exact, has_own(left) & has_own(right)
+def _has_own(values: list[np.ndarray], shared: list[np.ndarray]) -> np.ndarray:
+    """Whether a record has a key of this kind that is not shared."""
+    return np.logical_or.reduce([(v >= 0) & ~s for v, s in zip(values, shared)])
 
 
 def _name_conflicts(
-    L: dict[str, np.ndarray], R: dict[str, np.ndarray], min_similarity: float, wanted: np.ndarray
+    L: dict[str, np.ndarray],
+    R: dict[str, np.ndarray],
+    names: np.ndarray,
+    min_similarity: float,
+    wanted: np.ndarray,
 ) -> np.ndarray:
     """names_conflict for the wanted pairs (False elsewhere), once per distinct combination of four names."""
     out = np.zeros(len(wanted), bool)
     if not wanted.any():
         return out
     parts = [side[c][wanted] for side in (L, R) for c in ("first", "last")]
-    first, inverse = first_of_each(combined_codes(*parts))
+    code = np.zeros(int(wanted.sum()), np.int64)
+    for part in parts:  # refactorize after each column, so the combined code never overflows
+        code = pd.factorize(code * np.int64(len(names) + 1) + part + 1)[0].astype(np.int64)
+    first, inverse = first_of_each(code)
+    lookup = np.append(names, None)  # code -1 (missing) -> None
     verdict = np.fromiter(
-        (names_conflict(*(p[i] for p in parts), min_similarity) for i in first), bool, len(first)
+        (names_conflict(*(lookup[p[i]] for p in parts), min_similarity) for i in first), bool, len(first)
     )
     out[wanted] = verdict[inverse]
     return out
@@ -135,16 +137,30 @@ def compare_pairs(
     Returns:
         Comparisons aligned with pairs.
     """
+    return compare_coded(code_keys(keys, shared), pairs, settings)
+
+
+def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings) -> Comparisons:
+    """compare_pairs on coded keys: code the batch once (key_codes.code_keys), then compare any number of
+    chunks of its pairs.
+
+    Args:
+        table: the coded keys of the batch.
+        pairs: (m, 2) positions into the batch.
+        settings: name similarity thresholds.
+
+    Returns:
+        Comparisons aligned with pairs.
+    """
     m = len(pairs)
-    L = {c: keys[c].to_numpy(dtype=object)[pairs[:, 0]] for c in keys.columns}
-    R = {c: keys[c].to_numpy(dtype=object)[pairs[:, 1]] for c in keys.columns}
-    shared_of = {t: set(shared.loc[shared["key_type"] == t, "key"]) for t in ("email", "phone", "device")}
+    L, R = take(table, pairs[:, 0]), take(table, pairs[:, 1])
+    shared_l = {c: v[pairs[:, 0]] for c, v in table.shared.items()}
+    shared_r = {c: v[pairs[:, 1]] for c, v in table.shared.items()}
+    names = table.uniques["name"]
 
     s_ff, s_ll, s_fl, s_lf = (
-        _jw(L["first"], R["first"]),
-        _jw(L["last"], R["last"]),
-        _jw(L["first"], R["last"]),
-        _jw(L["last"], R["first"]),
+        _on_codes(L[a], R[b], names, names, _jw)
+        for a, b in (("first", "first"), ("last", "last"), ("first", "last"), ("last", "first"))
     )
     swapped = (
         (np.nan_to_num(s_fl + s_lf) - np.nan_to_num(s_ff + s_ll) > 0.15) & (s_fl >= 0.85) & (s_lf >= 0.85)
@@ -155,9 +171,11 @@ def compare_pairs(
     s_last = np.where(swapped, s_lf, s_ll)
     nick = nickname_index()
     nickname = (
-        _on_unique(
+        _on_codes(
             L["first"],
             r_first,
+            names,
+            names,
             lambda x, y: np.fromiter(
                 (nick.compatible(a.split()[0], b.split()[0]) for a, b in zip(x, y)), bool, len(x)
             ),
@@ -165,9 +183,11 @@ def compare_pairs(
         == 1
     )
     initial = (
-        _on_unique(
+        _on_codes(
             L["first"],
             r_first,
+            names,
+            names,
             lambda x, y: np.fromiter(
                 ((len(a) == 1 or len(b) == 1) and a[0] == b[0] for a, b in zip(x, y)), bool, len(x)
             ),
@@ -176,7 +196,7 @@ def compare_pairs(
     )
     first_level = _level(
         [
-            (pd.isna(L["first"]) | pd.isna(r_first), "null"),
+            ((L["first"] < 0) | (r_first < 0), "null"),
             (L["first"] == r_first, "exact"),
             (nickname, "nickname"),
             ((s_first >= 0.92) | initial, "jw92"),
@@ -188,7 +208,7 @@ def compare_pairs(
     )
     last_level = _level(
         [
-            (pd.isna(L["last"]) | pd.isna(r_last), "null"),
+            ((L["last"] < 0) | (r_last < 0), "null"),
             (L["last"] == r_last, "exact"),
             (s_last >= 0.92, "jw92"),
             (s_last >= 0.80, "jw80"),
@@ -197,11 +217,11 @@ def compare_pairs(
         "last_name",
         m,
     )
-    email_exact, email_shared, email_both = _key_match([L["email"]], [R["email"]], shared_of["email"])
+    email_exact, email_shared = _key_match([L["email"]], [R["email"]], [shared_l["email"]])
+    email_both = _has_own([L["email"]], [shared_l["email"]]) & _has_own([R["email"]], [shared_r["email"]])
     # two different mailboxes at one company domain: a person has one work mailbox, colleagues have two
-    box = np.asarray(personal_mailboxes(keys, shared), dtype=object)
-    box_l, box_r = box[pairs[:, 0]], box[pairs[:, 1]]
-    other_mailbox = pd.notna(box_l) & pd.notna(box_r) & (box_l != box_r) & (L["domain"] == R["domain"])
+    box_l, box_r = L["mailbox"], R["mailbox"]
+    other_mailbox = (box_l >= 0) & (box_r >= 0) & (box_l != box_r) & (L["domain"] == R["domain"])
     email_level = _level(
         [
             (email_exact, "exact"),
@@ -212,27 +232,39 @@ def compare_pairs(
         "email",
         m,
     )
-    phone_exact, phone_shared, phone_both = _key_match(
-        [L["phone_1"], L["phone_2"]], [R["phone_1"], R["phone_2"]], shared_of["phone"]
+    phones = ("phone_1", "phone_2")
+    phone_exact, phone_shared = _key_match(
+        [L[c] for c in phones], [R[c] for c in phones], [shared_l[c] for c in phones]
+    )
+    phone_both = _has_own([L[c] for c in phones], [shared_l[c] for c in phones]) & _has_own(
+        [R[c] for c in phones], [shared_r[c] for c in phones]
     )
     phone_level = _level(
         [(phone_exact, "exact"), (phone_both, "different"), (phone_shared, "shared")], "phone", m
     )
     # the conflict verdict only decides tier A pairs, so it is only worked out for them
-    conflict = _name_conflicts(L, R, settings.name_conflict_similarity, email_exact | phone_exact)
-    dev_exact, dev_shared, dev_both = _key_match(
-        [L["device_1"], L["device_2"]], [R["device_1"], R["device_2"]], shared_of["device"]
+    conflict = _name_conflicts(L, R, names, settings.name_conflict_similarity, email_exact | phone_exact)
+    devices = ("device_1", "device_2")
+    dev_exact, dev_shared = _key_match(
+        [L[c] for c in devices], [R[c] for c in devices], [shared_l[c] for c in devices]
+    )
+    dev_both = _has_own([L[c] for c in devices], [shared_l[c] for c in devices]) & _has_own(
+        [R[c] for c in devices], [shared_r[c] for c in devices]
     )
     device_level = _level(
         [(dev_exact, "exact"), (dev_both, "different"), (dev_shared, "shared")], "device", m
     )
     # when both work emails were compared, the email level already says what the domain would
-    both_domain = pd.notna(L["domain"]) & pd.notna(R["domain"]) & ~email_exact & ~other_mailbox
-    same_domain = both_domain & (L["domain"] == R["domain"])
+    same_domain_value = (L["domain"] >= 0) & (L["domain"] == R["domain"])
+    both_domain = (L["domain"] >= 0) & (R["domain"] >= 0) & ~email_exact & ~other_mailbox
+    same_domain = both_domain & same_domain_value
     domain_level = _level([(same_domain, "same"), (both_domain, "different")], "domain", m)
-    company_sim = _on_unique(
+    companies = table.uniques["company"]
+    company_sim = _on_codes(
         L["company"],
         R["company"],
+        companies,
+        companies,
         lambda x, y: process.cpdist(list(x), list(y), scorer=fuzz.token_set_ratio) / 100.0,
     )
     company_level = _level(
@@ -244,31 +276,18 @@ def compare_pairs(
         "company",
         m,
     )
+    places = ("postal", "city", "region")
     locality_level = _level(
         [
-            (pd.notna(L["postal"]) & (L["postal"] == R["postal"]), "postal"),
-            (pd.notna(L["city"]) & (L["city"] == R["city"]), "city"),
-            (pd.notna(L["region"]) & (L["region"] == R["region"]), "region"),
-            (
-                np.logical_or.reduce([pd.notna(L[c]) & pd.notna(R[c]) for c in ("postal", "city", "region")]),
-                "different",
-            ),
+            *(((L[c] >= 0) & (L[c] == R[c]), c) for c in places),
+            (np.logical_or.reduce([(L[c] >= 0) & (R[c] >= 0) for c in places]), "different"),
         ],
         "locality",
         m,
     )
     # "Acme Analytics" and acmeanalytics.com name one company: compare space-free names and domain labels
-    slugs = {
-        "n": keys["company"].str.replace(" ", "").to_numpy(dtype=object),
-        "d": keys["domain"].str.split(".").str[0].to_numpy(dtype=object),
-    }
-    slug = {
-        "l": {k: v[pairs[:, 0]] for k, v in slugs.items()},
-        "r": {k: v[pairs[:, 1]] for k, v in slugs.items()},
-    }
-    slug_match = np.logical_or.reduce(
-        [pd.notna(slug["l"][a]) & (slug["l"][a] == slug["r"][b]) for a in "nd" for b in "nd"]
-    )
+    slugs = ("slug_name", "slug_domain")
+    slug_match = np.logical_or.reduce([(L[a] >= 0) & (L[a] == R[b]) for a in slugs for b in slugs])
     levels = pd.DataFrame(
         {
             "first_name": first_level,
@@ -291,17 +310,13 @@ def compare_pairs(
             "other_mailbox": other_mailbox,
             "phone_exact": phone_exact,
             "device_exact": dev_exact,
-            "same_domain": same_domain
-            | ((email_exact | other_mailbox) & pd.notna(L["domain"]) & (L["domain"] == R["domain"])),
+            "same_domain": same_domain | ((email_exact | other_mailbox) & same_domain_value),
             "shared_ignored": np.select(
                 [email_shared, phone_shared, dev_shared], ["email", "phone", "device"], ""
             ),
             "company_match": (company_level == 1) | (company_level == 2) | same_domain | slug_match,
-            "no_company": pd.isna(L["company"])
-            & pd.isna(R["company"])
-            & pd.isna(L["domain"])
-            & pd.isna(R["domain"]),
-            "region_conflict": pd.notna(L["region"]) & pd.notna(R["region"]) & (L["region"] != R["region"]),
+            "no_company": (L["company"] < 0) & (R["company"] < 0) & (L["domain"] < 0) & (R["domain"] < 0),
+            "region_conflict": (L["region"] >= 0) & (R["region"] >= 0) & (L["region"] != R["region"]),
         }
     )
     return Comparisons(levels=levels, facts=facts)

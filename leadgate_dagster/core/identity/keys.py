@@ -25,7 +25,7 @@ from anyascii import anyascii
 
 from leadgate_dagster.core.identity.names import nickname_index, normalize_name, split_full_name
 from leadgate_dagster.core.identity.settings import IdentitySettings
-from leadgate_dagster.core.validation.data import mail_providers
+from leadgate_dagster.core.validation.data import mail_providers, role_locals
 
 KEY_COLUMNS: tuple[str, ...] = (
     "first",
@@ -225,6 +225,22 @@ def _name_signature(first: pd.Series, last: pd.Series) -> pd.Series:
     swap = a > b
     sig = pd.Series(np.where(swap, b, a) + "|" + np.where(swap, a, b), index=first.index, dtype=object)
     return sig.where(first.notna() | last.notna(), None)
+
+
+def _role(emails: np.ndarray) -> np.ndarray:
+    """Whether each email key is a role address (info@, sales@: the shared role list of validation)."""
+    local = pd.Series(emails, dtype=object).str.split("@").str[0]
+    return local.isin(role_locals()).to_numpy()
+
+
+def personal_mailboxes(keys: pd.DataFrame, shared: pd.DataFrame) -> list[str | None]:
+    """Per record, its email key when it is a person's mailbox at the company domain (not free-mail, not a
+    role address, not shared), else None; a person has one, so two at one domain mean two people."""
+    email = keys["email"]
+    domain = email.str.split("@").str[1]
+    shared_emails = set(shared.loc[shared["key_type"] == "email", "key"])
+    mine = email.notna() & (domain == keys["domain"]) & ~_role(email.to_numpy()) & ~email.isin(shared_emails)
+    return [e if ok else None for e, ok in zip(email, mine)]
 
 
 def shared_keys(keys: pd.DataFrame, settings: IdentitySettings) -> pd.DataFrame:

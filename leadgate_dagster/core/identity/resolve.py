@@ -7,17 +7,20 @@ assignment per record in the `leadgate dedupe` vocabulary (new / auto_merge / re
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from leadgate_dagster.core.identity.candidates import compare_batch
+from leadgate_dagster.core.identity.candidates import block_batch
 from leadgate_dagster.core.identity.clustering import cluster_records, person_id
-from leadgate_dagster.core.identity.comparisons import personal_mailboxes
+from leadgate_dagster.core.identity.judging import judge_pairs
+from leadgate_dagster.core.identity.key_codes import code_keys
+from leadgate_dagster.core.identity.keys import personal_mailboxes
 from leadgate_dagster.core.identity.model import MatchModel
 from leadgate_dagster.core.identity.settings import IdentitySettings
-from leadgate_dagster.core.identity.tiers import TIER_RANK, assign_tiers, explain
+from leadgate_dagster.core.identity.tiers import TIER_RANK
 from leadgate_dagster.core.ruleset import Ruleset
 
 ASSIGNMENT_COLUMNS = ["person_id", "decision", "matched_to", "tier", "probability", "reason_codes"]
@@ -55,7 +58,12 @@ class IdentityResolution:
 
 
 def resolve_identities(
-    leads: pd.DataFrame, *, rules: Ruleset, model: MatchModel, ip_key: bytes | None = None
+    leads: pd.DataFrame,
+    *,
+    rules: Ruleset,
+    model: MatchModel,
+    ip_key: bytes | None = None,
+    workers: int = 1,
 ) -> IdentityResolution:
     """Group a batch of leads into persons.
 
@@ -66,6 +74,8 @@ def resolve_identities(
         rules: the active ruleset; its `identity` section holds every threshold.
         model: the match model named by the ruleset (`identity.model`).
         ip_key: secret for the keyed IP hash; without it no IP key is computed.
+        workers: processes computing keys and judging candidate pairs side by side (whole-file dedupe;
+            the result does not depend on it).
 
     Returns:
         Assignments per record, the judged pairs with explanations, and the keys behind them.
@@ -76,23 +86,24 @@ def resolve_identities(
     settings = IdentitySettings.from_ruleset(rules)
     if model.version != settings.model.removeprefix("identity_model_"):
         raise ValueError(f"ruleset {rules.version} names model {settings.model}, got version {model.version}")
-    batch = compare_batch(leads, settings=settings, ip_key=ip_key)
-    scores = model.score(batch.comparisons.levels)
-    judged = assign_tiers(batch.comparisons, scores.probability, settings)
-    keep = judged["tier"].notna().to_numpy()
+    batch = block_batch(leads, settings=settings, ip_key=ip_key, workers=workers)
+    judged = judge_pairs(
+        code_keys(batch.keys, batch.shared), batch.pairs, model=model, settings=settings, workers=workers
+    )
+    batch = dataclasses.replace(batch, pairs=batch.pairs[:0].copy())  # all judged: free the candidates
     ids = leads.index.astype(str).to_numpy(dtype=object)
-    pos = np.sort(batch.pairs[keep], axis=1)  # report and cluster in input order: id_l arrived first
+    pos = np.sort(judged.pairs, axis=1)  # report and cluster in input order: id_l arrived first
     pairs = pd.DataFrame(
         {
             "pos_l": pos[:, 0],
             "pos_r": pos[:, 1],
-            "tier": judged["tier"].to_numpy()[keep],
-            "probability": scores.probability[keep],
-            "decision": judged["decision"].to_numpy()[keep],
-            "explanation": explain(batch.comparisons, scores, model)[keep],
+            "tier": judged.tier,
+            "probability": judged.probability,
+            "decision": judged.decision,
+            "explanation": judged.explanation,
         }
     )
-    contributions = scores.contributions[keep].reset_index(drop=True)
+    contributions = judged.contributions
     pairs["rank"] = pairs["tier"].map(TIER_RANK)
     auto = np.flatnonzero(pairs["decision"].to_numpy() == "auto_merge")
     lo, hi = np.sort(batch.id_rank[pos[auto]], axis=1).T

@@ -80,8 +80,25 @@ def explain(comparisons: Comparisons, scores: Scores, model: MatchModel) -> np.n
     """One short line per pair: each compared field with its level and weight in bits, then the notes
     that changed the outcome (swapped names, shared keys ignored, conflicting names).
 
-    Built per (field, level) label rather than per pair, so it stays a column operation.
+    A line depends only on the pair's levels and four facts, and a batch has few distinct combinations of
+    them, so each distinct line is built once and shared by the pairs that have it.
     """
+    lv, fx = comparisons.levels, comparisons.facts
+    code = np.zeros(len(lv), dtype=np.int64)  # one number per distinct line (< 2**30 with today's fields)
+    for f in model.fields:
+        code = code * len(f.levels) + lv[f.name].to_numpy(dtype=np.int64)
+    shared, shared_kinds = pd.factorize(fx["shared_ignored"].to_numpy(dtype=object), use_na_sentinel=False)
+    code = code * (len(shared_kinds) + 1) + shared
+    for flag in (fx["swapped"], fx["name_conflict"], fx["other_mailbox"]):
+        code = code * 2 + np.asarray(flag, dtype=np.int64)
+    _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    distinct = Comparisons(
+        levels=lv.iloc[first].reset_index(drop=True), facts=fx.iloc[first].reset_index(drop=True)
+    )
+    return _lines(distinct, model)[inverse.reshape(-1)]
+
+
+def _lines(comparisons: Comparisons, model: MatchModel) -> np.ndarray:
     n = len(comparisons.levels)
     text = pd.Series([""] * n, dtype=object)
     for f in model.fields:

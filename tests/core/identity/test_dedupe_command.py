@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from leadgate_dagster import identity_cli
 from leadgate_dagster.identity_cli import dedupe_command
 
 HEADER = "Lead ID,First Name,Surname,E-mail Address,Phone Number,Company Name\n"
@@ -82,3 +83,28 @@ def test_unreadable_file_exits_2_with_one_line(
 
 def test_missing_input_exits_2(tmp_path: Path) -> None:
     assert dedupe_command(str(tmp_path / "nope.csv"), str(tmp_path / "out.csv"), None, None) == 2
+
+
+def test_reading_in_chunks_changes_nothing(
+    leads_csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole, chunked = tmp_path / "whole.csv", tmp_path / "chunked.csv"
+    assert dedupe_command(str(leads_csv), str(whole), "Lead ID", str(tmp_path / "p1.csv")) == 0
+    monkeypatch.setattr(identity_cli, "_READ_CHUNK", 2)
+    assert dedupe_command(str(leads_csv), str(chunked), "Lead ID", str(tmp_path / "p2.csv")) == 0
+    assert read(chunked) == read(whole)
+    assert read(tmp_path / "p2.csv") == read(tmp_path / "p1.csv")
+
+
+def test_id_column_found_in_a_later_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A JSONL file whose first records lack the id field: the column exists, those records are numbered."""
+    path = tmp_path / "leads.jsonl"
+    path.write_text(
+        '{"email": "ann@beta.io"}\n{"email": "bob@beta.io"}\n{"email": "cy@beta.io", "crm_id": "C-3"}\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(identity_cli, "_READ_CHUNK", 2)
+    out = tmp_path / "out.csv"
+    assert dedupe_command(str(path), str(out), "crm_id", None) == 0
+    assert [r["id"] for r in read(out)] == ["1", "2", "C-3"]
+    assert dedupe_command(str(path), str(out), "nope", None) == 2

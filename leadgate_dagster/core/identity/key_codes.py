@@ -1,0 +1,82 @@
+"""The keys of a batch as integer codes: what comparing pairs in chunks reads.
+
+Comparing a pair used to gather each key column as Python objects for both records and compare strings;
+on millions of pairs that is most of the time and memory. Here every key column (and the derived personal
+mailbox and company slugs) is factorized once per batch (int32 codes, -1 for missing), in a value space
+shared by the columns compared with each other (first and last names, phone and mobile, the two company
+slugs), so equality is an integer comparison and string work happens once per distinct pair of values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from leadgate_dagster.core.identity.keys import personal_mailboxes
+
+# value space -> key columns coded in it
+SPACES: dict[str, tuple[str, ...]] = {
+    "name": ("first", "last"),
+    "email": ("email",),
+    "phone": ("phone_1", "phone_2"),
+    "device": ("device_1", "device_2"),
+    "domain": ("domain",),
+    "company": ("company",),
+    "mailbox": ("mailbox",),
+    "postal": ("postal",),
+    "city": ("city",),
+    "region": ("region",),
+    "slug": ("slug_name", "slug_domain"),
+}
+_SHARED_TYPE = {"email": "email", "phone": "phone", "device": "device"}
+
+
+@dataclass(frozen=True)
+class KeyTable:
+    """codes: per column, one int32 code per record (-1 missing); uniques: per value space, the values
+    the codes index; shared: per email/phone/device column, whether the record's value is a shared key."""
+
+    codes: dict[str, np.ndarray]
+    uniques: dict[str, np.ndarray]
+    shared: dict[str, np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.codes["first"])
+
+
+def code_keys(keys: pd.DataFrame, shared: pd.DataFrame) -> KeyTable:
+    """Code the key columns compare_pairs reads.
+
+    Args:
+        keys: build_keys output, rows in input order.
+        shared: shared_keys output.
+
+    Returns:
+        The coded table, aligned with the rows of keys.
+    """
+    columns = {c: keys[c].to_numpy(dtype=object) for space in SPACES.values() for c in space if c in keys}
+    columns["mailbox"] = np.asarray(personal_mailboxes(keys, shared), dtype=object)
+    columns["slug_name"] = keys["company"].str.replace(" ", "").to_numpy(dtype=object)
+    columns["slug_domain"] = keys["domain"].str.split(".").str[0].to_numpy(dtype=object)
+    codes: dict[str, np.ndarray] = {}
+    uniques: dict[str, np.ndarray] = {}
+    n = len(keys)
+    for space, names in SPACES.items():
+        joined = np.concatenate([columns[c] for c in names]) if n else np.empty(0, dtype=object)
+        code, values = pd.factorize(joined)  # None and NaN are -1: missing
+        uniques[space] = np.asarray(values, dtype=object)
+        for i, c in enumerate(names):
+            codes[c] = code[i * n : (i + 1) * n].astype(np.int32)
+    flags = {}
+    for space, key_type in _SHARED_TYPE.items():
+        values = set(shared.loc[shared["key_type"] == key_type, "key"])
+        for c in SPACES[space]:
+            flags[c] = pd.Series(columns[c]).isin(values).to_numpy()
+    return KeyTable(codes=codes, uniques=uniques, shared=flags)
+
+
+def take(table: KeyTable, positions: np.ndarray) -> dict[str, np.ndarray]:
+    """The codes of the records at positions (one side of a chunk of pairs)."""
+    return {c: v[positions] for c, v in table.codes.items()}
