@@ -25,6 +25,8 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from local_api import serve
+
 from leadgate_dagster.providers.enrichment import email_verification, enrich_batch, providers_from_rules
 from leadgate_dagster.providers.enrichment.base import HttpBatchLookup
 from leadgate_dagster.providers.enrichment.shipped import firmographics_sample, postal_centroids, us_zip_index
@@ -61,34 +63,9 @@ def synth_keys(n: int, seed: int) -> dict[str, list[str]]:
     return keys
 
 
-def _serve(port: Any, latency_s: float) -> None:
-    """The local verification API (runs in its own process: the client's GIL is not the server's)."""
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True
-
-        def log_message(self, *args: Any) -> None:
-            return
-
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            time.sleep(latency_s)
-            verdicts = ("valid", "valid", "valid", "risky", "invalid", "unknown")
-            results = [{"key": k, "found": True, "data": {"verdict": verdicts[hash(k) % 6]}} for k in body["keys"]]
-            payload = json.dumps({"results": results}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    server.request_queue_size = 128
-    port.value = server.server_address[1]
-    server.serve_forever()
+def _verdict(kind: str, key: str) -> dict[str, Any]:
+    verdicts = ("valid", "valid", "valid", "risky", "invalid", "unknown")
+    return {"verdict": verdicts[hash(key) % 6]}
 
 
 def _rates(keys: int, leads: int, seconds: float) -> dict[str, float]:
@@ -164,7 +141,7 @@ def main() -> None:
           f" {offline['leads_per_s']} leads/s; per provider: {offline['providers']}")
 
     port: Any = mp.Value("i", 0)
-    server = mp.get_context("fork").Process(target=_serve, args=(port, args.latency_ms / 1000), daemon=True)
+    server = mp.get_context("fork").Process(target=serve, args=(port, args.latency_ms / 1000, _verdict), daemon=True)
     server.start()
     while not port.value:
         time.sleep(0.01)

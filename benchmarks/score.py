@@ -52,6 +52,7 @@ from leadgate_dagster.providers.enrichment import EnrichmentOverrides
 from leadgate_dagster.store.intake import claim_batches
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from local_api import serve
 from synth import csv_bytes, lead_rows
 
 
@@ -73,40 +74,10 @@ def _answer(kind: str, key: str) -> dict[str, Any]:
     return {"hosting": h % 20 == 0, "country": "US"}
 
 
-def _serve(port: Any, latency_s: float) -> None:
-    """The local provider API (its own process: the client's GIL is not the server's)."""
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True
-
-        def log_message(self, *args: Any) -> None:
-            return
-
-        def do_POST(self) -> None:  # http.server's naming
-            kind = self.path.strip("/").split("/")[1]
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            time.sleep(latency_s)
-            results = [{"key": k, "found": True, "data": _answer(kind, k)} for k in body["keys"]]
-            payload = json.dumps({"results": results}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    server.request_queue_size = 256
-    port.value = server.server_address[1]
-    server.serve_forever()
-
-
 @contextmanager
 def provider_api(latency_ms: float) -> Iterator[str]:
     port: Any = mp.Value("i", 0)
-    server = mp.get_context("fork").Process(target=_serve, args=(port, latency_ms / 1000), daemon=True)
+    server = mp.get_context("fork").Process(target=serve, args=(port, latency_ms / 1000, _answer), daemon=True)
     server.start()
     try:
         while not port.value:
