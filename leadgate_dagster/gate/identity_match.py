@@ -19,7 +19,7 @@ import pandas as pd
 from leadgate_dagster.core.identity.blocking import candidate_pairs
 from leadgate_dagster.core.identity.clustering import person_id
 from leadgate_dagster.core.identity.comparisons import compare_pairs, personal_mailboxes
-from leadgate_dagster.core.identity.keys import shared_keys
+from leadgate_dagster.core.identity.keys import has_shared_key, shared_keys
 from leadgate_dagster.core.identity.model import MatchModel
 from leadgate_dagster.core.identity.names import names_conflict
 from leadgate_dagster.core.identity.settings import IdentitySettings
@@ -166,7 +166,7 @@ def _plan(ids: np.ndarray, person_of: np.ndarray, is_new: np.ndarray, root: np.n
         ["me", "rank", "probability", "other"], ascending=[True, True, False, True])
     review = review.drop_duplicates(["me", "person"])
     first_review = review.drop_duplicates("me").set_index("me")["tier"]
-    shared_rows = _has_shared(keys, shared)
+    shared_rows = has_shared_key(keys, shared)
 
     new_pos = np.flatnonzero(is_new)
     merged = np.isin(new_pos, best.index)
@@ -207,14 +207,3 @@ def _merge(survivor: str, absorbed: str, chain: pd.DataFrame, contributions: pd.
                            "contributions_bits": contributions.loc[e.Index].to_dict()}
                           for e in chain.itertuples()]}
     return Merge(survivor, absorbed, str(weakest["tier"]), float(weakest["probability"]), evidence)
-
-
-def _has_shared(keys: pd.DataFrame, shared: pd.DataFrame) -> np.ndarray:
-    """Per record: does any of its email, phone or device keys count as shared?"""
-    out = np.zeros(len(keys), dtype=bool)
-    for kind, columns in (("email", ("email",)), ("phone", ("phone_1", "phone_2")),
-                          ("device", ("device_1", "device_2"))):
-        values = set(shared.loc[shared["key_type"] == kind, "key"])
-        for c in columns:
-            out |= keys[c].isin(values).to_numpy()
-    return out

@@ -267,3 +267,14 @@ def shared_keys(keys: pd.DataFrame, settings: IdentitySettings) -> pd.DataFrame:
             pd.DataFrame({"key_type": key_type, "key": counts.index, "distinct_names": counts.values})
         )
     return pd.concat(frames, ignore_index=True)
+
+
+def has_shared_key(keys: pd.DataFrame, shared: pd.DataFrame) -> np.ndarray:
+    """Per record of `keys`: is any of its email, phone or device keys one of the `shared` keys?"""
+    hit = np.zeros(len(keys), dtype=bool)
+    for key_type, columns in (("email", ["email"]), ("phone", ["phone_1", "phone_2"]),
+                              ("device", ["device_1", "device_2"])):
+        values = set(shared.loc[shared["key_type"] == key_type, "key"])
+        for c in columns:
+            hit |= keys[c].isin(values).to_numpy()
+    return hit

@@ -17,7 +17,7 @@ from leadgate_dagster.core.identity.candidates import block_batch
 from leadgate_dagster.core.identity.clustering import cluster_records, person_id
 from leadgate_dagster.core.identity.judging import judge_pairs
 from leadgate_dagster.core.identity.key_codes import code_keys
-from leadgate_dagster.core.identity.keys import personal_mailboxes
+from leadgate_dagster.core.identity.keys import has_shared_key, personal_mailboxes
 from leadgate_dagster.core.identity.model import MatchModel
 from leadgate_dagster.core.identity.settings import IdentitySettings
 from leadgate_dagster.core.identity.tiers import TIER_RANK
@@ -126,7 +126,7 @@ def resolve_identities(
     codes = pd.Series(list(zip(assignments["decision"], assignments["tier"])), index=assignments.index).map(
         _CODES
     )
-    shared = _has_shared_key(batch.keys, batch.shared)
+    shared = has_shared_key(batch.keys, batch.shared)
     assignments["reason_codes"] = (codes.fillna("") + np.where(shared, ";DUP_SHARED_KEY", "")).str.lstrip(";")
     out_pairs = pairs.assign(id_l=ids[pairs["pos_l"]], id_r=ids[pairs["pos_r"]])[PAIR_COLUMNS]
     return IdentityResolution(
@@ -138,19 +138,6 @@ def resolve_identities(
         model_version=model.version,
         ruleset_version=rules.version,
     )
-
-
-def _has_shared_key(keys: pd.DataFrame, shared: pd.DataFrame) -> np.ndarray:
-    hit = np.zeros(len(keys), dtype=bool)
-    for key_type, columns in (
-        ("email", ["email"]),
-        ("phone", ["phone_1", "phone_2"]),
-        ("device", ["device_1", "device_2"]),
-    ):
-        values = set(shared.loc[shared["key_type"] == key_type, "key"])
-        for c in columns:
-            hit |= keys[c].isin(values).to_numpy()
-    return hit
 
 
 def _best(candidates: pd.DataFrame) -> pd.DataFrame:
