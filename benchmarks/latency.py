@@ -82,6 +82,20 @@ def breakdown(engine: sa.Engine, file_ids: list[str]) -> dict[str, list[float]]:
     return out
 
 
+def timeline(engine: sa.Engine, file_id: str) -> list[str]:
+    """The event log of the run that processed one file, in seconds from the run's creation."""
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("""
+            SELECT extract(epoch FROM l.timestamp - r.create_timestamp) AS secs, l.dagster_event_type AS kind,
+                   l.event::json ->> 'user_message' AS message
+            FROM public.runs r JOIN public.run_tags t ON t.run_id = r.run_id AND t.key = 'dagster/partition'
+            JOIN public.event_logs l ON l.run_id = r.run_id
+            WHERE t.value = (SELECT batch_id FROM leadgate.intake_events WHERE file_id = :f LIMIT 1)
+            ORDER BY l.id
+        """), {"f": file_id}).all()
+    return [f"{float(r.secs):7.3f}s {r.kind or 'log'}: {(r.message or '')[:90]}" for r in rows]
+
+
 def drop(home: Path, inbox: Path, name: str, data: bytes) -> tuple[str, float]:
     staging = home / "staging" / name
     staging.parent.mkdir(exist_ok=True)
@@ -98,6 +112,7 @@ def main() -> None:
     parser.add_argument("--singles", type=int, default=10)
     parser.add_argument("--burst", type=int, default=8)
     parser.add_argument("--leads", type=int, default=50)
+    parser.add_argument("--trace", action="store_true", help="print the event log of the last single file's run")
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="lglat-", dir="/tmp"))
     inbox = home / "inbox"
@@ -132,9 +147,11 @@ def main() -> None:
         burst = [wait_disposed(engine, fid, args.leads, t0) for fid, t0 in dropped]
         print("burst: " + ", ".join(f"{b:.2f}s" for b in burst))
         phases = breakdown(engine, [fid for fid, _ in single_ids])
+        trace = timeline(engine, single_ids[-1][0]) if args.trace else []
     finally:
         os.killpg(stack.pid, signal.SIGTERM)
         stack.wait(60)
+    print(*trace, sep="\n")
     for name, values in phases.items():
         print(f"{name}: median {statistics.median(values):.2f}s, max {max(values):.2f}s")
     q = statistics.quantiles(singles, n=20, method="inclusive")

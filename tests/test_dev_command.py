@@ -16,6 +16,8 @@ import httpx
 import psutil
 import sqlalchemy as sa
 
+from leadgate_dagster.run_launcher import PID_TAG
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -65,6 +67,10 @@ def test_dev_runs_the_stack_and_sigterm_stops_all_of_it() -> None:
                 return conn.execute(sa.text(disposed)).scalar_one() == 1
 
         assert _wait(done, 120), "the dropped file never reached qualified_leads"
+        with engine.connect() as conn:  # the batch ran in a worker forked by leadgate's run launcher
+            forked = conn.execute(sa.text("SELECT count(*) FROM public.run_tags WHERE key = :k"),
+                                  {"k": PID_TAG}).scalar_one()
+        assert forked >= 1
         engine.dispose()
         assert _postmasters(home / "pgdata")
     finally:

@@ -90,7 +90,7 @@ def _match(conn: sa.Connection, lead_ids: list[str], settings: IdentitySettings,
     graph_shared = identity.graph_shared(conn, batch_keys, settings.shared_key_max_names)
     shared = pd.concat([shared_keys(batch_keys, settings), graph_shared], ignore_index=True)
     mine = set(lead_ids)
-    candidates = [c for c in identity.candidate_leads(conn, batch_keys, shared) if c not in mine]
+    candidates = [c for c in identity.candidate_leads(conn, batch_keys, shared, settings.block_window) if c not in mine]
     existing, person_of = identity.graph_keys(conn, candidates)
     missing = [c for c in candidates if c not in person_of.index]  # replays: linked, but no keys of their own
     if missing:

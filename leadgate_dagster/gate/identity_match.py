@@ -11,7 +11,7 @@ a new lead that proves two existing persons are one person merges them, and noth
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -140,70 +140,86 @@ def _cluster(n: int, person_of: np.ndarray, edges: pd.DataFrame, id_rank: np.nda
 
 def _plan(ids: np.ndarray, person_of: np.ndarray, is_new: np.ndarray, root: np.ndarray, edges: pd.DataFrame,
           contributions: pd.DataFrame, keys: pd.DataFrame, shared: pd.DataFrame) -> MatchPlan:
-    """Persons, merges, links and review items from the clustering, column-wise (no per-lead frame filters)."""
-    n = len(ids)
-    first = pd.Series(np.arange(n)).groupby(root).transform("min").to_numpy()  # each cluster's earliest position
-    joined = edges[edges["accepted"] & (root[edges["a"]] == root[edges["b"]])]
-    known = pd.DataFrame({"root": root[~is_new], "person": person_of[~is_new]}).drop_duplicates()  # arrival order
-    survivor = known.drop_duplicates("root").set_index("root")["person"]  # the person whose lead came first
-    final = pd.Series(root).map(survivor).to_numpy(dtype=object)
-    merges: list[Merge] = []
-    for r, persons in known[known["root"].duplicated(keep=False)].groupby("root", sort=False)["person"]:
-        chain = joined[root[joined["a"]] == r]
-        merges += [_merge(persons.iloc[0], absorbed, chain, contributions, ids) for absorbed in persons.iloc[1:]]
-    unset = pd.isna(final)
-    final[unset] = [person_id(str(ids[f])) for f in first[unset]]
-    new_persons = [(person_id(str(ids[p])), str(ids[p])) for p in np.flatnonzero(unset & (first == np.arange(n)))]
+    """Persons, merges, links and review items from the clustering, in one pass over leads and edges (plain
+    Python: a one-lead batch must not pay pandas' per-call overhead, and a batch has few edges per lead)."""
+    n, root_of, new = len(ids), root.tolist(), is_new.tolist()
+    first: dict[int, int] = {}
+    for pos, r in enumerate(root_of):
+        first.setdefault(r, pos)  # each cluster's earliest position
+    persons: dict[int, list[str]] = {}  # the graph's persons of each cluster, in arrival order
+    for pos in np.flatnonzero(~is_new).tolist():
+        found = persons.setdefault(root_of[pos], [])
+        if person_of[pos] not in found:
+            found.append(person_of[pos])
+    final = [persons[r][0] if r in persons else person_id(str(ids[first[r]])) for r in root_of]
+    new_persons = [(final[p], str(ids[p])) for p in range(n) if root_of[p] not in persons and first[root_of[p]] == p]
 
-    order = ["me", "later", "rank", "probability", "other"]
-    both = _directed(joined)
-    both = both[is_new[both["me"].to_numpy()]].assign(later=lambda d: d["other"] > d["me"])
-    best = both.sort_values(order, ascending=[True, True, True, False, True]).drop_duplicates("me").set_index("me")
-    best = best[best.index.to_numpy() != first[best.index.to_numpy()]]  # the cluster's first lead joined nobody earlier
-    review = _directed(edges[(edges["decision"] == "review") & (root[edges["a"]] != root[edges["b"]])])
-    review = review[(review["other"] < review["me"]) & is_new[review["me"].to_numpy()] & ~review["me"].isin(best.index)]
-    review = review.assign(person=final[review["other"].to_numpy()]).sort_values(
-        ["me", "rank", "probability", "other"], ascending=[True, True, False, True])
-    review = review.drop_duplicates(["me", "person"])
-    first_review = review.drop_duplicates("me").set_index("me")["tier"]
+    cols = ["a", "b", "tier", "probability", "decision", "explanation", "rank", "accepted"]
+    rows = [_Edge(k, *values) for k, values in enumerate(zip(*(edges[c].tolist() for c in cols), strict=True))]
+    joined = [e for e in rows if e.accepted and root_of[e.a] == root_of[e.b]]
+    merges = [_merge(found[0], absorbed, [e for e in joined if root_of[e.a] == r], contributions, ids)
+              for r, found in persons.items() for absorbed in found[1:]]
+
+    best: dict[int, tuple[tuple[Any, ...], _Edge, int]] = {}  # per new lead: the edge that joined it to its cluster
+    for e in joined:
+        for me, other in ((e.a, e.b), (e.b, e.a)):
+            order = (other > me, e.rank, -e.probability, other)  # an earlier lead, the strongest tier, p, id
+            if new[me] and (me not in best or order < best[me][0]):
+                best[me] = (order, e, other)
+    best = {me: v for me, v in best.items() if first[root_of[me]] != me}  # the cluster's first lead joined nobody
+    proposed = sorted(((me, e.rank, -e.probability, other, e) for e in rows
+                       if e.decision == "review" and root_of[e.a] != root_of[e.b]
+                       for me, other in ((e.a, e.b), (e.b, e.a)) if other < me and new[me] and me not in best),
+                      key=lambda r: r[:4])
+    reviews: list[tuple[int, str, int, _Edge]] = []
+    seen: set[tuple[int, str]] = set()
+    for me, _, _, other, e in proposed:  # one review item per (lead, candidate person): its strongest pair
+        if (me, final[other]) not in seen:
+            seen.add((me, final[other]))
+            reviews.append((me, final[other], other, e))
+    first_review: dict[int, str] = {}
+    for me, _, _, e in reviews:
+        first_review.setdefault(me, e.tier)
     shared_rows = has_shared_key(keys, shared)
 
-    new_pos = np.flatnonzero(is_new)
-    merged = np.isin(new_pos, best.index)
-    b = best.reindex(new_pos)
-    tier = b["tier"].to_numpy(dtype=object)
-    decision = np.where(merged, "auto_merge", np.where(np.isin(new_pos, first_review.index), "review", "new"))
-    codes = [[*([("DUP_TIER_A" if t == "A" else "DUP_TIER_B")] if m else []),
-              *([REVIEW_CODES[first_review[p]]] if (not m and p in first_review.index) else []),
-              *(["DUP_SHARED_KEY"] if shared_rows[p] else [])]
-             for p, m, t in zip(new_pos, merged, tier, strict=True)]
-    other = b["other"].to_numpy()
-    link_df = pd.DataFrame({
-        "lead_id": ids[new_pos], "person_id": final[new_pos], "decision": decision,
-        "duplicate_of": [ids[int(o)] if m else None for o, m in zip(other, merged, strict=True)],
-        "tier": np.where(merged, tier, None),
-        "probability": [float(p) if m else None for p, m in zip(b["probability"], merged, strict=True)],
-        "evidence": np.where(merged, b["explanation"].to_numpy(dtype=object), None),
-        "codes": codes}).set_index("lead_id", drop=False)
+    links = []
+    for p in np.flatnonzero(is_new).tolist():
+        joined_by = best.get(p)
+        e, other = (joined_by[1], joined_by[2]) if joined_by else (None, None)
+        codes = [*(["DUP_TIER_A" if e.tier == "A" else "DUP_TIER_B"] if e else []),
+                 *([REVIEW_CODES[first_review[p]]] if not e and p in first_review else []),
+                 *(["DUP_SHARED_KEY"] if shared_rows[p] else [])]
+        decision = "auto_merge" if e else ("review" if p in first_review else "new")
+        links.append((str(ids[p]), final[p], decision, str(ids[other]) if e else None, e.tier if e else None,
+                      float(e.probability) if e else None, e.explanation if e else None, codes))
+    link_df = pd.DataFrame(links, columns=["lead_id", "person_id", "decision", "duplicate_of", "tier", "probability",
+                                           "evidence", "codes"]).set_index("lead_id", drop=False)
     review_df = pd.DataFrame({
-        "lead_id": ids[review["me"].to_numpy()], "candidate_person_id": review["person"].to_numpy(),
-        "candidate_lead_id": ids[review["other"].to_numpy()], "tier": review["tier"].to_numpy(),
-        "probability": review["probability"].astype(float).to_numpy(), "explanation": review["explanation"].to_numpy()})
+        "lead_id": [str(ids[me]) for me, _, _, _ in reviews], "candidate_person_id": [p for _, p, _, _ in reviews],
+        "candidate_lead_id": [str(ids[o]) for _, _, o, _ in reviews], "tier": [e.tier for _, _, _, e in reviews],
+        "probability": np.array([e.probability for _, _, _, e in reviews], dtype=float),
+        "explanation": [e.explanation for _, _, _, e in reviews]})
     return MatchPlan(links=link_df, reviews=review_df, merges=merges, new_persons=new_persons, keys=keys,
                      shared=shared)
 
 
-def _directed(edges: pd.DataFrame) -> pd.DataFrame:
-    """Each edge once from each end: `me` and `other` positions."""
-    return pd.concat([edges.assign(me=edges["a"], other=edges["b"]), edges.assign(me=edges["b"], other=edges["a"])],
-                     ignore_index=True)
+class _Edge(NamedTuple):
+    k: int  # row of the edge frame (and of contributions)
+    a: int
+    b: int
+    tier: str
+    probability: float
+    decision: str
+    explanation: str
+    rank: int
+    accepted: bool
 
 
-def _merge(survivor: str, absorbed: str, chain: pd.DataFrame, contributions: pd.DataFrame, ids: np.ndarray) -> Merge:
+def _merge(survivor: str, absorbed: str, chain: list[_Edge], contributions: pd.DataFrame, ids: np.ndarray) -> Merge:
     """The merge's tier and probability are its weakest link's: a chain is only as strong as that edge."""
-    weakest = chain.sort_values(["rank", "probability"], ascending=[False, True]).iloc[0]
-    evidence = {"edges": [{"id_l": ids[int(e.a)], "id_r": ids[int(e.b)], "tier": e.tier,
+    weakest = min(chain, key=lambda e: (-e.rank, e.probability))
+    evidence = {"edges": [{"id_l": ids[e.a], "id_r": ids[e.b], "tier": e.tier,
                            "probability": round(float(e.probability), 6), "explanation": e.explanation,
-                           "contributions_bits": contributions.loc[e.Index].to_dict()}
-                          for e in chain.itertuples()]}
-    return Merge(survivor, absorbed, str(weakest["tier"]), float(weakest["probability"]), evidence)
+                           "contributions_bits": contributions.loc[e.k].to_dict()}
+                          for e in chain]}
+    return Merge(survivor, absorbed, str(weakest.tier), float(weakest.probability), evidence)

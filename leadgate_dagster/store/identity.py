@@ -19,8 +19,10 @@ LEAD_KEY_COLUMNS = ("lead_id", "first", "last", "full_name", "email", "domain", 
                     "phone_2", "device_1", "device_2", "city", "region", "postal", "name_sig")
 MAX_CANDIDATE_LEADS = 2000
 ANALYZE_AFTER_ROWS = 1000
-# Similar names are looked up within one company (its phonetic index, trigram similarity as the filter) or one
-# postal code (one btree_gin + trigram index scan): a trigram scan across every name costs ~5 ms per name.
+# Similar names are looked up within one company (one btree_gin + trigram index scan) and same-sounding names
+# within one company or postal code (phonetic indexes): a trigram scan across every name costs ~5 ms per name.
+# A postal code may hold thousands of leads: it proposes its `window` most similar same-sounding names, as
+# in-batch blocking pairs a lead with its `window` neighbours in a large block.
 
 _CANDIDATES = sa.text("""
     SELECT lead_id FROM leadgate.lead_keys WHERE email = ANY(:emails)
@@ -38,9 +40,11 @@ _CANDIDATES = sa.text("""
           JOIN leadgate.lead_keys k ON k.company_slug = q.s AND dmetaphone(k.first) = dmetaphone(q.t)
     UNION SELECT k.lead_id FROM unnest(CAST(:names AS text[]), CAST(:nslug AS text[])) q(nm, s)
           JOIN leadgate.lead_keys k ON k.company_slug = q.s AND k.full_name % q.nm
-    UNION SELECT x.lead_id FROM unnest(CAST(:names AS text[]), CAST(:npostal AS text[])) q(nm, p)
+    UNION SELECT x.lead_id FROM unnest(CAST(:names AS text[]), CAST(:npostal AS text[]), CAST(:nlast AS text[]))
+                                q(nm, p, t)
           CROSS JOIN LATERAL (SELECT k.lead_id FROM leadgate.lead_keys k
-                              WHERE k.postal = q.p AND k.full_name % q.nm LIMIT 50) x
+                              WHERE k.postal = q.p AND dmetaphone(k.last) = dmetaphone(q.t)
+                              ORDER BY similarity(k.full_name, q.nm) DESC, k.lead_id LIMIT :window) x
 """)
 
 
@@ -63,13 +67,14 @@ def company_slugs(keys: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return by_name, by_domain
 
 
-def candidate_leads(conn: sa.Connection, keys: pd.DataFrame, shared: pd.DataFrame) -> list[str]:
+def candidate_leads(conn: sa.Connection, keys: pd.DataFrame, shared: pd.DataFrame, window: int) -> list[str]:
     """Existing leads that share a blocking key with the batch, plus every other lead of their persons.
 
     Args:
         conn: inside the graph lock.
         keys: the engine's keys of the batch's leads.
         shared: key_type, key of shared keys (they propose no candidates).
+        window: how many similar names one postal code proposes per lead (the ruleset's block window).
 
     Returns:
         Lead ids, capped at MAX_CANDIDATE_LEADS.
@@ -90,7 +95,7 @@ def candidate_leads(conn: sa.Connection, keys: pd.DataFrame, shared: pd.DataFram
         "emails": values("email"), "phones": values("phone"), "devices": values("device"),
         "dom": dom, "tok": tok, "slug": [s for s, _ in slug_rows], "tok2": [t for _, t in slug_rows],
         "names": list(full[named]), "nslug": list(by_name.where(by_name.notna(), by_domain)[named]),
-        "npostal": list(keys["postal"][named])}
+        "npostal": list(keys["postal"][named]), "nlast": list(keys["last"][named]), "window": window}
     found = [r[0] for r in conn.execute(_CANDIDATES, params)]
     rows = conn.execute(sa.text("""
         SELECT lp.lead_id FROM leadgate.lead_person lp
@@ -102,26 +107,29 @@ def candidate_leads(conn: sa.Connection, keys: pd.DataFrame, shared: pd.DataFram
 def identity_frame(conn: sa.Connection, lead_ids: Sequence[str]) -> pd.DataFrame:
     """The raw identity fields of these leads with their person, in arrival order (index = lead id)."""
     cols = ", ".join(f'l."{c}"' for c in IDENTITY_FIELDS)
-    df = pd.read_sql(sa.text(f"""
+    return _frame(conn.execute(sa.text(f"""
         SELECT l.lead_id, lp.person_id, {cols} FROM leadgate.leads l
         LEFT JOIN leadgate.lead_person lp USING (lead_id)
-        WHERE l.lead_id = ANY(:ids) ORDER BY l.received_at, l.record_no, l.lead_id"""),
-        conn, params={"ids": list(lead_ids)})
-    return df.set_index("lead_id").rename_axis(None)
+        WHERE l.lead_id = ANY(:ids) ORDER BY l.received_at, l.record_no, l.lead_id"""), {"ids": list(lead_ids)}))
+
+
+def _frame(result: sa.CursorResult[Any]) -> pd.DataFrame:
+    """Rows as a frame indexed by their first column (object columns, None for NULL): pd.read_sql's
+    per-call overhead is most of a one-lead batch's lookup."""
+    columns = list(result.keys())
+    df = pd.DataFrame(result.all(), columns=columns, dtype=object)
+    return df.set_index(columns[0]).rename_axis(None)
 
 
 def graph_keys(conn: sa.Connection, lead_ids: Sequence[str]) -> tuple[pd.DataFrame, pd.Series]:
     """The stored keys (`lead_keys`, as `build_keys` made them) and person of these leads, in arrival order;
     leads without stored keys are left out."""
     cols = ", ".join(f'k."{c}"' for c in KEY_COLUMNS if c != "ip")
-    df = pd.read_sql(sa.text(f"""
+    df = _frame(conn.execute(sa.text(f"""
         SELECT k.lead_id, lp.person_id, {cols} FROM leadgate.lead_keys k
         JOIN leadgate.lead_person lp USING (lead_id) JOIN leadgate.leads l USING (lead_id)
-        WHERE k.lead_id = ANY(:ids) ORDER BY l.received_at, l.record_no, l.lead_id"""),
-        conn, params={"ids": list(lead_ids)})
-    df = df.set_index("lead_id").rename_axis(None)
-    keys = df.drop(columns="person_id").assign(ip=None)[list(KEY_COLUMNS)].astype(object)
-    return keys.where(keys.notna(), None), df["person_id"]
+        WHERE k.lead_id = ANY(:ids) ORDER BY l.received_at, l.record_no, l.lead_id"""), {"ids": list(lead_ids)}))
+    return df.drop(columns="person_id").assign(ip=None)[list(KEY_COLUMNS)], df["person_id"]
 
 
 def arrival_order(conn: sa.Connection, lead_ids: Sequence[str]) -> list[str]:
@@ -143,24 +151,30 @@ def graph_shared(conn: sa.Connection, keys: pd.DataFrame, max_names: int) -> pd.
     """Keys of the batch that are shared once the graph's names and the batch's are counted together.
 
     Returns:
-        key_type, key, distinct_names.
+        key_type, key, distinct_names: keys over the limit by type and key, then keys the graph already shares.
     """
-    batch = long_keys(keys)
-    if batch.empty:
+    signatures = keys["name_sig"].tolist()
+    batch = [(kind, v, sig) for kind, columns in KEY_TYPES.items() for c in columns
+             for v, sig in zip(keys[c].tolist(), signatures, strict=True) if isinstance(v, str)]
+    if not batch:
         return pd.DataFrame(columns=["key_type", "key", "distinct_names"])
-    distinct = batch[["key_type", "key_value"]].drop_duplicates()
-    rows = pd.read_sql(sa.text("""
+    distinct = list(dict.fromkeys((kind, v) for kind, v, _ in batch))
+    rows = conn.execute(sa.text("""
         SELECT q.t AS key_type, q.v AS key_value, k.is_shared, n.name_sig
         FROM unnest(CAST(:t AS text[]), CAST(:v AS text[])) q(t, v)
         JOIN leadgate.identity_keys k ON k.key_type = q.t AND k.key_value = q.v
         LEFT JOIN leadgate.identity_key_names n ON n.key_type = q.t AND n.key_value = q.v AND NOT k.is_shared
-    """), conn, params={"t": list(distinct["key_type"]), "v": list(distinct["key_value"])})
-    already = rows[rows["is_shared"].astype(bool)][["key_type", "key_value"]].drop_duplicates()
-    names = pd.concat([rows[["key_type", "key_value", "name_sig"]], batch[["key_type", "key_value", "name_sig"]]])
-    counts = names.dropna().drop_duplicates().groupby(["key_type", "key_value"]).size().rename("distinct_names")
-    counts = counts[counts > max_names].reset_index()
-    out = pd.concat([counts, already.assign(distinct_names=max_names + 1)]).drop_duplicates(["key_type", "key_value"])
-    return out.rename(columns={"key_value": "key"}).reset_index(drop=True)
+    """), {"t": [t for t, _ in distinct], "v": [v for _, v in distinct]}).all()
+    names: dict[tuple[str, str], set[str]] = {}
+    for kind, value, sig in [*((r.key_type, r.key_value, r.name_sig) for r in rows), *batch]:
+        if sig is not None:
+            names.setdefault((kind, value), set()).add(sig)
+    over = sorted((kind, value, len(sigs)) for (kind, value), sigs in names.items() if len(sigs) > max_names)
+    counted = {(kind, value) for kind, value, _ in over}
+    already = dict.fromkeys((r.key_type, r.key_value) for r in rows if r.is_shared and
+                            (r.key_type, r.key_value) not in counted)
+    return pd.DataFrame([*over, *((kind, value, max_names + 1) for kind, value in already)],
+                        columns=["key_type", "key", "distinct_names"])
 
 
 def write_keys(conn: sa.Connection, keys: pd.DataFrame, person_of: pd.Series, max_names: int) -> None:

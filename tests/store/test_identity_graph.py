@@ -245,3 +245,30 @@ def test_cli_unmerge_undoes_a_merge(engine: sa.Engine, pg_url: str, tmp_path: Pa
     assert main(["identity", "unmerge", str(merge_id)]) == 0
     assert "undone" in capsys.readouterr().out
     assert len({r.person_id for r in links(engine, b1)}) == 2
+
+
+def test_a_busy_postal_code_proposes_its_most_similar_same_sounding_names(engine: sa.Engine) -> None:
+    """Leads without a company are found through their postal code and surname's sound; a postal code holding
+    many such names proposes its `window` most similar ones (the right person among them), not all."""
+    header = "First Name,Last Name,Postal Code,Country\n"
+    crowd = "".join(f"{first},Jordan,77002,US\n" for first in
+                    ["Mark", "Lucy", "Omar", "Priya", "Tom", "Ines", "Raj", "Zoe", "Hugo", "Mei", "Ada", "Leo",
+                     "Nia", "Sam", "Eva", "Max", "Ivy", "Kai", "Uma", "Ben"])
+    ingest_bytes(engine, (header + crowd + "Kathryn,Jordan,77002,US\n").encode(), filename="crowd.csv",
+                 source="expo", rules=RULES)
+    [(first_batch, _)] = claim_batches(engine, max_events=1000, max_batches=1, lease_seconds=60)
+    raw_stage(engine, first_batch, RULES)
+    identity_stage(engine, first_batch, RULES)
+    from leadgate_dagster.core.identity import IdentitySettings
+    from leadgate_dagster.core.identity.keys import build_keys
+    from leadgate_dagster.store import identity
+
+    settings = IdentitySettings.from_ruleset(RULES)
+    probe = build_keys(pd.DataFrame({"first_name": ["Katherine"], "last_name": ["Jordon"], "postal_code": ["77002"],
+                                     "country": ["US"]}, index=["probe"]), settings)
+    with engine.connect() as conn:
+        found = identity.candidate_leads(conn, probe, pd.DataFrame(columns=["key_type", "key"]),
+                                         settings.block_window)
+        names = dict(conn.execute(sa.text("SELECT lead_id, first_name FROM leadgate.leads")).all())
+    assert len(found) == settings.block_window < 21
+    assert "Kathryn" in {names[c] for c in found}

@@ -16,6 +16,8 @@ import pandas as pd
 from leadgate_dagster.core.identity.codes import combined_codes
 from leadgate_dagster.core.identity.settings import IdentitySettings
 
+SMALL_INPUT = 512
+
 
 def window_pairs(pos: np.ndarray, group: np.ndarray, order: np.ndarray, window: int) -> np.ndarray:
     """Pairs of record positions that share a group.
@@ -43,7 +45,14 @@ def window_pairs(pos: np.ndarray, group: np.ndarray, order: np.ndarray, window: 
 
 
 def _codes(*columns: pd.Series) -> np.ndarray:
-    """One group code per row for the combination of the given columns; -1 where any is missing."""
+    """One group code per row for the combination of the given columns; -1 where any is missing.
+
+    Small inputs (a one-lead batch and its graph candidates) are coded with a dict: pandas' factorize costs
+    more per call than the whole coding; which numbers the groups get does not change the pairs."""
+    if len(columns[0]) <= SMALL_INPUT:
+        table: dict[tuple[object, ...], int] = {}
+        return np.array([-1 if any(v is None or v != v for v in key) else table.setdefault(key, len(table))  # noqa: PLR0124 (NaN)
+                         for key in zip(*(c.tolist() for c in columns))], dtype=np.int64)
     missing = np.logical_or.reduce([c.isna().to_numpy() for c in columns])
     codes = combined_codes(*columns) if len(missing) else np.empty(0, np.int64)
     return np.where(missing, -1, codes).astype(np.int64)

@@ -16,6 +16,7 @@ import ipaddress
 import re
 from collections.abc import Callable, Hashable
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -75,11 +76,11 @@ _MULTI_PART_SUFFIX = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "
 IDENTITY_FIELDS = ("first_name", "last_name", "full_name", "email", "phone", "mobile", "company", "website", "city",
                    "region", "postal_code", "country", "device_fingerprint", "cookie_id", "ip")
 
-def _map_unique(values: pd.Series, fn: Callable[[str], Hashable | None]) -> pd.Series:
-    """Apply fn once per distinct non-null string; the rest is a hash lookup."""
-    present = values[values.notna()]
-    uniques = pd.unique(present.astype(str))
-    return values.astype(object).where(values.notna(), None).map(dict(zip(uniques, map(fn, uniques))))
+def _map_unique(values: list[Any], fn: Callable[[Any], Hashable | None]) -> list[Any]:
+    """Apply fn once per distinct non-null value; the rest is a dict lookup (plain lists: a one-lead batch
+    must not pay pandas' per-call overhead, and a million leads cost as many calls as distinct values)."""
+    table = {v: fn(v) for v in dict.fromkeys(values) if v is not None}
+    return [None if v is None else table[v] for v in values]
 
 
 def email_key(value: str) -> str | None:
@@ -168,11 +169,12 @@ def ip_hmac(value: str, key: bytes) -> str | None:
     return hmac.new(key, address.compressed.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def _text_column(leads: pd.DataFrame, name: str) -> pd.Series:
+def _text_column(leads: pd.DataFrame, name: str) -> list[str | None]:
+    """The field as strings, None where it is absent, null or blank."""
     if name not in leads.columns:
-        return pd.Series(None, index=leads.index, dtype=object)
-    col = leads[name].astype(object)
-    return col.where(col.notna() & (col.astype(str).str.strip() != ""), None)
+        return [None] * len(leads)
+    return [None if v is None or v is pd.NA or v != v or not str(v).strip() else str(v)  # noqa: PLR0124 (NaN)
+            for v in leads[name].tolist()]
 
 
 def build_keys(leads: pd.DataFrame, settings: IdentitySettings, ip_key: bytes | None = None) -> pd.DataFrame:
@@ -187,60 +189,67 @@ def build_keys(leads: pd.DataFrame, settings: IdentitySettings, ip_key: bytes | 
         A DataFrame with KEY_COLUMNS (object dtype, None for missing).
     """
     col = {name: _text_column(leads, name) for name in IDENTITY_FIELDS}
-    out = pd.DataFrame(index=leads.index)
-    out["first"] = _map_unique(col["first_name"], normalize_name)
-    out["last"] = _map_unique(col["last_name"], normalize_name)
+    out: dict[str, list[Any]] = {}
+    first, last = _map_unique(col["first_name"], normalize_name), _map_unique(col["last_name"], normalize_name)
     split = _map_unique(col["full_name"], split_full_name)
-    no_name = out["first"].isna() & out["last"].isna() & split.notna()
-    out.loc[no_name, "first"] = split[no_name].map(lambda t: t[0])
-    out.loc[no_name, "last"] = split[no_name].map(lambda t: t[1])
+    no_name = [f is None and la is None and s is not None for f, la, s in zip(first, last, split, strict=True)]
+    out["first"] = [s[0] if n else f for f, s, n in zip(first, split, no_name, strict=True)]
+    out["last"] = [s[1] if n else la for la, s, n in zip(last, split, no_name, strict=True)]
     out["email"] = _map_unique(col["email"], email_key)
-    email_domain = out["email"].map(lambda e: e.split("@")[1] if isinstance(e, str) else None)
-    company_domain = email_domain.where(~email_domain.isin(free_mail_domains(settings)), None)
-    out["domain"] = company_domain.where(company_domain.notna(), _map_unique(col["website"], website_domain))
+    free = free_mail_domains(settings)
+    company_domain = [None if e is None or (d := e.split("@")[1]) in free else d for e in out["email"]]
+    website = _map_unique(col["website"], website_domain)
+    out["domain"] = [d if d is not None else w for d, w in zip(company_domain, website, strict=True)]
     out["company"] = _map_unique(col["company"], normalize_company)
-    region = _map_unique(col["country"], country_code).fillna(settings.default_phone_region)
+    region = [r or settings.default_phone_region for r in _map_unique(col["country"], country_code)]
     for i, name in enumerate(("phone", "mobile"), start=1):
-        pair = (col[name].fillna("").astype(str) + "\x1f" + region).where(col[name].notna(), None)
-        out[f"phone_{i}"] = _map_unique(pair, lambda v: phone_e164(*v.split("\x1f")))
+        pairs = [None if v is None else (v, r) for v, r in zip(col[name], region, strict=True)]
+        out[f"phone_{i}"] = _map_unique(pairs, lambda pair: phone_e164(*pair))
     for i, name in enumerate(("device_fingerprint", "cookie_id"), start=1):
         out[f"device_{i}"] = _map_unique(
             col[name], lambda v, ns=i: f"{ns}:{v.strip().lower()}" if len(v.strip()) >= 8 else None
         )
-    out["ip"] = _map_unique(col["ip"], lambda v: ip_hmac(v, ip_key)) if ip_key else None
+    out["ip"] = _map_unique(col["ip"], lambda v: ip_hmac(v, ip_key)) if ip_key else [None] * len(leads)
     out["city"] = _map_unique(col["city"], normalize_name)
     out["region"] = _map_unique(col["region"], normalize_name)
     out["postal"] = _map_unique(col["postal_code"], lambda v: re.sub(r"[^0-9A-Z]", "", v.upper()) or None)
-    out["name_sig"] = _name_signature(out["first"], out["last"])
-    return out[list(KEY_COLUMNS)].astype(object).where(out.notna(), None)
+    out["name_sig"] = _name_signatures(out["first"], out["last"])
+    return pd.DataFrame(out, index=leads.index, columns=list(KEY_COLUMNS), dtype=object)
 
 
-def _name_signature(first: pd.Series, last: pd.Series) -> pd.Series:
+def _name_signatures(first: list[str | None], last: list[str | None]) -> list[str | None]:
     """A name per person rather than per spelling: nickname family of the first token plus surname, in
     either order, so "Bill Smith", "William Smith" and "Smith William" count once."""
     nick = nickname_index()
     canon = _map_unique(first, lambda f: nick.canonical(f.split()[0]))
-    a = canon.fillna("").to_numpy(dtype=object)
-    b = last.fillna("").to_numpy(dtype=object)
-    swap = a > b
-    sig = pd.Series(np.where(swap, b, a) + "|" + np.where(swap, a, b), index=first.index, dtype=object)
-    return sig.where(first.notna() | last.notna(), None)
+    out: list[str | None] = []
+    for f, c, la in zip(first, canon, last, strict=True):
+        if f is None and la is None:
+            out.append(None)
+            continue
+        a, b = c or "", la or ""
+        out.append(f"{b}|{a}" if a > b else f"{a}|{b}")
+    return out
 
 
-def _role(emails: np.ndarray) -> np.ndarray:
-    """Whether each email key is a role address (info@, sales@: the shared role list of validation)."""
-    local = pd.Series(emails, dtype=object).str.split("@").str[0]
-    return local.isin(role_locals()).to_numpy()
+KEY_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("email", ("email",)),
+    ("phone", ("phone_1", "phone_2")),
+    ("device", ("device_1", "device_2")),
+)
 
 
 def personal_mailboxes(keys: pd.DataFrame, shared: pd.DataFrame) -> list[str | None]:
     """Per record, its email key when it is a person's mailbox at the company domain (not free-mail, not a
     role address, not shared), else None; a person has one, so two at one domain mean two people."""
-    email = keys["email"]
-    domain = email.str.split("@").str[1]
     shared_emails = set(shared.loc[shared["key_type"] == "email", "key"])
-    mine = email.notna() & (domain == keys["domain"]) & ~_role(email.to_numpy()) & ~email.isin(shared_emails)
-    return [e if ok else None for e, ok in zip(email, mine)]
+    roles = role_locals()
+    out: list[str | None] = []
+    for email, domain in zip(keys["email"].tolist(), keys["domain"].tolist(), strict=True):
+        mine = isinstance(email, str) and email not in shared_emails
+        local, _, at = email.partition("@") if mine else ("", "", "")
+        out.append(email if mine and at == domain and local not in roles else None)
+    return out
 
 
 def shared_keys(keys: pd.DataFrame, settings: IdentitySettings) -> pd.DataFrame:
@@ -251,30 +260,27 @@ def shared_keys(keys: pd.DataFrame, settings: IdentitySettings) -> pd.DataFrame:
         settings: carries the threshold.
 
     Returns:
-        One row per shared key: key_type ('email' | 'phone' | 'device'), key, distinct_names.
+        One row per shared key: key_type ('email' | 'phone' | 'device'), key, distinct_names; by type, then key.
     """
-    frames = []
-    for key_type, columns in (
-        ("email", ["email"]),
-        ("phone", ["phone_1", "phone_2"]),
-        ("device", ["device_1", "device_2"]),
-    ):
-        long = pd.concat([keys[[c, "name_sig"]].set_axis(["key", "name_sig"], axis=1) for c in columns])
-        long = long.dropna(subset=["key", "name_sig"]).drop_duplicates()
-        counts = long.groupby("key", sort=True)["name_sig"].nunique()
-        counts = counts[counts > settings.shared_key_max_names]
-        frames.append(
-            pd.DataFrame({"key_type": key_type, "key": counts.index, "distinct_names": counts.values})
-        )
-    return pd.concat(frames, ignore_index=True)
+    signatures = keys["name_sig"].tolist()
+    rows: list[tuple[str, str, int]] = []
+    for key_type, columns in KEY_GROUPS:
+        names: dict[str, set[str]] = {}
+        for c in columns:
+            for key, sig in zip(keys[c].tolist(), signatures, strict=True):
+                if isinstance(key, str) and isinstance(sig, str):
+                    names.setdefault(key, set()).add(sig)
+        rows += sorted((key_type, k, len(v)) for k, v in names.items() if len(v) > settings.shared_key_max_names)
+    return pd.DataFrame({"key_type": [r[0] for r in rows], "key": [r[1] for r in rows],
+                         "distinct_names": np.array([r[2] for r in rows], dtype=np.int64)})
 
 
 def has_shared_key(keys: pd.DataFrame, shared: pd.DataFrame) -> np.ndarray:
     """Per record of `keys`: is any of its email, phone or device keys one of the `shared` keys?"""
     hit = np.zeros(len(keys), dtype=bool)
-    for key_type, columns in (("email", ["email"]), ("phone", ["phone_1", "phone_2"]),
-                              ("device", ["device_1", "device_2"])):
+    for key_type, columns in KEY_GROUPS:
         values = set(shared.loc[shared["key_type"] == key_type, "key"])
-        for c in columns:
-            hit |= keys[c].isin(values).to_numpy()
+        if values:
+            for c in columns:
+                hit |= np.fromiter((v in values for v in keys[c].tolist()), dtype=bool, count=len(keys))
     return hit

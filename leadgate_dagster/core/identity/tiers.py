@@ -99,19 +99,19 @@ def explain(comparisons: Comparisons, scores: Scores, model: MatchModel) -> np.n
 
 
 def _lines(comparisons: Comparisons, model: MatchModel) -> np.ndarray:
-    n = len(comparisons.levels)
-    text = pd.Series([""] * n, dtype=object)
-    for f in model.fields:
-        labels = np.array(
-            ["" if lv == "null" else f"{f.name}={lv} {w:+.1f}; " for lv, w in zip(f.levels, f.weights)],
-            dtype=object,
-        )
-        text = text + labels[comparisons.levels[f.name].to_numpy(dtype=np.int64)]
+    """The line of each (distinct) comparison: plain string joins, as there are few distinct lines."""
+    labels = {f.name: ["" if lv == "null" else f"{f.name}={lv} {w:+.1f}; " for lv, w in zip(f.levels, f.weights)]
+              for f in model.fields}
+    levels = [(labels[f.name], comparisons.levels[f.name].to_numpy(dtype=np.int64).tolist()) for f in model.fields]
     fx = comparisons.facts
-    text = text.str.rstrip("; ")
-    text = text + np.where(fx["swapped"], " | first/last swapped", "")
-    shared = fx["shared_ignored"].to_numpy(dtype=object)
-    text = text + np.where(shared != "", " | shared " + shared + " ignored", "")
-    text = text + np.where(fx["name_conflict"], " | names conflict", "")
-    text = text + np.where(fx["other_mailbox"], " | different work mailboxes", "")
-    return text.to_numpy(dtype=object)
+    notes = zip(fx["swapped"].tolist(), fx["shared_ignored"].tolist(), fx["name_conflict"].tolist(),
+                fx["other_mailbox"].tolist(), strict=True)
+    out = []
+    for i, (swapped, shared, conflict, other_mailbox) in enumerate(notes):
+        text = "".join(label[lv[i]] for label, lv in levels).rstrip("; ")
+        text += " | first/last swapped" if swapped else ""
+        text += f" | shared {shared} ignored" if shared != "" else ""
+        text += " | names conflict" if conflict else ""
+        text += " | different work mailboxes" if other_mailbox else ""
+        out.append(text)
+    return np.array(out, dtype=object)
