@@ -72,6 +72,9 @@ def build_suite(rules: Ruleset) -> gx.ExpectationSuite:
               min_value=0, max_value=100),
         *[named(f"qa_score_{part}_in_range", f"qa_score_{part} is 0-{top}", gxe.ExpectColumnValuesToBeBetween,
                 column=f"qa_score_{part}", min_value=0, max_value=top) for part, top in maxima.items()],
+        *[named(f"{column}_in_range", f"{column} is 0-100 (NULL only on decisions older than migration 0008)",
+                gxe.ExpectColumnValuesToBeBetween, column=column, min_value=0, max_value=100)
+          for column in ("qa_engagement_score", "qa_priority_score")],
         named("qa_score_is_sum_of_parts", "qa_score equals reachability + consent + fit",
               gxe.ExpectColumnPairValuesToBeEqual, column_A="qa_score", column_B="qa_score_parts_sum"),
         named("reason_codes_in_catalogue", "every qa_reason code is in the catalogue (core/reasons.py)",

@@ -11,9 +11,11 @@ import sqlalchemy as sa
 from leadgate_dagster.store.bulk import copy_rows
 
 COLUMNS = ("lead_id", "disposition", "score", "score_reachability", "score_consent", "score_fit", "score_inputs",
-           "reason_codes", "allowed_channels", "ruleset_version", "model_version", "decided_by", "is_current")
+           "reason_codes", "allowed_channels", "ruleset_version", "model_version", "engagement_score", "priority_score",
+           "decided_by", "is_current")
+# a change in any of these is a new decision (behaviour moving the engagement score included: scores follow it)
 _COMPARED = ("disposition", "score", "score_reachability", "score_consent", "score_fit", "reason_codes",
-             "allowed_channels", "ruleset_version", "model_version")
+             "allowed_channels", "ruleset_version", "model_version", "engagement_score", "priority_score")
 _LOCK = 7_215_005
 
 

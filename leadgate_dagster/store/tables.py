@@ -139,6 +139,8 @@ dispositions = sa.Table(
     sa.Column("allowed_channels", TEXTS, nullable=False),
     sa.Column("ruleset_version", sa.Text, nullable=False),
     sa.Column("model_version", sa.Text, nullable=False),
+    sa.Column("engagement_score", sa.Integer),  # decayed behaviour, 0-100 (NULL on rows older than 0008)
+    sa.Column("priority_score", sa.Integer),  # the model's priority, or the rules' (priority_source in score_inputs)
     sa.Column("decided_by", sa.Text, nullable=False),  # pipeline | reviewer:<name> | recheck
     sa.Column("decided_at", TS, nullable=False, server_default=NOW),
     sa.Column("is_current", sa.Boolean, nullable=False),

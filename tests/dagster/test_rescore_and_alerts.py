@@ -106,3 +106,23 @@ def test_a_lead_unscored_past_the_threshold_raises_one_alert_until_it_is_scored(
     report = _run(unscored_alert_job, dagster_instance, resources, request)
     assert (report["resolved"], report["open"]) == (1, 0)
     assert isinstance(_tick(unscored_alert_schedule, dagster_instance, resources, datetime.now(UTC)), dg.SkipReason)
+
+
+def test_behaviour_that_moves_only_the_engagement_score_is_recorded_with_history(engine) -> None:
+    decide_file(engine, lead_file(ANN.format(p="", i="views")), RULES)
+    before = decisions(engine)["views"]
+    assert before.engagement_score == 0
+    since = datetime.now(UTC)
+    accept_events(engine, [_event("ann.lee@northwind.com", "page_view", since - timedelta(minutes=m))
+                           for m in (5, 10, 20)], idempotency_key=None, source="tracker", rules=RULES)
+    report = rescore(engine, RULES, since=since - timedelta(seconds=1), until=datetime.now(UTC))
+    after = decisions(engine)["views"]
+    assert after.disposition == before.disposition and report["dispositions_changed"] == 0
+    assert report["rows_written"] == 1 and after.decided_by == "rescore"
+    assert after.engagement_score > 0 and after.engagement_score == after.score_inputs["engagement"]["engagement_score"]
+    with engine.connect() as conn:
+        shown, history = conn.execute(sa.text(
+            "SELECT (SELECT qa_engagement_score FROM leadgate.qualified_leads WHERE lead_id = :l), "
+            "(SELECT array_agg(engagement_score ORDER BY disposition_id) FROM leadgate.dispositions WHERE lead_id = :l)"),
+            {"l": after.lead_id}).one()
+    assert shown == after.engagement_score and history == [0, after.engagement_score]

@@ -36,7 +36,7 @@ def decisions(engine: sa.Engine, batch_id: str | None = None) -> dict[str, Any]:
     with engine.connect() as conn:
         rows = conn.execute(sa.text("""
             SELECT l.external_id, l.lead_id, d.disposition, d.reason_codes, d.allowed_channels, d.model_version,
-                   d.decided_by, d.score_inputs
+                   d.decided_by, d.score_inputs, d.engagement_score
             FROM leadgate.leads l JOIN leadgate.dispositions d ON d.lead_id = l.lead_id AND d.is_current
             WHERE l.external_id IS NOT NULL AND (CAST(:b AS text) IS NULL OR l.batch_id = :b)
         """), {"b": batch_id}).all()

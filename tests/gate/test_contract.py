@@ -85,6 +85,8 @@ TAMPERING = {
                         "WHERE is_current AND lead_id = :l"), "P-1", "reason_codes_in_catalogue"),
     "sms-without-consent": (("UPDATE leadgate.dispositions SET allowed_channels = '{email,sms,voice}' "
                              "WHERE is_current AND lead_id = :l"), "P-2", "sms_without_consent"),
+    "engagement-out-of-range": ("UPDATE leadgate.dispositions SET engagement_score = 140 WHERE is_current AND lead_id = :l",
+                                "P-1", "qa_engagement_score_in_range"),
 }
 
 
@@ -93,7 +95,8 @@ def test_a_tampered_row_fails_its_expectation_and_opens_then_resolves_an_alert(g
     sql, external_id, expectation = TAMPERING[case]
     lead_id = _lead(gated, external_id)
     with gated.begin() as conn:
-        before = conn.execute(sa.text("SELECT score, reason_codes, allowed_channels FROM leadgate.dispositions "
+        before = conn.execute(sa.text("SELECT score, reason_codes, allowed_channels, engagement_score "
+                                      "FROM leadgate.dispositions "
                                       "WHERE is_current AND lead_id = :l"), {"l": lead_id}).one()
         conn.execute(sa.text(sql), {"l": lead_id})
     result, alerts = check_contract(gated, RULES)
@@ -107,9 +110,10 @@ def test_a_tampered_row_fails_its_expectation_and_opens_then_resolves_an_alert(g
         assert conn.execute(sa.text("SELECT count(*) FROM leadgate.alerts WHERE kind = 'contract_failed'")
                             ).scalar_one() == 1
     with gated.begin() as conn:
-        conn.execute(sa.text("UPDATE leadgate.dispositions SET score = :s, reason_codes = :r, allowed_channels = :a "
-                             "WHERE is_current AND lead_id = :l"),
-                     {"s": before.score, "r": before.reason_codes, "a": before.allowed_channels, "l": lead_id})
+        conn.execute(sa.text("UPDATE leadgate.dispositions SET score = :s, reason_codes = :r, allowed_channels = :a, "
+                             "engagement_score = :e WHERE is_current AND lead_id = :l"),
+                     {"s": before.score, "r": before.reason_codes, "a": before.allowed_channels,
+                      "e": before.engagement_score, "l": lead_id})
     result, alerts = check_contract(gated, RULES)
     assert result.success and alerts["alerts_resolved"] == 1 and _open_alerts(gated) == {}
 
