@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -17,7 +18,10 @@ IDENTITY_LOCK = 7_215_004
 KEY_TYPES = {"email": ("email",), "phone": ("phone_1", "phone_2"), "device": ("device_1", "device_2")}
 LEAD_KEY_COLUMNS = ("lead_id", "first", "last", "full_name", "email", "domain", "company", "company_slug", "phone_1",
                     "phone_2", "device_1", "device_2", "city", "region", "postal", "name_sig")
-MAX_CANDIDATE_LEADS = 2000
+# Candidate leads per batch lead (the exact keys, a postal code's window, a company's similar names and the
+# other leads of their persons stay far below it): a batch of 5,000 leads must not lose its candidates to a
+# fixed total, and one pathological key must not pull in a whole table.
+CANDIDATES_PER_LEAD = 100
 ANALYZE_AFTER_ROWS = 1000
 # Similar names are looked up within one company (one btree_gin + trigram index scan) and same-sounding names
 # within one company or postal code (phonetic indexes): a trigram scan across every name costs ~5 ms per name.
@@ -25,6 +29,7 @@ ANALYZE_AFTER_ROWS = 1000
 # in-batch blocking pairs a lead with its `window` neighbours in a large block.
 
 _CANDIDATES = sa.text("""
+    WITH found AS (
     SELECT lead_id FROM leadgate.lead_keys WHERE email = ANY(:emails)
     UNION SELECT lead_id FROM leadgate.lead_keys WHERE phone_1 = ANY(:phones)
     UNION SELECT lead_id FROM leadgate.lead_keys WHERE phone_2 = ANY(:phones)
@@ -44,7 +49,10 @@ _CANDIDATES = sa.text("""
                                 q(nm, p, t)
           CROSS JOIN LATERAL (SELECT k.lead_id FROM leadgate.lead_keys k
                               WHERE k.postal = q.p AND dmetaphone(k.last) = dmetaphone(q.t)
-                              ORDER BY similarity(k.full_name, q.nm) DESC, k.lead_id LIMIT :window) x
+                              ORDER BY similarity(k.full_name, q.nm) DESC, k.lead_id LIMIT :window) x)
+    SELECT lp.lead_id FROM leadgate.lead_person lp
+    WHERE lp.person_id IN (SELECT person_id FROM leadgate.lead_person WHERE lead_id IN (SELECT lead_id FROM found))
+    ORDER BY lp.lead_id LIMIT :cap
 """)
 
 
@@ -77,31 +85,29 @@ def candidate_leads(conn: sa.Connection, keys: pd.DataFrame, shared: pd.DataFram
         window: how many similar names one postal code proposes per lead (the ruleset's block window).
 
     Returns:
-        Lead ids, capped at MAX_CANDIDATE_LEADS.
+        Lead ids (by id), at most CANDIDATES_PER_LEAD per batch lead.
     """
-    def values(kind: str) -> list[str]:
-        skip = set(shared.loc[shared["key_type"] == kind, "key"])
-        return sorted({v for c in KEY_TYPES[kind] for v in keys[c].dropna() if v not in skip})
-
-    with_domain = keys[keys["domain"].notna()]
-    dom = [*with_domain["domain"], *with_domain["domain"]]
-    tok = [*with_domain["last"], *with_domain["first"]]
-    by_name, by_domain = company_slugs(keys)
-    slug_rows = [(s, t) for slug in (by_name, by_domain) for s, f, la in zip(slug, keys["first"], keys["last"])
+    columns = {c: keys[c].tolist() for c in ("first", "last", "domain", "company", "postal", *KEY_COLUMNS)}
+    skip = set(zip(shared["key_type"], shared["key"]))
+    exact = {kind: sorted({v for c in cols for v in columns[c] if isinstance(v, str) and (kind, v) not in skip})
+             for kind, cols in KEY_TYPES.items()}
+    first, last, domain, postal = columns["first"], columns["last"], columns["domain"], columns["postal"]
+    by_name = [c.replace(" ", "") if isinstance(c, str) else None for c in columns["company"]]
+    by_domain = [d.split(".")[0] if isinstance(d, str) else None for d in domain]
+    with_domain = [i for i, d in enumerate(domain) if isinstance(d, str)]
+    slug_rows = [(s, t) for slug in (by_name, by_domain) for s, f, la in zip(slug, first, last, strict=True)
                  if s for t in (f, la) if t]
-    full = (keys["first"].fillna("") + " " + keys["last"].fillna("")).str.strip()
-    named = full != ""
+    full = [f"{f or ''} {la or ''}".strip() for f, la in zip(first, last, strict=True)]
+    named = [i for i, name in enumerate(full) if name]
     params: dict[str, Any] = {
-        "emails": values("email"), "phones": values("phone"), "devices": values("device"),
-        "dom": dom, "tok": tok, "slug": [s for s, _ in slug_rows], "tok2": [t for _, t in slug_rows],
-        "names": list(full[named]), "nslug": list(by_name.where(by_name.notna(), by_domain)[named]),
-        "npostal": list(keys["postal"][named]), "nlast": list(keys["last"][named]), "window": window}
-    found = [r[0] for r in conn.execute(_CANDIDATES, params)]
-    rows = conn.execute(sa.text("""
-        SELECT lp.lead_id FROM leadgate.lead_person lp
-        WHERE lp.person_id IN (SELECT person_id FROM leadgate.lead_person WHERE lead_id = ANY(:ids))
-        LIMIT :cap"""), {"ids": found, "cap": MAX_CANDIDATE_LEADS}).all()
-    return [r[0] for r in rows]
+        "emails": exact["email"], "phones": exact["phone"], "devices": exact["device"],
+        "dom": [domain[i] for i in with_domain] * 2,
+        "tok": [last[i] for i in with_domain] + [first[i] for i in with_domain],
+        "slug": [s for s, _ in slug_rows], "tok2": [t for _, t in slug_rows],
+        "names": [full[i] for i in named], "nslug": [by_name[i] or by_domain[i] for i in named],
+        "npostal": [postal[i] for i in named], "nlast": [last[i] for i in named], "window": window,
+        "cap": CANDIDATES_PER_LEAD * max(len(keys), 1)}
+    return [r[0] for r in conn.execute(_CANDIDATES, params)]
 
 
 def identity_frame(conn: sa.Connection, lead_ids: Sequence[str]) -> pd.DataFrame:
@@ -114,11 +120,13 @@ def identity_frame(conn: sa.Connection, lead_ids: Sequence[str]) -> pd.DataFrame
 
 
 def _frame(result: sa.CursorResult[Any]) -> pd.DataFrame:
-    """Rows as a frame indexed by their first column (object columns, None for NULL): pd.read_sql's
-    per-call overhead is most of a one-lead batch's lookup."""
+    """Rows as a frame indexed by their first column (object columns, None for NULL), built from one object
+    array: pd.read_sql's per-call overhead is most of a one-lead batch's lookup."""
     columns = list(result.keys())
-    df = pd.DataFrame(result.all(), columns=columns, dtype=object)
-    return df.set_index(columns[0]).rename_axis(None)
+    rows = result.all()
+    values = np.empty((len(rows), len(columns)), dtype=object)
+    values[:] = rows if rows else values
+    return pd.DataFrame(values[:, 1:], index=pd.Index(values[:, 0]), columns=columns[1:])
 
 
 def graph_keys(conn: sa.Connection, lead_ids: Sequence[str]) -> tuple[pd.DataFrame, pd.Series]:

@@ -58,8 +58,10 @@ def code_keys(keys: pd.DataFrame, shared: pd.DataFrame) -> KeyTable:
     """
     columns = {c: keys[c].to_numpy(dtype=object) for space in SPACES.values() for c in space if c in keys}
     columns["mailbox"] = np.asarray(personal_mailboxes(keys, shared), dtype=object)
-    columns["slug_name"] = keys["company"].str.replace(" ", "").to_numpy(dtype=object)
-    columns["slug_domain"] = keys["domain"].str.split(".").str[0].to_numpy(dtype=object)
+    columns["slug_name"] = np.array([c.replace(" ", "") if isinstance(c, str) else None for c in keys["company"]],
+                                    dtype=object)
+    columns["slug_domain"] = np.array([d.split(".")[0] if isinstance(d, str) else None for d in keys["domain"]],
+                                      dtype=object)
     codes: dict[str, np.ndarray] = {}
     uniques: dict[str, np.ndarray] = {}
     n = len(keys)
@@ -73,7 +75,7 @@ def code_keys(keys: pd.DataFrame, shared: pd.DataFrame) -> KeyTable:
     for space, key_type in _SHARED_TYPE.items():
         values = set(shared.loc[shared["key_type"] == key_type, "key"])
         for c in SPACES[space]:
-            flags[c] = pd.Series(columns[c]).isin(values).to_numpy()
+            flags[c] = np.fromiter((v in values for v in columns[c]), dtype=bool, count=n)
     return KeyTable(codes=codes, uniques=uniques, shared=flags)
 
 
