@@ -23,10 +23,8 @@ from leadgate_dagster.core.identity.clustering import person_id
 from leadgate_dagster.core.identity.keys import build_keys, shared_keys
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.gate.golden import refresh_golden
-from leadgate_dagster.gate.identity_match import MatchPlan, plan_matches
+from leadgate_dagster.gate.identity_match import LINK_COLUMNS, MatchPlan, plan_matches
 from leadgate_dagster.store import identity, identity_merges, leads
-
-LINK_COLUMNS = ["lead_id", "person_id", "decision", "duplicate_of", "tier", "probability", "evidence", "codes"]
 
 
 @lru_cache(maxsize=4)

@@ -26,6 +26,7 @@ from leadgate_dagster.core.identity.settings import IdentitySettings
 from leadgate_dagster.core.identity.tiers import TIER_RANK, assign_tiers, explain
 
 REVIEW_CODES = {"A": "DUP_NAME_CONFLICT", "B": "DUP_TIER_B", "C": "DUP_TIER_C"}
+LINK_COLUMNS = ["lead_id", "person_id", "decision", "duplicate_of", "tier", "probability", "evidence", "codes"]
 
 
 @dataclass(frozen=True)
@@ -192,8 +193,7 @@ def _plan(ids: np.ndarray, person_of: np.ndarray, is_new: np.ndarray, root: np.n
         decision = "auto_merge" if e else ("review" if p in first_review else "new")
         links.append((str(ids[p]), final[p], decision, str(ids[other]) if e else None, e.tier if e else None,
                       float(e.probability) if e else None, e.explanation if e else None, codes))
-    link_df = pd.DataFrame(links, columns=["lead_id", "person_id", "decision", "duplicate_of", "tier", "probability",
-                                           "evidence", "codes"]).set_index("lead_id", drop=False)
+    link_df = pd.DataFrame(links, columns=LINK_COLUMNS).set_index("lead_id", drop=False)
     review_df = pd.DataFrame({
         "lead_id": [str(ids[me]) for me, _, _, _ in reviews], "candidate_person_id": [p for _, p, _, _ in reviews],
         "candidate_lead_id": [str(ids[o]) for _, _, o, _ in reviews], "tier": [e.tier for _, _, _, e in reviews],
