@@ -7,6 +7,8 @@ Revises: 0005_scoring_inputs
 
 from __future__ import annotations
 
+import importlib
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -57,22 +59,7 @@ LEFT JOIN leadgate.lead_person lp ON lp.lead_id = l.lead_id
 """
 
 # the view as 0001_foundation created it, restored on downgrade
-OLD_VIEW = """
-CREATE VIEW leadgate.qualified_leads AS
-SELECT l.lead_id, lp.person_id, lp.duplicate_of, l.replay_of, l.source, l.channel, l.received_at,
-       l.external_id, l.partner_id, l.campaign, l.utm_source, l.utm_medium, l.utm_campaign, l.utm_term,
-       l.utm_content, l.referrer, l.landing_page, l.landing_page_version,
-       l.first_name, l.last_name, l.full_name, l.email, l.email_normalized, l.email_status, l.email_flags,
-       l.phone, l.mobile, l.phone_e164, l.phone_status, l.phone_type,
-       l.company, l.company_domain, l.job_title, l.city, l.region, l.postal_code, l.country,
-       d.disposition, d.disposition AS qa_status, d.score AS qa_score,
-       d.score_reachability AS qa_score_reachability, d.score_consent AS qa_score_consent,
-       d.score_fit AS qa_score_fit, d.reason_codes AS qa_reason, d.decided_at AS qa_at,
-       d.decided_at AS consent_checked_at, d.allowed_channels, d.ruleset_version, d.model_version
-FROM leadgate.leads l
-JOIN leadgate.dispositions d ON d.lead_id = l.lead_id AND d.is_current
-LEFT JOIN leadgate.lead_person lp ON lp.lead_id = l.lead_id
-"""
+OLD_VIEW = importlib.import_module("leadgate_dagster.store.migrations.versions.0001_foundation").QUALIFIED_LEADS_VIEW
 
 
 def upgrade() -> None:
