@@ -10,12 +10,17 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from leadgate_dagster.core.identity.keys import IDENTITY_FIELDS, KEY_COLUMNS
+from leadgate_dagster.core.identity.keys import (
+    IDENTITY_FIELDS,
+    KEY_COLUMNS,
+    KEY_GROUPS,
+    company_slugs,
+    full_names,
+)
 from leadgate_dagster.store.bulk import copy_rows
 
 # Match-and-write is serialised: two batches holding the same person must not both create it.
 IDENTITY_LOCK = 7_215_004
-KEY_TYPES = {"email": ("email",), "phone": ("phone_1", "phone_2"), "device": ("device_1", "device_2")}
 LEAD_KEY_COLUMNS = ("lead_id", "first", "last", "full_name", "email", "domain", "company", "company_slug", "phone_1",
                     "phone_2", "device_1", "device_2", "city", "region", "postal", "name_sig")
 # Candidate leads per batch lead (the exact keys, a postal code's window, a company's similar names and the
@@ -68,13 +73,6 @@ def linked(conn: sa.Connection, lead_ids: Sequence[str]) -> pd.DataFrame:
         conn, params={"ids": list(lead_ids)})
 
 
-def company_slugs(keys: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """The company as a blocking key: name without spaces, else the first label of the company domain."""
-    by_name = keys["company"].map(lambda c: c.replace(" ", "") if isinstance(c, str) else None)
-    by_domain = keys["domain"].map(lambda d: d.split(".")[0] if isinstance(d, str) else None)
-    return by_name, by_domain
-
-
 def candidate_leads(conn: sa.Connection, keys: pd.DataFrame, shared: pd.DataFrame, window: int) -> list[str]:
     """Existing leads that share a blocking key with the batch, plus every other lead of their persons.
 
@@ -87,17 +85,16 @@ def candidate_leads(conn: sa.Connection, keys: pd.DataFrame, shared: pd.DataFram
     Returns:
         Lead ids (by id), at most CANDIDATES_PER_LEAD per batch lead.
     """
-    columns = {c: keys[c].tolist() for c in ("first", "last", "domain", "company", "postal", *KEY_COLUMNS)}
+    columns = {c: keys[c].tolist() for c in KEY_COLUMNS}
     skip = set(zip(shared["key_type"], shared["key"]))
     exact = {kind: sorted({v for c in cols for v in columns[c] if isinstance(v, str) and (kind, v) not in skip})
-             for kind, cols in KEY_TYPES.items()}
+             for kind, cols in KEY_GROUPS}
     first, last, domain, postal = columns["first"], columns["last"], columns["domain"], columns["postal"]
-    by_name = [c.replace(" ", "") if isinstance(c, str) else None for c in columns["company"]]
-    by_domain = [d.split(".")[0] if isinstance(d, str) else None for d in domain]
+    by_name, by_domain = (slug.tolist() for slug in company_slugs(keys))
     with_domain = [i for i, d in enumerate(domain) if isinstance(d, str)]
     slug_rows = [(s, t) for slug in (by_name, by_domain) for s, f, la in zip(slug, first, last, strict=True)
                  if s for t in (f, la) if t]
-    full = [f"{f or ''} {la or ''}".strip() for f, la in zip(first, last, strict=True)]
+    full = full_names(keys)
     named = [i for i, name in enumerate(full) if name]
     params: dict[str, Any] = {
         "emails": exact["email"], "phones": exact["phone"], "devices": exact["device"],
@@ -150,7 +147,7 @@ def long_keys(keys: pd.DataFrame) -> pd.DataFrame:
     """One row per (lead, key_type, key_value, name_sig) of the email, phone and device keys."""
     frames = [pd.DataFrame({"lead_id": keys.index, "key_type": kind, "key_value": keys[c].to_numpy(),
                             "name_sig": keys["name_sig"].to_numpy()})
-              for kind, columns in KEY_TYPES.items() for c in columns]
+              for kind, columns in KEY_GROUPS for c in columns]
     out = pd.concat(frames, ignore_index=True)
     return out[out["key_value"].notna()].reset_index(drop=True)
 
@@ -162,7 +159,7 @@ def graph_shared(conn: sa.Connection, keys: pd.DataFrame, max_names: int) -> pd.
         key_type, key, distinct_names: keys over the limit by type and key, then keys the graph already shares.
     """
     signatures = keys["name_sig"].tolist()
-    batch = [(kind, v, sig) for kind, columns in KEY_TYPES.items() for c in columns
+    batch = [(kind, v, sig) for kind, columns in KEY_GROUPS for c in columns
              for v, sig in zip(keys[c].tolist(), signatures, strict=True) if isinstance(v, str)]
     if not batch:
         return pd.DataFrame(columns=["key_type", "key", "distinct_names"])
@@ -189,8 +186,7 @@ def write_keys(conn: sa.Connection, keys: pd.DataFrame, person_of: pd.Series, ma
     """Record the batch's blocking profile (lead_keys), its keys' names and owners, and refresh shared flags."""
     by_name, by_domain = company_slugs(keys)
     profile = keys.assign(lead_id=keys.index, company_slug=by_name.where(by_name.notna(), by_domain),
-                          full_name=(keys["first"].fillna("") + " " + keys["last"].fillna("")).str.strip())
-    profile["full_name"] = profile["full_name"].where(profile["full_name"] != "", None)
+                          full_name=full_names(keys))
     conn.execute(sa.text("DELETE FROM leadgate.lead_keys WHERE lead_id = ANY(:ids)"), {"ids": list(keys.index)})
     copy_rows(conn, "lead_keys", LEAD_KEY_COLUMNS, profile[list(LEAD_KEY_COLUMNS)].itertuples(index=False))
     if len(keys) >= ANALYZE_AFTER_ROWS:  # fresh statistics, or the next batch's candidate lookup may scan

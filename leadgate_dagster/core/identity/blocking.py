@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from leadgate_dagster.core.identity.codes import combined_codes
+from leadgate_dagster.core.identity.keys import KEY_GROUPS, company_slugs
 from leadgate_dagster.core.identity.settings import IdentitySettings
 
 SMALL_INPUT = 512
@@ -75,14 +76,6 @@ def _phonetic(names: pd.Series) -> pd.Series:
     return names.map(codes)
 
 
-def _company_slugs(keys: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Company keys that agree between "Acme Analytics Inc." and acmeanalytics.com: the company name
-    without spaces, and the first label of the domain."""
-    from_name = keys["company"].map(lambda c: c.replace(" ", "") if isinstance(c, str) else None)
-    from_domain = keys["domain"].map(lambda d: d.split(".")[0] if isinstance(d, str) else None)
-    return from_name, from_domain
-
-
 def name_order(keys: pd.DataFrame, id_rank: np.ndarray) -> np.ndarray:
     """Rank of each record by (last name, first name, record id): the order inside blocks."""
     name = (keys["last"].fillna("") + " " + keys["first"].fillna("")).to_numpy(dtype=object)
@@ -119,18 +112,14 @@ def candidate_pairs(
         lo, hi = pairs.min(axis=1), pairs.max(axis=1)
         found.append(lo[lo != hi] * np.int64(n) + hi[lo != hi])
 
-    for key_type, columns in (
-        ("email", ["email"]),
-        ("phone", ["phone_1", "phone_2"]),
-        ("device", ["device_1", "device_2"]),
-    ):
-        pos, values = _long(keys, columns, set(shared.loc[shared["key_type"] == key_type, "key"]))
+    for key_type, columns in KEY_GROUPS:
+        pos, values = _long(keys, list(columns), set(shared.loc[shared["key_type"] == key_type, "key"]))
         add(window_pairs(pos, _codes(values), np.tile(order, len(columns)), w))
     tokens_pos, tokens = _long(keys, ["first", "last"])
     domain = pd.concat([keys["domain"].reset_index(drop=True)] * 2, ignore_index=True)
     add(window_pairs(tokens_pos, _codes(domain, tokens), np.tile(order, 2), w))
     sounds = [_phonetic(keys["last"]), _phonetic(keys["first"])]
-    for company in _company_slugs(keys):
+    for company in company_slugs(keys):
         for sound in sounds:
             add(
                 window_pairs(

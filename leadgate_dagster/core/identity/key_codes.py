@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from leadgate_dagster.core.identity.keys import personal_mailboxes
+from leadgate_dagster.core.identity.keys import company_slugs, personal_mailboxes
 
 # value space -> key columns coded in it
 SPACES: dict[str, tuple[str, ...]] = {
@@ -58,10 +58,8 @@ def code_keys(keys: pd.DataFrame, shared: pd.DataFrame) -> KeyTable:
     """
     columns = {c: keys[c].to_numpy(dtype=object) for space in SPACES.values() for c in space if c in keys}
     columns["mailbox"] = np.asarray(personal_mailboxes(keys, shared), dtype=object)
-    columns["slug_name"] = np.array([c.replace(" ", "") if isinstance(c, str) else None for c in keys["company"]],
-                                    dtype=object)
-    columns["slug_domain"] = np.array([d.split(".")[0] if isinstance(d, str) else None for d in keys["domain"]],
-                                      dtype=object)
+    by_name, by_domain = company_slugs(keys)
+    columns["slug_name"], columns["slug_domain"] = by_name.to_numpy(dtype=object), by_domain.to_numpy(dtype=object)
     codes: dict[str, np.ndarray] = {}
     uniques: dict[str, np.ndarray] = {}
     n = len(keys)

@@ -232,11 +232,26 @@ def _name_signatures(first: list[str | None], last: list[str | None]) -> list[st
     return out
 
 
+# the keys that can be shared, by type: the whole-file engine, the graph's tables and its lookups all use these
 KEY_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("email", ("email",)),
     ("phone", ("phone_1", "phone_2")),
     ("device", ("device_1", "device_2")),
 )
+
+
+def company_slugs(keys: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Company keys that agree between "Acme Analytics Inc." and acmeanalytics.com: the company name
+    without spaces, and the first label of the company domain (None where missing)."""
+    by_name = [c.replace(" ", "") if isinstance(c, str) else None for c in keys["company"].tolist()]
+    by_domain = [d.split(".")[0] if isinstance(d, str) else None for d in keys["domain"].tolist()]
+    return (pd.Series(by_name, index=keys.index, dtype=object),
+            pd.Series(by_domain, index=keys.index, dtype=object))
+
+
+def full_names(keys: pd.DataFrame) -> list[str | None]:
+    """"first last" per record (None without either): what the graph stores and looks up by trigrams."""
+    return [f"{f or ''} {la or ''}".strip() or None for f, la in zip(keys["first"], keys["last"], strict=True)]
 
 
 def personal_mailboxes(keys: pd.DataFrame, shared: pd.DataFrame) -> list[str | None]:
