@@ -1,0 +1,124 @@
+"""Behaviour-preservation check for refactors: the same inputs through `leadgate qa` and `leadgate dedupe`,
+compared column by column with a saved run.
+
+    python benchmarks/compare_outputs.py --save /tmp/before       # run on the current code, keep the outputs
+    python benchmarks/compare_outputs.py --against /tmp/before    # run again, compare; exit 1 on a difference
+
+Inputs: the shipped demo file, 20,000 seeded rows of `synth.py` (seed 7) and the labelled identity set. Every
+column must be equal row by row except the ones that legitimately differ between two runs (VOLATILE: ids
+generated per run). Identity is compared as a partition (which records share a person), which is what a
+generated person id means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import synth  # noqa: E402
+
+ROOT = HERE.parent
+DEMO = ROOT / "leadgate_dagster" / "examples" / "demo_leads.csv"
+LABELLED = HERE / "data" / "leads_labelled.csv"
+
+# generated per run: person ids are random UUIDs; duplicate_of names a person id or a record number
+# (compared as a partition below, not as values)
+VOLATILE = {"qa": {"person_id", "duplicate_of"}, "dedupe": {"person_id"}}
+PARTITION_KEYS = {"qa": "person_id", "dedupe": "person_id"}
+
+
+def _leadgate() -> str:
+    exe = Path(sys.executable).with_name("leadgate")
+    return str(exe) if exe.exists() else "leadgate"
+
+
+def run_all(out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        synth_path = Path(tmp) / "synth_20000.csv"
+        synth_path.write_bytes(synth.csv_bytes(synth.lead_rows(20_000, seed=7)))
+        jobs = [["qa", str(DEMO), "--out", str(out_dir / "qa_demo.csv")],
+                ["qa", str(synth_path), "--out", str(out_dir / "qa_synth.csv")],
+                ["dedupe", str(LABELLED), "--out", str(out_dir / "dedupe_labelled.csv"), "--id-column", "id",
+                 "--pairs", str(out_dir / "dedupe_labelled_pairs.csv")]]
+        for args in jobs:
+            print("$ leadgate " + " ".join(args), file=sys.stderr, flush=True)
+            subprocess.run([_leadgate(), *args], check=True, env=_env())
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    env = dict(os.environ)
+    env.pop("LEADGATE_DATABASE_URL", None)
+    return env
+
+
+def _partition(frame: pd.DataFrame, key: str) -> pd.Series:
+    """Each row's group as the smallest row number sharing its key: equal partitions give equal series."""
+    return frame.index.to_series().groupby(frame[key]).transform("min")
+
+
+def compare_file(name: str, kind: str, before: Path, after: Path) -> list[str]:
+    a = pd.read_csv(before / name, dtype=str, keep_default_na=False)
+    b = pd.read_csv(after / name, dtype=str, keep_default_na=False)
+    problems = []
+    if len(a) != len(b):
+        return [f"{name}: {len(a)} rows before, {len(b)} after"]
+    if list(a.columns) != list(b.columns):
+        problems.append(f"{name}: columns differ: {list(a.columns)} vs {list(b.columns)}")
+    volatile = VOLATILE.get(kind, set())
+    for col in [c for c in a.columns if c in b.columns]:
+        if col in volatile:
+            continue
+        diff = (a[col] != b[col])
+        if diff.any():
+            idx = diff.idxmax()
+            problems.append(f"{name}: column {col!r} differs in {int(diff.sum())} rows "
+                            f"(first row {idx}: {a[col][idx]!r} -> {b[col][idx]!r})")
+    key = PARTITION_KEYS.get(kind)
+    if key and key in a.columns and key in b.columns:
+        pa, pb = _partition(a, key), _partition(b, key)
+        moved = int((pa != pb).sum())
+        if moved:
+            problems.append(f"{name}: {moved} rows grouped into other persons")
+    return problems
+
+
+FILES = [("qa_demo.csv", "qa"), ("qa_synth.csv", "qa"), ("dedupe_labelled.csv", "dedupe"),
+         ("dedupe_labelled_pairs.csv", "pairs")]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--save", type=Path, help="run and keep the outputs in this folder")
+    group.add_argument("--against", type=Path, help="run and compare with the outputs saved in this folder")
+    args = parser.parse_args()
+    if args.save:
+        run_all(args.save)
+        print(f"saved to {args.save}")
+        return 0
+    after = Path(tempfile.mkdtemp(prefix="lgcmp-"))
+    run_all(after)
+    problems = []
+    for name, kind in FILES:
+        found = compare_file(name, kind, args.against, after)
+        rows = len(pd.read_csv(after / name, dtype=str))
+        print(f"{name}: {rows} rows, {'identical' if not found else 'DIFFERENT'}"
+              f"{' (ignored: ' + ', '.join(sorted(VOLATILE[kind])) + ')' if kind in VOLATILE else ''}")
+        problems += found
+    for line in problems:
+        print("  " + line)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
