@@ -17,9 +17,10 @@ import sqlalchemy as sa
 from leadgate_dagster.core.export_safety import escape_frame
 from leadgate_dagster.core.file_reader import FileRejected, read_lead_file
 from leadgate_dagster.core.ruleset import Ruleset, load_ruleset
-from leadgate_dagster.gate import stages
+from leadgate_dagster.core.check_outcome import CheckOutcome
 from leadgate_dagster.gate.ingest import file_id_of, ingest_bytes
 from leadgate_dagster.gate.mx import mx_lookup_for
+from leadgate_dagster.gate.pipeline import BatchContext, BlockingCheckFailed, run_batch
 from leadgate_dagster.store.embedded import embedded_url, stop_embedded
 from leadgate_dagster.store.exports import results_of_file
 from leadgate_dagster.store.intake import claim_batches
@@ -31,13 +32,10 @@ GATE_COLUMNS = ["row", "disposition", "score", "reason_codes", "email_status", "
                 "qa_score_consent", "qa_score_fit", "ruleset_version", "model_version"]
 
 
-def run_all_stages(engine: sa.Engine, batch_id: str, rules: Ruleset) -> None:
-    """The same five stages the Dagster assets run, in order, without Dagster."""
-    stages.raw_stage(engine, batch_id, rules)
-    stages.validate_stage(engine, batch_id, rules, mx_lookup_for(engine, rules))
-    stages.enrich_stage(engine, batch_id, rules)
-    stages.identity_stage(engine, batch_id, rules)
-    stages.qualify_stage(engine, batch_id, rules)
+def run_all_stages(engine: sa.Engine, batch_id: str, rules: Ruleset) -> list[CheckOutcome]:
+    """The pipeline the Dagster assets run, stages and checks, without Dagster; the checks' outcomes."""
+    batch = BatchContext(engine, batch_id, rules, mx_lookup_for(engine, rules))
+    return [o for result in run_batch(batch) for o in result.judgement.outcomes]
 
 
 def qa_command(input_path: str, out_path: str, database_url: str | None = None, rules_path: str | None = None) -> int:
@@ -60,9 +58,15 @@ def qa_command(input_path: str, out_path: str, database_url: str | None = None, 
         engine = runtime.engine
         ingest_bytes(engine, data, filename=path.name, source="qa", rules=rules)
         cfg = rules.section("batching")
+        failed_checks: dict[str, str] = {}
         while claimed := claim_batches(engine, max_events=int(cfg["max_events_per_batch"]) * 10, max_batches=1,
                                        lease_seconds=float(cfg["lease_seconds"])):
-            run_all_stages(engine, claimed[0][0], rules)
+            try:
+                outcomes = run_all_stages(engine, claimed[0][0], rules)
+            except BlockingCheckFailed as exc:
+                print(f"leadgate qa: {exc}", file=sys.stderr)
+                return 1
+            failed_checks.update((o.name, o.description) for o in outcomes if not o.passed)
         with engine.connect() as conn:
             results = results_of_file(conn, file_id_of(data))
         write_output(results, info.headers, out_path)
@@ -73,6 +77,8 @@ def qa_command(input_path: str, out_path: str, database_url: str | None = None, 
     print(f"leadgate qa: {len(results)} records -> {out_path} in {elapsed:.1f}s "
           f"({len(results) / max(elapsed, 1e-9):.0f} records/s)", file=sys.stderr)
     print(results["disposition"].value_counts().to_string(), file=sys.stderr)
+    for name, description in failed_checks.items():
+        print(f"check {name}: {description}", file=sys.stderr)
     return 0
 
 

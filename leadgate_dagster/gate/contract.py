@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from leadgate_dagster.core.lead_contract import contract_frame
 from leadgate_dagster.core.ruleset import Ruleset
-from leadgate_dagster.gate.contract_suite import ExpectationOutcome, validate_frame
+from leadgate_dagster.core.contract_suite import ExpectationOutcome, validate_frame
 from leadgate_dagster.store import contract as store
 
 
