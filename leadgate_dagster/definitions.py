@@ -3,6 +3,7 @@
 
 import dagster as dg
 
+from leadgate_dagster.assets.intake import INTAKE_ASSETS
 from leadgate_dagster.assets.leads import LEAD_ASSETS
 from leadgate_dagster.assets.model import conversion_model
 from leadgate_dagster.checks.contract import qualified_leads_contract
@@ -26,15 +27,8 @@ from leadgate_dagster.schedules.model import model_training_schedule
 from leadgate_dagster.schedules.recheck import recheck_schedule
 from leadgate_dagster.schedules.rescore import rescore_job, rescore_schedule
 from leadgate_dagster.schedules.unscored import unscored_alert_job, unscored_alert_schedule
-from leadgate_dagster.sensors.inbox import INBOX_FILES, inbox_sensor
+from leadgate_dagster.sensors.inbox import inbox_sensor
 from leadgate_dagster.sensors.intake_batch import intake_batch_sensor
-
-inbox_files = dg.AssetSpec(
-    INBOX_FILES, group_name="intake", kinds={"file"},
-    description="Files dropped in the inbox: each one's outcome (parsed, duplicate, deferred, rejected + reason) "
-                "is recorded by the inbox sensor.",
-)
-
 
 def build_resources(database_url: str = "", inbox_path: str = "", rules_path: str = "") -> dict[str, object]:
     db = PostgresResource(url=database_url)
@@ -43,7 +37,7 @@ def build_resources(database_url: str = "", inbox_path: str = "", rules_path: st
 
 
 defs = dg.Definitions(
-    assets=[inbox_files, *LEAD_ASSETS, conversion_model],
+    assets=[*INTAKE_ASSETS, *LEAD_ASSETS, conversion_model],
     asset_checks=[rejection_rate_by_source_check, qualified_leads_contract],
     jobs=[lead_batch_job, inbox_import_job, housekeeping_job, recheck_job, contract_job, rescore_job,
           unscored_alert_job, model_training_job],

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 
+from leadgate_dagster.assets.intake import INTAKE_EVENTS
 from leadgate_dagster.assets.metadata import masked_preview, to_metadata
 from leadgate_dagster.assets.partitions import IO_RETRY, intake_batches
 from leadgate_dagster.checks.outcomes import check_specs, to_check_result
@@ -21,9 +22,9 @@ from leadgate_dagster.resources.rules import RulesResource
 from leadgate_dagster.store import exports
 
 KINDS = {"python", "postgres"}
-LEAD_SPECS = [dg.AssetSpec(stage.name, description=stage.description, deps=[before.name] if before else [],
-                           group_name="leads", kinds=KINDS)
-              for before, stage in zip((None, *STAGES[:-1]), STAGES, strict=True)]
+LEAD_SPECS = [dg.AssetSpec(stage.name, description=stage.description, deps=[upstream], group_name="leads",
+                           kinds=KINDS)
+              for upstream, stage in zip((INTAKE_EVENTS, *(s.name for s in STAGES[:-1])), STAGES, strict=True)]
 
 
 @dg.multi_asset(specs=LEAD_SPECS, check_specs=check_specs(STAGES), partitions_def=intake_batches,

@@ -10,7 +10,8 @@ from leadgate_dagster.resources.db import PostgresResource
 from leadgate_dagster.resources.rules import RulesResource
 
 
-@dg.asset(group_name="scoring", kinds={"python", "scikit-learn", "postgres"}, retry_policy=IO_RETRY)
+@dg.asset(group_name="scoring", kinds={"python", "scikit-learn", "postgres"}, deps=["qualified_leads"],
+          retry_policy=IO_RETRY)
 def conversion_model(db: PostgresResource, rules: RulesResource) -> dg.MaterializeResult:
     """A calibrated conversion model in `leadgate.score_models`: every training attempt is stored with its
     manifest (version, training size, held-out AUC, Brier score, reliability table); a TRAINED one becomes the

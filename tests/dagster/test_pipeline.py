@@ -80,3 +80,15 @@ def test_definitions_load_with_one_partitioned_batch_job() -> None:
     job = defs.resolve_job_def("lead_batch_job")
     assert job.partitions_def is not None and job.partitions_def.name == "intake_batches"
     assert {s.name for s in defs.sensors} == {"inbox_sensor", "intake_batch_sensor"}
+
+
+def test_the_lineage_runs_from_intake_through_the_pipeline_to_the_model() -> None:
+    from leadgate_dagster.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    parents = {key.to_user_string(): {p.to_user_string() for p in graph.get(key).parent_keys}
+               for key in graph.get_all_asset_keys()}
+    assert parents["intake_events"] == {"inbox_files"}
+    assert parents["raw_leads"] == {"intake_events"}
+    assert parents["qualified_leads"] == {"identity_graph"}
+    assert parents["conversion_model"] == {"qualified_leads"}
