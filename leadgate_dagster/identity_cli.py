@@ -9,7 +9,6 @@ in chunks, and --workers processes share the key and comparison work without cha
 
 from __future__ import annotations
 
-import csv
 import multiprocessing
 import os
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from leadgate_dagster.core.export_safety import escape_frame
+from leadgate_dagster.core.export_safety import write_csv
 from leadgate_dagster.core.file_reader import FileRejected, ParsedRecord, read_lead_file
 from leadgate_dagster.core.identity import IdentitySettings, load_model, resolve_identities
 from leadgate_dagster.core.identity.clustering import person_id
@@ -102,10 +101,6 @@ def _cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _write_csv(frame: pd.DataFrame, path: str) -> None:
-    escape_frame(frame).to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-
-
 def dedupe_command(
     input_path: str,
     out_path: str,
@@ -151,7 +146,7 @@ def dedupe_command(
     del leads
     out.loc[readable, "person_id"] = result.assignments["person_id"].to_numpy()
     out.loc[readable, "decision"] = result.assignments["decision"].to_numpy()
-    _write_csv(out, out_path)
+    write_csv(out, out_path)
     if pairs_path is not None:
         to_shown = dict(zip(internal, shown))
         pairs = result.pairs.assign(
@@ -159,5 +154,5 @@ def dedupe_command(
             id_r=result.pairs["id_r"].map(to_shown),
             probability=result.pairs["probability"].round(6),
         )
-        _write_csv(pairs[PAIR_COLUMNS], pairs_path)
+        write_csv(pairs[PAIR_COLUMNS], pairs_path)
     return 0

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from leadgate_dagster.core.export_safety import escape_frame
+from leadgate_dagster.core.export_safety import write_csv
 from leadgate_dagster.core.file_reader import FileRejected, read_lead_file
 from leadgate_dagster.core.ruleset import Ruleset, load_ruleset
 from leadgate_dagster.core.check_outcome import CheckOutcome
@@ -92,4 +92,4 @@ def write_output(results: pd.DataFrame, headers: list[str], out_path: str) -> No
     order = [h for h in headers if h in payload.columns] + [c for c in payload.columns if c not in headers]
     payload = payload[order].rename(columns=lambda c: f"input_{c}" if c in GATE_COLUMNS else c)
     final = pd.concat([out[GATE_COLUMNS].reset_index(drop=True), payload], axis=1)
-    escape_frame(final).to_csv(out_path, index=False)
+    write_csv(final, out_path)

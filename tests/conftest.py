@@ -22,6 +22,8 @@ from leadgate_dagster.store.engine import engine_for
 from leadgate_dagster.store.migrate import upgrade
 from leadgate_dagster.store.tables import metadata
 
+pytest.register_assert_rewrite("tests.awkward_values")  # its asserts explain a failure like a test's own
+
 
 def _server_url() -> Iterator[str]:
     url = os.environ.get("LEADGATE_TEST_DATABASE_URL")

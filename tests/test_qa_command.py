@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from leadgate_dagster.cli import main
+from tests.awkward_values import CARRIED, NOTES, assert_carried, input_csv, read_back
 
 CONTRACT = ["row", "disposition", "score", "reason_codes", "email_status", "email_flags", "phone_e164",
             "phone_status", "person_id", "duplicate_of"]
@@ -79,3 +80,12 @@ def test_qa_ignores_the_environment_database_and_uses_a_throwaway_one(tmp_path, 
     assert len(list(csv.DictReader(out.open()))) == 1
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM leadgate.intake_events")).scalar_one() == 0
+
+
+def test_output_reads_back_as_one_row_per_record_whatever_the_values(tmp_path, pg_url, engine) -> None:
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    input_csv(src, ["Email", "Notes"], [[f"n{i}@northwind.com", v] for i, v in enumerate(NOTES)])
+    assert main(["qa", str(src), "--out", str(out), "--database-url", pg_url]) == 0
+    rows = read_back(out)
+    assert [r["row"] for r in rows] == [str(i) for i in range(1, len(NOTES) + 1)]
+    assert_carried([r["Notes"] for r in rows], CARRIED)

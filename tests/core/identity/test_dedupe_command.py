@@ -7,6 +7,7 @@ import pytest
 
 from leadgate_dagster import identity_cli
 from leadgate_dagster.identity_cli import dedupe_command
+from tests.awkward_values import CARRIED, NOTES, assert_carried, input_csv, read_back
 
 HEADER = "Lead ID,First Name,Surname,E-mail Address,Phone Number,Company Name\n"
 ROWS = [
@@ -108,3 +109,14 @@ def test_id_column_found_in_a_later_chunk(tmp_path: Path, monkeypatch: pytest.Mo
     assert dedupe_command(str(path), str(out), "crm_id", None) == 0
     assert [r["id"] for r in read(out)] == ["1", "2", "C-3"]
     assert dedupe_command(str(path), str(out), "nope", None) == 2
+
+
+def test_output_and_pairs_read_back_as_one_row_per_record_whatever_the_ids(tmp_path: Path) -> None:
+    src, out, pairs = tmp_path / "leads.csv", tmp_path / "out.csv", tmp_path / "pairs.csv"
+    rows = [[v, "Ann", "Lee", "ann@beta.io"] for v in NOTES]  # one person, so every id is in some pair
+    input_csv(src, ["Notes", "First Name", "Last Name", "Email"], rows)
+    assert dedupe_command(str(src), str(out), "Notes", str(pairs)) == 0
+    ids = [r["id"] for r in read_back(out)]
+    assert_carried(ids, CARRIED)
+    judged = read_back(pairs)
+    assert judged and {p["id_l"] for p in judged} | {p["id_r"] for p in judged} == set(ids)
