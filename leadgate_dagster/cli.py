@@ -81,7 +81,7 @@ def _scoring_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[t
 
     model = sub.add_parser("model", help="the conversion model").add_subparsers(dest="model_command", required=True)
     train = model.add_parser("train", help="train on the outcomes table (or a file) and print AUC, Brier, calibration")
-    train.add_argument("--outcomes", help="a file of outcomes with their features (as tests/fixtures/outcomes_*.csv)")
+    train.add_argument("--outcomes", help="a file of outcomes with their features (as the shipped leadgate_dagster/examples/outcomes_example.csv)")
     train.add_argument("--activate", action="store_true", help="make it the active model if it trained")
     ma = model.add_parser("activate", help="make a stored, trained model the active one")
     ma.add_argument("version")

@@ -21,6 +21,8 @@ from tests.dagster.helpers import materialize_batch
 from tests.gate.scoring_helpers import ANN, lead_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+# the example shipped with the package, which README and `model train --help` point to
+EXAMPLE_OUTCOMES = Path(__file__).resolve().parents[2] / "leadgate_dagster" / "examples" / "outcomes_example.csv"
 RULES = load_ruleset()
 
 
@@ -45,7 +47,7 @@ def _active(engine: sa.Engine) -> str | None:
 def test_a_lead_decided_with_the_active_model_records_its_version(engine, pg_url, monkeypatch, capsys,
                                                                   dagster_instance, resources) -> None:
     monkeypatch.setenv("LEADGATE_DATABASE_URL", pg_url)
-    assert main(["model", "train", "--outcomes", str(FIXTURES / "outcomes_enough.csv"), "--activate"]) == 0
+    assert main(["model", "train", "--outcomes", str(EXAMPLE_OUTCOMES), "--activate"]) == 0
     out = capsys.readouterr().out
     version = _active(engine)
     assert version and f"model {version}: trained" in out and "AUC 0." in out and "Brier 0." in out
@@ -94,7 +96,7 @@ def _plant_known_leads(engine: sa.Engine, outcomes: pd.DataFrame) -> None:
 def test_the_asset_trains_from_the_outcomes_table_what_the_file_gives(engine, pg_url, monkeypatch, capsys,
                                                                       dagster_instance, resources) -> None:
     monkeypatch.setenv("LEADGATE_DATABASE_URL", pg_url)
-    fixture = FIXTURES / "outcomes_enough.csv"
+    fixture = EXAMPLE_OUTCOMES
     _plant_known_leads(engine, pd.read_csv(fixture, dtype=str, keep_default_na=False))
     assert main(["outcomes", "import", str(fixture)]) == 0
     assert main(["model", "train", "--outcomes", str(fixture)]) == 0  # the same outcomes from the file

@@ -26,7 +26,8 @@ def _outcomes(name: str) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def enough() -> pd.DataFrame:
-    return _outcomes("outcomes_enough.csv")
+    return pd.read_csv(FIXTURES.parents[1] / "leadgate_dagster" / "examples" / "outcomes_example.csv",
+                       dtype={"demo_requested": str}, keep_default_na=False)
 
 
 @pytest.fixture(scope="module")
