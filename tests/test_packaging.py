@@ -16,9 +16,10 @@ def test_top_level_dagster_files_are_the_packaged_ones() -> None:
         assert (ROOT / name).read_text() == packaged.joinpath(name).read_text(), name
 
 
-def test_instance_storage_is_postgres_from_the_environment() -> None:
+def test_instance_storage_is_leadgate_s_postgres() -> None:
     config = yaml.safe_load((ROOT / "dagster.yaml").read_text())
-    assert config["storage"]["postgres"]["postgres_url"] == {"env": "LEADGATE_DAGSTER_PG_URL"}
+    assert config["storage"]["custom"] == {"module": "leadgate_dagster.instance_storage",
+                                           "class": "LeadgatePostgresStorage"}
     assert config["run_retries"]["enabled"] is True
 
 
