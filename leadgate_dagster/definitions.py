@@ -27,6 +27,7 @@ from leadgate_dagster.schedules.model import model_training_schedule
 from leadgate_dagster.schedules.recheck import recheck_schedule
 from leadgate_dagster.schedules.rescore import rescore_job, rescore_schedule
 from leadgate_dagster.schedules.unscored import unscored_alert_job, unscored_alert_schedule
+from leadgate_dagster.sensors.contract import contract_sensor
 from leadgate_dagster.sensors.inbox import inbox_sensor
 from leadgate_dagster.sensors.intake_batch import intake_batch_sensor
 
@@ -41,7 +42,7 @@ defs = dg.Definitions(
     asset_checks=[rejection_rate_by_source_check, qualified_leads_contract],
     jobs=[lead_batch_job, inbox_import_job, housekeeping_job, recheck_job, contract_job, rescore_job,
           unscored_alert_job, model_training_job],
-    sensors=[inbox_sensor, intake_batch_sensor],
+    sensors=[inbox_sensor, intake_batch_sensor, contract_sensor],
     schedules=[housekeeping_schedule, recheck_schedule, contract_schedule, rescore_schedule,
                unscored_alert_schedule, model_training_schedule],
     resources=build_resources(),

@@ -1,4 +1,5 @@
-"""The qualified_leads contract, hourly, outside the batch runs."""
+"""The qualified_leads contract, hourly, outside the batch runs: it covers rows that re-scores and rechecks
+changed (`contract_sensor` covers the batches)."""
 
 import dagster as dg
 

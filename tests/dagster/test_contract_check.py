@@ -77,3 +77,41 @@ def test_loading_the_code_location_does_not_import_great_expectations() -> None:
     done = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def _tick(instance: dg.DagsterInstance, cursor: str | None) -> dg.SensorResult | dg.SkipReason:
+    from leadgate_dagster.sensors.contract import contract_sensor
+
+    with dg.build_sensor_context(instance=instance, cursor=cursor) as context:
+        return contract_sensor(context)
+
+
+def test_the_contract_is_evaluated_at_start_and_after_each_batch_that_decided_leads(
+        engine: sa.Engine, dagster_instance: dg.DagsterInstance, resources: dict[str, object]) -> None:
+    from dagster._core.storage.dagster_run import DagsterRun
+
+    first = _tick(dagster_instance, None)  # a new deployment: evaluated once at once
+    assert isinstance(first, dg.SensorResult) and len(first.run_requests or []) == 1
+    assert isinstance(_tick(dagster_instance, first.cursor), dg.SkipReason)  # nothing decided since
+
+    ingest_bytes(engine, LEADS, filename="s.csv", source="web", rules=load_ruleset())
+    [(batch_id, _)] = claim_batches(engine, max_events=10, max_batches=1, lease_seconds=60)
+    assert materialize_batch(batch_id, dagster_instance, resources).success
+    after = _tick(dagster_instance, first.cursor)
+    assert isinstance(after, dg.SensorResult) and int(after.cursor or 0) > int(first.cursor or 0)
+    [request] = after.run_requests or []
+    assert request.run_key != first.run_requests[0].run_key  # type: ignore[index]
+
+    # while a contract run is in flight, a newer batch waits for the next tick (one run at a time)
+    dagster_instance.add_run(DagsterRun(job_name="contract_job", run_id="contract-in-flight",
+                                        status=dg.DagsterRunStatus.STARTED))
+    ingest_bytes(engine, LEADS.replace(b"Ann,Lee", b"Bo,Ek"), filename="t.csv", source="web",
+                 rules=load_ruleset())
+    [(batch_id, _)] = claim_batches(engine, max_events=10, max_batches=1, lease_seconds=60)
+    assert materialize_batch(batch_id, dagster_instance, resources).success
+    try:
+        waiting = _tick(dagster_instance, after.cursor)
+        assert isinstance(waiting, dg.SkipReason) and "in flight" in (waiting.skip_message or "")
+    finally:
+        dagster_instance.delete_run("contract-in-flight")
+    assert isinstance(_tick(dagster_instance, after.cursor), dg.SensorResult)

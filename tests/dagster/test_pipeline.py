@@ -79,7 +79,7 @@ def test_definitions_load_with_one_partitioned_batch_job() -> None:
     dg.Definitions.validate_loadable(defs)
     job = defs.resolve_job_def("lead_batch_job")
     assert job.partitions_def is not None and job.partitions_def.name == "intake_batches"
-    assert {s.name for s in defs.sensors} == {"inbox_sensor", "intake_batch_sensor"}
+    assert {s.name for s in defs.sensors} == {"inbox_sensor", "intake_batch_sensor", "contract_sensor"}
 
 
 def test_the_lineage_runs_from_intake_through_the_pipeline_to_the_model() -> None:
