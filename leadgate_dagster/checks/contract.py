@@ -1,8 +1,8 @@
 """The qualified_leads data contract (Great Expectations suite, `gate/contract.py`) as a Dagster asset check.
 
 It runs through `contract_job` (requested by `contract_sensor` after batches, and by `contract_schedule`),
-never in a batch run (`lead_batch_job` leaves it
-out): the suite reads the view across batches, and Great Expectations alone takes seconds to import.
+never in a batch run (`lead_batch_job` leaves it out): the suite reads the view across batches, and Great
+Expectations alone takes seconds to import.
 """
 
 import dagster as dg
