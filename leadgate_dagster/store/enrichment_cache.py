@@ -23,7 +23,7 @@ from leadgate_dagster.core.ip_hmac import ip_hmac, keyed_hmac
 from leadgate_dagster.providers.enrichment import ip_risk
 from leadgate_dagster.providers.enrichment.base import STALE, ProviderResult
 from leadgate_dagster.store.bulk import copy_rows
-from leadgate_dagster.store.tables_enrichment import enrichment_cache
+from leadgate_dagster.store.tables import enrichment_cache
 
 _T = enrichment_cache.fullname
 _SELECT = sa.text(
