@@ -98,6 +98,13 @@ def replays_of(conn: sa.Connection, lead_ids: Sequence[str]) -> dict[str, str | 
         intake_events.c.lead_id.in_(list(lead_ids)))).tuples().all())
 
 
+def unparseable_leads(conn: sa.Connection, lead_ids: Sequence[str]) -> set[str]:
+    """Those of these leads whose record could not be parsed."""
+    return set(conn.execute(sa.text(
+        "SELECT lead_id FROM leadgate.intake_events WHERE lead_id = ANY(:ids) AND parse_error IS NOT NULL"),
+        {"ids": list(lead_ids)}).scalars())
+
+
 _CLAIMABLE = """processed_at IS NULL AND (batch_id IS NULL OR lease_expires_at < now())
                  AND (channel <> 'file' OR received_at < now() - make_interval(secs => :grace))"""
 
@@ -159,6 +166,13 @@ def mark_batch_done(conn: sa.Connection, batch_id: str) -> None:
     conn.execute(
         sa.update(batches).where(batches.c.batch_id == batch_id).values(status="done", done_at=sa.func.now())
     )
+
+
+def batches_done_before(conn: sa.Connection, cutoff: datetime) -> list[str]:
+    """Ids of the batches finished before `cutoff` (housekeeping prunes their Dagster partitions)."""
+    return list(conn.execute(
+        sa.text("SELECT batch_id FROM leadgate.batches WHERE status = 'done' AND done_at < :c"), {"c": cutoff},
+    ).scalars())
 
 
 def has_claimable(conn: sa.Connection, *, file_grace_seconds: float = 0) -> bool:

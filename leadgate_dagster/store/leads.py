@@ -52,6 +52,12 @@ def load_leads(conn: sa.Connection, lead_ids: Sequence[str], *, columns: Sequenc
     return df.set_index("lead_id", drop=False).rename_axis(None)
 
 
+def mark_enriched(conn: sa.Connection, lead_ids: Sequence[str]) -> None:
+    """Stamp these leads as through the enrichment stage."""
+    conn.execute(sa.text("UPDATE leadgate.leads SET enriched_at = now() WHERE lead_id = ANY(:ids)"),
+                 {"ids": list(lead_ids)})
+
+
 def replace_checks(conn: sa.Connection, stage: str, lead_ids: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Make `rows` the checks of `stage` for these leads (delete + COPY: idempotent)."""
     conn.execute(sa.text("DELETE FROM leadgate.lead_checks WHERE stage = :s AND lead_id = ANY(:ids)"),
