@@ -64,11 +64,10 @@ def demo() -> int:
 
 
 def _print_summary(engine: sa.Engine, file_id: str) -> None:
+    from leadgate_dagster.store import dispositions
+
     with engine.connect() as conn:
-        rows = conn.execute(sa.text("""
-            SELECT d.disposition, d.reason_codes FROM leadgate.intake_events e
-            JOIN leadgate.dispositions d ON d.lead_id = e.lead_id AND d.is_current WHERE e.file_id = :f
-        """), {"f": file_id}).all()
+        rows = dispositions.current_of_file(conn, file_id)
     mix = Counter(r.disposition for r in rows)
     reasons = Counter(c for r in rows for c in r.reason_codes)
     total = max(len(rows), 1)

@@ -7,7 +7,6 @@ from functools import partial
 from pathlib import Path
 
 import dagster as dg
-import sqlalchemy as sa
 
 from leadgate_dagster.assets.metadata import to_metadata
 from leadgate_dagster.assets.partitions import intake_batches
@@ -19,6 +18,7 @@ from leadgate_dagster.gate.recheck import recheck
 from leadgate_dagster.resources.db import PostgresResource
 from leadgate_dagster.resources.enrichment import EnrichmentResource
 from leadgate_dagster.resources.rules import RulesResource
+from leadgate_dagster.store import intake
 
 # In-process: a batch is five short stages, and a process per step would cost more than the work.
 lead_batch_job = dg.define_asset_job(
@@ -71,8 +71,7 @@ def prune_partitions(context: dg.OpExecutionContext, config: HousekeepingConfig,
     stays fast after a year of 30-second batches. The leads themselves stay in leadgate's tables."""
     cutoff = datetime.now(UTC) - timedelta(days=config.retention_days)
     with db.engine().connect() as conn:
-        old = [r[0] for r in conn.execute(sa.text(
-            "SELECT batch_id FROM leadgate.batches WHERE status = 'done' AND done_at < :c"), {"c": cutoff})]
+        old = intake.batches_done_before(conn, cutoff)
     instance = context.instance
     known = set(instance.get_dynamic_partitions(intake_batches.name))
     stale = [b for b in old if b in known]

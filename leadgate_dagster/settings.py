@@ -34,14 +34,8 @@ def with_driver(url: str, driver: str) -> str:
 
 def configured_database_url() -> str | None:
     url = os.environ.get("LEADGATE_DATABASE_URL")
+    """LEADGATE_DATABASE_URL, normalised; None means the embedded server (`store.embedded.database_url`)."""
     return with_driver(url, "psycopg") if url else None
-
-
-def database_url() -> str:
-    """The server to use: LEADGATE_DATABASE_URL, else the embedded one (started on first use)."""
-    from leadgate_dagster.store.embedded import embedded_url
-
-    return configured_database_url() or embedded_url(leadgate_home())
 
 
 # For the embedded dev setup only. NOT for production: anyone who can read this file can recompute the

@@ -7,14 +7,14 @@ from typing import Annotated
 import sqlalchemy as sa
 from fastapi import Depends, Header
 
-from leadgate_dagster import settings
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.store import rulesets
+from leadgate_dagster.store.embedded import database_url
 from leadgate_dagster.store.engine import engine_for
 
 
 def get_engine() -> sa.Engine:
-    return engine_for(settings.database_url())
+    return engine_for(database_url())
 
 
 def get_rules(engine: Annotated[sa.Engine, Depends(get_engine)]) -> Ruleset:

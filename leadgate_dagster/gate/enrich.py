@@ -153,8 +153,7 @@ def enrich_stage(engine: sa.Engine, batch_id: str, rules: Ruleset, enricher: Enr
         failures = [(kind, stored(kind, key), outcome.errors.get((kind, key), "no_answer"))
                     for kind, key in outcome.pending_retry]
         enrichment_retries.record_failures(conn, failures, enricher.settings.recheck.delay(0))
-        conn.execute(sa.text("UPDATE leadgate.leads SET enriched_at = now() WHERE lead_id = ANY(:ids)"),
-                     {"ids": ids})
+        leads.mark_enriched(conn, ids)
     return _report(len(ids), written, outcome, checks, providers_s)
 
 

@@ -12,23 +12,20 @@ or file, so a broken tracker is visible and nothing is dropped silently.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import PurePath
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from leadgate_dagster.core.behavior_events import REJECT_CODES, prepare_events
 from leadgate_dagster.core.file_reader import FileRejected
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.core.table_file import TableRow, read_table
-from leadgate_dagster.gate.ingest import IngestOutcome, file_id_of
+from leadgate_dagster.gate.idempotent_request import answer_once, request_hash
+from leadgate_dagster.gate.ingest import IngestOutcome, file_id_of, reject_registered_file
 from leadgate_dagster.store import alerts, behavior_events, intake
-from leadgate_dagster.store.tables import api_requests
 
 EVENT_FILE_PREFIX = "events"
 REJECTED_ALERT = "events_rejected"
@@ -53,40 +50,25 @@ def accept_events(engine: sa.Engine, items: list[Any], *, idempotency_key: str |
                   rules: Ruleset) -> dict[str, Any]:
     """Store the valid events of one request and answer for every item. Raises ValueError when the key was
     used for a different body (as POST /v1/leads does)."""
-    body_hash = hashlib.sha256(json.dumps(items, sort_keys=True, default=str).encode()).hexdigest()
-    key = _KEY_PREFIX + idempotency_key if idempotency_key else None
+    body_hash = request_hash(items)
     batch = prepare_events(items, default_source=source, rules=rules)
-    with engine.begin() as conn:
-        if key:
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": key})
-            stored = conn.execute(sa.select(api_requests).where(api_requests.c.idempotency_key == key)).first()
-            if stored is not None:
-                if stored.request_hash != body_hash:
-                    raise ValueError("this Idempotency-Key was used for a different request body")
-                return {**stored.response, "replayed_request": True}
+
+    def accept(conn: sa.Connection) -> dict[str, Any]:
         new = behavior_events.insert(conn, batch.rows)
         _keep_rejected(conn, f"api:{body_hash[:32]}", batch.rejected, len(items))
         events = [{"index": int(r.index), "event_id": r.event_id,
                    "status": "stored" if r.event_id in new else "duplicate"} for r in batch.rows.itertuples()]
-        response = {"accepted": len(events), "stored": sum(e["status"] == "stored" for e in events),
-                    "rejected": len(batch.rejected), "events": events,
-                    "rejections": [{k: r[k] for k in ("index", "error", "detail")} for r in batch.rejected],
-                    "idempotency_key": idempotency_key}
-        if key:
-            conn.execute(pg_insert(api_requests).values(idempotency_key=key, request_hash=body_hash,
-                                                        response=response))
-    return response
+        return {"accepted": len(events), "stored": sum(e["status"] == "stored" for e in events),
+                "rejected": len(batch.rejected), "events": events,
+                "rejections": [{k: r[k] for k in ("index", "error", "detail")} for r in batch.rejected],
+                "idempotency_key": idempotency_key}
+
+    return answer_once(engine, _KEY_PREFIX + idempotency_key if idempotency_key else None, body_hash, accept)
 
 
 def _items(rows: Iterable[TableRow]) -> Iterator[tuple[int, dict[str, str] | str]]:
     for row in rows:
         yield row.record_no, row.values if row.values is not None else (row.problem or "unreadable row")
-
-
-def _reject_file(engine: sa.Engine, file_id: str, exc: FileRejected) -> IngestOutcome:
-    with engine.begin() as conn:
-        intake.finish_file(conn, file_id, status="rejected", error_code=exc.code, error_detail=exc.detail)
-    return IngestOutcome(file_id, "rejected", error_code=exc.code, error_detail=exc.detail)
 
 
 def ingest_event_file(engine: sa.Engine, data: bytes, *, filename: str, source: str, rules: Ruleset,
@@ -117,11 +99,10 @@ def ingest_event_file(engine: sa.Engine, data: bytes, *, filename: str, source: 
                 inserted += len(behavior_events.insert(conn, batch.rows))
             total += len(chunk)
     except FileRejected as exc:
-        return _reject_file(engine, file_id, exc)
+        return reject_registered_file(engine, file_id, exc)
     if total == 0:
-        return _reject_file(engine, file_id, FileRejected("FILE_EMPTY", "the file holds no events"))
+        return reject_registered_file(engine, file_id, FileRejected("FILE_EMPTY", "the file holds no events"))
     with engine.begin() as conn:
         _keep_rejected(conn, f"file:{file_id}", sorted(rejected, key=lambda r: r["index"]), total)
-        intake.finish_file(conn, file_id, status="parsed", record_count=total, parsed_at=sa.func.now(),
-                           format="events")
+        intake.mark_file_parsed(conn, file_id, record_count=total, file_format="events")
     return IngestOutcome(file_id, "parsed", records=total, inserted=inserted)

@@ -12,7 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from leadgate_dagster.core.file_reader import FileRejected, ParsedRecord, count_records, read_lead_file
-from leadgate_dagster.core.intake_keys import file_lead_id, record_key
+from leadgate_dagster.core.intake_keys import file_lead_id
+from leadgate_dagster.core.intake_rows import intake_event_row
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.store import intake
 
@@ -46,20 +47,8 @@ def register_large_file(engine: sa.Engine, path: Path, *, source: str) -> Ingest
 
 def reject_registered_file(engine: sa.Engine, file_id: str, exc: FileRejected) -> IngestOutcome:
     with engine.begin() as conn:
-        intake.finish_file(conn, file_id, status="rejected", error_code=exc.code, error_detail=exc.detail)
+        intake.mark_file_rejected(conn, file_id, error_code=exc.code, error_detail=exc.detail)
     return IngestOutcome(file_id, "rejected", error_code=exc.code, error_detail=exc.detail)
-
-
-def event_row(rec: ParsedRecord, *, file_id: str, default_source: str) -> dict[str, Any]:
-    source = (rec.fields.get("source") or default_source).strip()[:200] or default_source
-    key, kind = record_key(source, rec.fields, rec.extra, rec.raw, rec.error)
-    codes = list(rec.codes) + ([rec.error] if rec.error else [])
-    return {
-        "lead_id": file_lead_id(file_id, rec.record_no), "channel": "file", "source": source,
-        "file_id": file_id, "record_no": rec.record_no, "payload": rec.raw, "fields": rec.fields,
-        "extra": rec.extra, "intake_codes": codes, "parse_error": rec.error, "parse_detail": rec.detail,
-        "idempotency_key": key, "key_kind": kind,
-    }
 
 
 def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -114,16 +103,17 @@ def _insert_records(engine: sa.Engine, file_id: str, records: Iterable[ParsedRec
                     rules: Ruleset) -> IngestOutcome:
     cfg = rules.section("intake")
     total = inserted = 0
-    rows = (event_row(r, file_id=file_id, default_source=source) for r in records)
+    rows = (intake_event_row(r, lead_id=file_lead_id(file_id, r.record_no), channel="file", file_id=file_id,
+                             default_source=source) for r in records)
     for chunk in _chunks(rows, int(cfg["import_chunk_rows"])):
         with engine.begin() as conn:
             inserted += intake.insert_events(conn, chunk, replay_window_hours=cfg["replay_window_hours"])
         total += len(chunk)
     with engine.begin() as conn:
         if total == 0:
-            intake.finish_file(conn, file_id, status="rejected", error_code="FILE_EMPTY",
-                               error_detail="the file holds no records", record_count=0)
+            intake.mark_file_rejected(conn, file_id, error_code="FILE_EMPTY",
+                                      error_detail="the file holds no records", record_count=0)
             return IngestOutcome(file_id, "rejected", error_code="FILE_EMPTY",
                                  error_detail="the file holds no records")
-        intake.finish_file(conn, file_id, status="parsed", record_count=total, parsed_at=sa.func.now())
+        intake.mark_file_parsed(conn, file_id, record_count=total)
     return IngestOutcome(file_id, "parsed", records=total, inserted=inserted)

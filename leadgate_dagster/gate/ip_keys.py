@@ -15,7 +15,7 @@ def key_batch_ips(conn: sa.Connection, batch_id: str, key: bytes) -> int:
 
     Idempotent: the same key gives the same values. Returns the number of leads updated.
     """
-    df = leads.load_batch(conn, batch_id, columns=["ip"], where="ip IS NOT NULL")
+    df = leads.load_batch(conn, batch_id, columns=["ip"], not_null=["ip"])
     if df.empty:
         return 0
     hashed = ip_hmacs(df["ip"], key)

@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from leadgate_dagster.core.provider_results import KEYED_PROVIDERS
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.gate.enrich import Enricher, enricher_for, key_storage
 from leadgate_dagster.gate.enrich_findings import answer_source, answers_from_rows, check_rows, row_status
@@ -25,7 +26,7 @@ from leadgate_dagster.gate.qualify import qualify_leads, summary
 from leadgate_dagster.providers.enrichment import ProviderResult, enrich_batch
 from leadgate_dagster.providers.enrichment.ip_risk import ip_key
 from leadgate_dagster.store import dispositions, enrichment_retries, enrichments, leads
-from leadgate_dagster.store.enrichment_cache import KEYED_PROVIDERS, EnrichmentCache
+from leadgate_dagster.store.enrichment_cache import EnrichmentCache
 from leadgate_dagster.store.enrichment_retries import DueKey
 
 

@@ -53,7 +53,8 @@ def validate_stage(engine: sa.Engine, batch_id: str, rules: Ruleset, mx: MxLooku
     the first carry their original's results, the second are rejected as they are)."""
     with engine.begin() as conn:
         df = leads.load_batch(conn, batch_id, columns=[*CANONICAL_FIELDS, "replay_of"])
-    todo = df[df["replay_of"].isna() & ~df["lead_id"].isin(_unparseable(engine, df))]
+        unparseable = intake.unparseable_leads(conn, list(df["lead_id"]))
+    todo = df[df["replay_of"].isna() & ~df["lead_id"].isin(unparseable)]
     result = validate_batch(todo, rules=rules, mx=mx(email_domains(todo, rules)))
     with engine.begin() as conn:
         update_from_rows(conn, "leads", "lead_id", [*VALIDATION_COLUMNS, "validation", "validated_at",
@@ -82,10 +83,3 @@ def _validation_rows(result: pd.DataFrame, rules: Ruleset) -> Iterable[tuple[Any
     now = pd.Timestamp.now(tz="UTC").to_pydatetime()
     for lid, values, detail in zip(result.index, typed.itertuples(index=False, name=None), details, strict=True):
         yield (lid, *values, detail, now, rules.version)
-
-
-def _unparseable(engine: sa.Engine, df: pd.DataFrame) -> set[str]:
-    with engine.connect() as conn:
-        return {r[0] for r in conn.execute(sa.text(
-            "SELECT lead_id FROM leadgate.intake_events WHERE lead_id = ANY(:ids) AND parse_error IS NOT NULL"),
-            {"ids": list(df["lead_id"])})}

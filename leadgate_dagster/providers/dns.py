@@ -9,20 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor, wait
-from typing import Any, Protocol
+from typing import Any
 
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.core.validation.data import well_known_mx
-from leadgate_dagster.core.validation.mx import MX_NO_DOMAIN, MX_NONE, MX_NULL, MX_OK, MX_UNKNOWN, MxResult
-
-UNVERIFIED = "EMAIL_DOMAIN_UNVERIFIED"
-UNAVAILABLE = "EMAIL_DNS_UNAVAILABLE"
-
-
-class MxProvider(Protocol):
-    def lookup(self, domains: Iterable[str]) -> dict[str, MxResult]:
-        """MX facts for each distinct domain (lowercased ASCII), one result per domain."""
-        ...
+from leadgate_dagster.core.validation.mx import (
+    MX_NO_DOMAIN,
+    MX_NONE,
+    MX_NULL,
+    MX_OK,
+    MX_UNKNOWN,
+    UNAVAILABLE,
+    UNVERIFIED,
+    MxProvider,
+    MxResult,
+)
 
 
 def _distinct(domains: Iterable[str]) -> list[str]:

@@ -4,7 +4,7 @@
 import dagster as dg
 from sqlalchemy.engine import Engine
 
-from leadgate_dagster import settings
+from leadgate_dagster.store.embedded import database_url
 from leadgate_dagster.store.engine import engine_for
 
 
@@ -15,4 +15,4 @@ class PostgresResource(dg.ConfigurableResource):
     url: str = ""
 
     def engine(self) -> Engine:
-        return engine_for(self.url or settings.database_url())
+        return engine_for(self.url or database_url())

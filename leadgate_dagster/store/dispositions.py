@@ -57,6 +57,14 @@ def _norm(v: object) -> object:
     return v
 
 
+def current_of_file(conn: sa.Connection, file_id: str) -> list[sa.Row[tuple[str, list[str]]]]:
+    """(disposition, reason_codes) of the current decision on each lead of an ingested file."""
+    return list(conn.execute(sa.text("""
+        SELECT d.disposition, d.reason_codes FROM leadgate.intake_events e
+        JOIN leadgate.dispositions d ON d.lead_id = e.lead_id AND d.is_current WHERE e.file_id = :f
+    """), {"f": file_id}).all())
+
+
 def without_exactly_one(conn: sa.Connection, batch_id: str) -> list[str]:
     """Leads of the batch that do not have exactly one current disposition (the blocking invariant)."""
     return [r[0] for r in conn.execute(sa.text("""

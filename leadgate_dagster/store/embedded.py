@@ -12,7 +12,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from leadgate_dagster.settings import with_driver
+from leadgate_dagster.settings import configured_database_url, leadgate_home, with_driver
 
 _servers: dict[Path, Any] = {}
 
@@ -33,6 +33,12 @@ def start_embedded(home: Path, *, cleanup_mode: str | None = "stop") -> Any:
 
 def embedded_url(home: Path) -> str:
     return with_driver(start_embedded(home).get_uri(), "psycopg")
+
+
+def database_url() -> str:
+    """The server to use: LEADGATE_DATABASE_URL, else the embedded one under LEADGATE_HOME (started on first
+    use). Here rather than in `settings`, so the settings need not import the store."""
+    return configured_database_url() or embedded_url(leadgate_home())
 
 
 def stop_embedded(home: Path) -> None:

@@ -20,10 +20,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from leadgate_dagster import settings
 from leadgate_dagster.core.ip_hmac import ip_hmac, keyed_hmac
-from leadgate_dagster.providers.enrichment import ip_risk
-from leadgate_dagster.providers.enrichment.base import STALE, ProviderResult
+from leadgate_dagster.core.provider_results import KEYED_PROVIDERS, STALE, ProviderResult
 from leadgate_dagster.store.bulk import copy_rows
-from leadgate_dagster.store.tables_enrichment import enrichment_cache
+from leadgate_dagster.store.tables import enrichment_cache
 
 _T = enrichment_cache.fullname
 _SELECT = sa.text(
@@ -32,8 +31,6 @@ _SELECT = sa.text(
 ).bindparams(sa.bindparam("keys", type_=ARRAY(sa.Text)))
 _COLUMNS = ("provider", "key", "status", "result", "fetched_at", "expires_at")
 _TMP = "tmp_enrichment_cache"
-# providers whose lookup keys are personal data: stored as keyed HMACs, never as given
-KEYED_PROVIDERS = frozenset({ip_risk.KIND})
 
 
 def stored_key(provider: str, key: str, hmac_key: bytes) -> str:

@@ -32,7 +32,24 @@ def record_file(conn: sa.Connection, row: Mapping[str, Any]) -> bool:
     return conn.execute(stmt.returning(intake_files.c.file_id)).first() is not None
 
 
-def finish_file(conn: sa.Connection, file_id: str, **values: Any) -> None:
+def mark_file_parsed(conn: sa.Connection, file_id: str, *, record_count: int,
+                     file_format: str | None = None) -> None:
+    """The file's records are all intake events now; `file_format` replaces the one sniffed on registering."""
+    values: dict[str, Any] = {"status": "parsed", "record_count": record_count, "parsed_at": sa.func.now()}
+    if file_format is not None:
+        values["format"] = file_format
+    _update_file(conn, file_id, values)
+
+
+def mark_file_rejected(conn: sa.Connection, file_id: str, *, error_code: str, error_detail: str,
+                       record_count: int | None = None) -> None:
+    values: dict[str, Any] = {"status": "rejected", "error_code": error_code, "error_detail": error_detail}
+    if record_count is not None:
+        values["record_count"] = record_count
+    _update_file(conn, file_id, values)
+
+
+def _update_file(conn: sa.Connection, file_id: str, values: Mapping[str, Any]) -> None:
     conn.execute(sa.update(intake_files).where(intake_files.c.file_id == file_id).values(**values))
 
 
@@ -73,6 +90,19 @@ def insert_events(conn: sa.Connection, rows: Sequence[Mapping[str, Any]], *, rep
             {"ids": new_ids, "window": replay_window_hours * 3600},
         )
     return len(new_ids)
+
+
+def replays_of(conn: sa.Connection, lead_ids: Sequence[str]) -> dict[str, str | None]:
+    """lead_id -> the lead_id it replays (None for an original), for these events."""
+    return dict(conn.execute(sa.select(intake_events.c.lead_id, intake_events.c.replay_of).where(
+        intake_events.c.lead_id.in_(list(lead_ids)))).tuples().all())
+
+
+def unparseable_leads(conn: sa.Connection, lead_ids: Sequence[str]) -> set[str]:
+    """Those of these leads whose record could not be parsed."""
+    return set(conn.execute(sa.text(
+        "SELECT lead_id FROM leadgate.intake_events WHERE lead_id = ANY(:ids) AND parse_error IS NOT NULL"),
+        {"ids": list(lead_ids)}).scalars())
 
 
 _CLAIMABLE = """processed_at IS NULL AND (batch_id IS NULL OR lease_expires_at < now())
@@ -136,6 +166,13 @@ def mark_batch_done(conn: sa.Connection, batch_id: str) -> None:
     conn.execute(
         sa.update(batches).where(batches.c.batch_id == batch_id).values(status="done", done_at=sa.func.now())
     )
+
+
+def batches_done_before(conn: sa.Connection, cutoff: datetime) -> list[str]:
+    """Ids of the batches finished before `cutoff` (housekeeping prunes their Dagster partitions)."""
+    return list(conn.execute(
+        sa.text("SELECT batch_id FROM leadgate.batches WHERE status = 'done' AND done_at < :c"), {"c": cutoff},
+    ).scalars())
 
 
 def has_claimable(conn: sa.Connection, *, file_grace_seconds: float = 0) -> bool:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from leadgate_dagster.core.lead_schema import CANONICAL_FIELDS
 from leadgate_dagster.store.bulk import copy_rows
+from leadgate_dagster.store.tables import leads
 
 _FIELD_COLS = ", ".join(f'"{f}"' for f in CANONICAL_FIELDS)
 _FIELD_EXPRS = ", ".join(f"e.fields->>'{f}'" for f in CANONICAL_FIELDS if f != "source")
@@ -30,15 +31,15 @@ def copy_raw(conn: sa.Connection, batch_id: str) -> int:
     """), {"b": batch_id}).rowcount
 
 
-def load_batch(conn: sa.Connection, batch_id: str, *, columns: Sequence[str] = (), where: str = "TRUE") -> pd.DataFrame:
-    """The batch's leads (all columns, or `lead_id` + `columns`), indexed by lead_id, in arrival order."""
-    cols = ", ".join(["lead_id", *(f'"{c}"' for c in columns)]) if columns else "*"
-    df = pd.read_sql(
-        sa.text(f"SELECT {cols} FROM leadgate.leads WHERE batch_id = :b AND {where} "
-                "ORDER BY received_at, record_no, lead_id"),
-        conn, params={"b": batch_id},
-    )
-    return df.set_index("lead_id", drop=False).rename_axis(None)
+def load_batch(conn: sa.Connection, batch_id: str, *, columns: Sequence[str] = (),
+               not_null: Sequence[str] = ()) -> pd.DataFrame:
+    """The batch's leads (all columns, or `lead_id` + `columns`), indexed by lead_id, in arrival order; with
+    `not_null`, only those that have a value in each of these columns."""
+    selected = [leads.c.lead_id, *(leads.c[c] for c in columns)] if columns else [leads]
+    stmt = (sa.select(*selected)
+            .where(leads.c.batch_id == batch_id, *(leads.c[c].is_not(None) for c in not_null))
+            .order_by(leads.c.received_at, leads.c.record_no, leads.c.lead_id))
+    return pd.read_sql(stmt, conn).set_index("lead_id", drop=False).rename_axis(None)
 
 
 def load_leads(conn: sa.Connection, lead_ids: Sequence[str], *, columns: Sequence[str] = ()) -> pd.DataFrame:
@@ -49,6 +50,12 @@ def load_leads(conn: sa.Connection, lead_ids: Sequence[str], *, columns: Sequenc
         conn, params={"ids": list(lead_ids)},
     )
     return df.set_index("lead_id", drop=False).rename_axis(None)
+
+
+def mark_enriched(conn: sa.Connection, lead_ids: Sequence[str]) -> None:
+    """Stamp these leads as through the enrichment stage."""
+    conn.execute(sa.text("UPDATE leadgate.leads SET enriched_at = now() WHERE lead_id = ANY(:ids)"),
+                 {"ids": list(lead_ids)})
 
 
 def replace_checks(conn: sa.Connection, stage: str, lead_ids: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:

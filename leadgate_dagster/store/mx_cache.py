@@ -16,9 +16,8 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 
-from leadgate_dagster.core.validation.mx import MX_UNKNOWN, MxResult
-from leadgate_dagster.providers.dns import UNVERIFIED, MxProvider
-from leadgate_dagster.store.tables_dns import mx_cache
+from leadgate_dagster.core.validation.mx import MX_UNKNOWN, UNVERIFIED, MxProvider, MxResult
+from leadgate_dagster.store.tables import mx_cache
 
 _SELECT = sa.text(
     f"SELECT domain, status, mx_hosts, catch_all, reason FROM {mx_cache.fullname} "

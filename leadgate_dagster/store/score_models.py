@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from leadgate_dagster.core.model_artifact import ModelArtifact, ModelManifest, ModelStatus
-from leadgate_dagster.store.tables_scoring import score_models
+from leadgate_dagster.store.tables import score_models
 
 
 def save(conn: sa.Connection, artifact: ModelArtifact) -> None:

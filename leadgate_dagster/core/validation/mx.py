@@ -1,13 +1,16 @@
-"""What the core knows about a mail domain's DNS: the result type MX providers return.
+"""What the core knows about a mail domain's DNS: the result type MX providers return, the reasons of an
+"unknown" answer, and what an MX provider is.
 
 It lives in the core so the core can judge MX answers without importing any provider; providers
-(`leadgate_dagster.providers.dns`) and the cache (`leadgate_dagster.store.mx_cache`) build these.
+(`leadgate_dagster.providers.dns`) and the cache (`leadgate_dagster.store.mx_cache`, which wraps any
+provider and must not import them) build these.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Protocol
 
 # status values
 MX_OK: Final = "ok"  # MX records, or none but an A/AAAA record (implicit MX, RFC 5321 5.1)
@@ -17,6 +20,10 @@ MX_NONE: Final = "no_mx"  # the domain exists but has neither MX nor an address 
 MX_UNKNOWN: Final = "unknown"  # no answer: offline table miss, timeout, SERVFAIL, no network
 
 MX_STATUSES: Final = frozenset({MX_OK, MX_NO_DOMAIN, MX_NULL, MX_NONE, MX_UNKNOWN})
+
+# reasons of an "unknown" answer
+UNVERIFIED: Final = "EMAIL_DOMAIN_UNVERIFIED"  # the offline table does not know the domain
+UNAVAILABLE: Final = "EMAIL_DNS_UNAVAILABLE"  # DNS gave no answer (timeout, SERVFAIL, no network)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,3 +44,9 @@ class MxResult:
     mx_hosts: tuple[str, ...] = ()
     catch_all: bool | None = None
     reason: str | None = None
+
+
+class MxProvider(Protocol):
+    def lookup(self, domains: Iterable[str]) -> dict[str, MxResult]:
+        """MX facts for each distinct domain (lowercased ASCII), one result per domain."""
+        ...

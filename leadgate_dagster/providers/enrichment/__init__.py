@@ -7,14 +7,8 @@
 
 from __future__ import annotations
 
-from leadgate_dagster.providers.enrichment.base import (
-    STALE,
-    UNAVAILABLE,
-    EnrichmentProvider,
-    HttpBatchLookup,
-    OfflineProvider,
-    ProviderResult,
-)
+from leadgate_dagster.core.provider_results import STALE, UNAVAILABLE, ProviderResult
+from leadgate_dagster.providers.enrichment.base import EnrichmentProvider, HttpBatchLookup, OfflineProvider
 from leadgate_dagster.providers.enrichment.config import (
     KINDS,
     EnrichmentOverrides,

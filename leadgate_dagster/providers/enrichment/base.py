@@ -12,11 +12,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 from urllib.parse import quote
 
+from leadgate_dagster.core.provider_results import UNAVAILABLE, ProviderResult
 from leadgate_dagster.providers.call_stats import CallStats
 from leadgate_dagster.providers.http_client import (
     MalformedResponseError,
@@ -24,32 +24,6 @@ from leadgate_dagster.providers.http_client import (
     ProviderHttpClient,
     ProviderStatusError,
 )
-
-Status = Literal["ok", "miss", "error"]
-Source = Literal["live", "cache", "stale_cache", "offline", "neutral"]
-UNAVAILABLE = "ENRICHMENT_UNAVAILABLE"
-STALE = "ENRICHMENT_STALE"
-
-
-@dataclass(frozen=True, slots=True)
-class ProviderResult:
-    """One provider's answer for one key.
-
-    Attributes:
-        key: the lookup key as asked (normalized by the caller).
-        status: ok (facts found), miss (the provider knows nothing of the key), error (no answer).
-        data: the facts, in the provider kind's vocabulary; for an error, {"error": <kind>}.
-        source: where the answer came from: live, cache, stale_cache, offline or neutral.
-        reason: ENRICHMENT_STALE / ENRICHMENT_UNAVAILABLE when the answer is a fallback, else None.
-        fetched_at: when the provider gave the answer (for cached ones: when it was first fetched).
-    """
-
-    key: str
-    status: Status
-    data: dict[str, Any] = field(default_factory=dict)
-    source: Source = "live"
-    reason: str | None = None
-    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 class EnrichmentProvider(Protocol):

@@ -15,11 +15,12 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from leadgate_dagster.core.provider_results import ProviderResult
 from leadgate_dagster.core.ruleset import Ruleset, load_ruleset
 from leadgate_dagster.core.validation.config import validation_config
 from leadgate_dagster.core.validation.email import email_checker
 from leadgate_dagster.providers.dns import OfflineMxProvider
-from leadgate_dagster.providers.enrichment.base import OfflineProvider, ProviderResult, distinct
+from leadgate_dagster.providers.enrichment.base import OfflineProvider, distinct
 
 KIND = "email_verification"
 STATUSES = ("valid", "risky", "invalid", "unknown")

@@ -13,7 +13,8 @@ from datetime import timedelta
 from string import ascii_uppercase
 from typing import Any
 
-from leadgate_dagster.providers.enrichment.base import OfflineProvider, ProviderResult, distinct
+from leadgate_dagster.core.provider_results import ProviderResult
+from leadgate_dagster.providers.enrichment.base import OfflineProvider, distinct
 from leadgate_dagster.providers.enrichment.shipped import postal_centroids, us_zip, us_zip_index
 
 KIND = "geocoding"

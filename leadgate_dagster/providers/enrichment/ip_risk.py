@@ -13,10 +13,11 @@ import ipaddress
 from collections.abc import Mapping
 from typing import Any
 
+from leadgate_dagster.core.provider_results import IP_RISK
 from leadgate_dagster.providers.enrichment.base import OfflineProvider
 from leadgate_dagster.providers.enrichment.shipped import ip_networks_sample
 
-KIND = "ip_risk"
+KIND = IP_RISK
 HIGH_RISK_CATEGORIES = frozenset({"hosting", "vpn", "proxy", "tor"})
 
 

@@ -20,13 +20,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from leadgate_dagster.core.provider_results import UNAVAILABLE, ProviderResult
 from leadgate_dagster.providers.call_stats import summarize
-from leadgate_dagster.providers.enrichment.base import (
-    UNAVAILABLE,
-    EnrichmentProvider,
-    ProviderResult,
-    distinct,
-)
+from leadgate_dagster.providers.enrichment.base import EnrichmentProvider, distinct
 
 log = logging.getLogger(__name__)
 DEFAULT_DEADLINE_S = 10.0

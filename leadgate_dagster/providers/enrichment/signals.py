@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from leadgate_dagster.providers.enrichment.base import ProviderResult
+from leadgate_dagster.core.provider_results import ProviderResult
 from leadgate_dagster.providers.enrichment.ip_risk import HIGH_RISK_CATEGORIES
 
 Finding = tuple[str, str]

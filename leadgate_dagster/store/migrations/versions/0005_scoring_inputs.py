@@ -88,7 +88,7 @@ def upgrade() -> None:
     # similar names at one postal code: postal equality and trigram similarity in one GIN scan (btree_gin)
     op.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")
     op.execute("CREATE INDEX ix_lead_keys_postal_name_trgm ON leadgate.lead_keys "
-               "USING gin (postal, full_name gin_trgm_ops) WITH (fastupdate = off)")  # see tables_identity.py
+               "USING gin (postal, full_name gin_trgm_ops) WITH (fastupdate = off)")  # see tables/identity.py
     op.drop_index("ix_lead_keys_name_trgm", table_name="lead_keys", schema=S)
     op.create_index("uq_alerts_open", "alerts", ["kind", "subject"], unique=True, schema=S,
                     postgresql_where=sa.text("resolved_at IS NULL"))

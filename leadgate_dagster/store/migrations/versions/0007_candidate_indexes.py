@@ -21,7 +21,7 @@ S = "leadgate"
 
 def upgrade() -> None:
     op.execute("CREATE INDEX ix_lead_keys_company_name_trgm ON leadgate.lead_keys "
-               "USING gin (company_slug, full_name gin_trgm_ops) WITH (fastupdate = off)")  # see tables_identity.py
+               "USING gin (company_slug, full_name gin_trgm_ops) WITH (fastupdate = off)")  # see tables/identity.py
     op.execute("CREATE INDEX ix_lead_keys_postal_dm_last ON leadgate.lead_keys (postal, dmetaphone(last))")
     op.drop_index("ix_lead_keys_postal_name_trgm", table_name="lead_keys", schema=S)
 

@@ -1,12 +1,12 @@
-"""Tables the qualification reads besides the lead: suppression/DNC entries, behaviour events, outcomes,
-trained conversion models, and the enrichment keys waiting for the recheck job."""
+"""Tables the qualification reads besides the lead: suppression/DNC entries, behaviour events, outcomes and
+trained conversion models."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
-from leadgate_dagster.store.tables import NOW, TS, alerts, enrichments, metadata
+from leadgate_dagster.store.tables.schema import NOW, TS, metadata
 
 suppressions = sa.Table(
     "suppressions", metadata,
@@ -54,24 +54,3 @@ score_models = sa.Table(
     sa.Column("is_active", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Index("uq_score_models_active", "is_active", unique=True, postgresql_where=sa.text("is_active")),
 )
-
-enrichment_retries = sa.Table(
-    "enrichment_retries", metadata,
-    sa.Column("provider", sa.Text, primary_key=True),
-    sa.Column("key", sa.Text, primary_key=True),
-    sa.Column("error", sa.Text, nullable=False),
-    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("first_failed_at", TS, nullable=False, server_default=NOW),
-    sa.Column("next_attempt_at", TS, nullable=False, server_default=NOW),
-    sa.Column("resolved_at", TS),
-    sa.Index("ix_enrichment_retries_due", "next_attempt_at", postgresql_where=sa.text("resolved_at IS NULL")),
-)
-
-# which key a lead was enriched under and where its answer came from (provider | cache | stale_cache | neutral)
-enrichments.append_column(sa.Column("lookup_key", sa.Text))
-enrichments.append_column(sa.Column("answer_source", sa.Text))
-sa.Index("ix_enrichments_provider_key", enrichments.c.provider, enrichments.c.lookup_key)
-# an alert stays open until resolved; one open alert per (kind, subject)
-alerts.append_column(sa.Column("resolved_at", TS))
-sa.Index("uq_alerts_open", alerts.c.kind, alerts.c.subject, unique=True,
-         postgresql_where=sa.text("resolved_at IS NULL"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
-from leadgate_dagster.store.tables import NOW, TS, metadata
+from leadgate_dagster.store.tables.schema import NOW, TS, metadata
 
 persons = sa.Table(
     "persons", metadata,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from leadgate_dagster.store.tables import metadata
+from leadgate_dagster.store.tables.schema import metadata
 
 mx_cache = sa.Table(
     "mx_cache", metadata,

@@ -1,0 +1,33 @@
+"""SQLAlchemy Core tables of leadgate's own schema, one module per group of related tables.
+
+Migrations under `store/migrations/` create these; `tests/store/test_migrations.py` checks that the two agree.
+"""
+
+from __future__ import annotations
+
+from leadgate_dagster.store.tables.alerts import alerts
+from leadgate_dagster.store.tables.decisions import dispositions, rulesets
+from leadgate_dagster.store.tables.dns import mx_cache
+from leadgate_dagster.store.tables.enrichment import enrichment_cache, enrichment_retries, enrichments
+from leadgate_dagster.store.tables.identity import (
+    golden_records,
+    identity_key_names,
+    identity_keys,
+    lead_keys,
+    lead_person,
+    merge_log,
+    persons,
+    review_items,
+)
+from leadgate_dagster.store.tables.intake import api_requests, batches, intake_events, intake_files
+from leadgate_dagster.store.tables.leads import lead_checks, leads
+from leadgate_dagster.store.tables.schema import NOW, SCHEMA, TEXTS, TS, metadata
+from leadgate_dagster.store.tables.scoring import behavior_events, outcomes, score_models, suppressions
+
+__all__ = [
+    "NOW", "SCHEMA", "TEXTS", "TS", "alerts", "api_requests", "batches", "behavior_events", "dispositions",
+    "enrichment_cache", "enrichment_retries", "enrichments", "golden_records", "identity_key_names",
+    "identity_keys", "intake_events", "intake_files", "lead_checks", "lead_keys", "lead_person", "leads",
+    "merge_log", "metadata", "mx_cache", "outcomes", "persons", "review_items", "rulesets", "score_models",
+    "suppressions",
+]
