@@ -15,6 +15,8 @@ from leadgate_dagster.jobs import (
     lead_batch_job,
     model_training_job,
     recheck_job,
+    rescore_job,
+    unscored_alert_job,
 )
 from leadgate_dagster.resources.db import PostgresResource
 from leadgate_dagster.resources.enrichment import EnrichmentResource
@@ -25,11 +27,12 @@ from leadgate_dagster.schedules.contract import contract_schedule
 from leadgate_dagster.schedules.housekeeping import housekeeping_schedule
 from leadgate_dagster.schedules.model import model_training_schedule
 from leadgate_dagster.schedules.recheck import recheck_schedule
-from leadgate_dagster.schedules.rescore import rescore_job, rescore_schedule
-from leadgate_dagster.schedules.unscored import unscored_alert_job, unscored_alert_schedule
+from leadgate_dagster.schedules.rescore import rescore_schedule
+from leadgate_dagster.schedules.unscored import unscored_alert_schedule
 from leadgate_dagster.sensors.contract import contract_sensor
 from leadgate_dagster.sensors.inbox import inbox_sensor
 from leadgate_dagster.sensors.intake_batch import intake_batch_sensor
+
 
 def build_resources(database_url: str = "", inbox_path: str = "", rules_path: str = "") -> dict[str, object]:
     db = PostgresResource(url=database_url)

@@ -1,5 +1,12 @@
-"""Jobs: the hot-path batch job, the chunked import of large inbox files, housekeeping and the
-enrichment recheck."""
+"""Every job and op of the code location: the hot-path batch job, the chunked import of large inbox files,
+housekeeping, the enrichment recheck, the contract, model training, re-scores and the unscored-lead alert.
+Sensors and schedules (`sensors/`, `schedules/`) only decide when these run.
+
+Re-score watermark: Dagster's own run history, no extra table. A run covers (since, until], where `until` is
+its scheduled time (the `leadgate/rescore_until` tag; a run launched by hand uses its start) and `since` is the
+`until` of the last *successful* re-score run. A failed or skipped run therefore leaves its window to the next
+one, and the first run ever looks back `scoring.rescore.first_run_lookback_hours`.
+"""
 
 
 from datetime import UTC, datetime, timedelta
@@ -15,6 +22,8 @@ from leadgate_dagster.gate import inbox
 from leadgate_dagster.gate.event_intake import ingest_event_file, is_event_file
 from leadgate_dagster.gate.ingest import import_registered_file
 from leadgate_dagster.gate.recheck import recheck
+from leadgate_dagster.gate.rescore import rescore
+from leadgate_dagster.gate.unscored import escalate_unscored
 from leadgate_dagster.resources.db import PostgresResource
 from leadgate_dagster.resources.enrichment import EnrichmentResource
 from leadgate_dagster.resources.rules import RulesResource
@@ -113,3 +122,62 @@ model_training_job = dg.define_asset_job(
     "model_training_job", selection=dg.AssetSelection.assets("conversion_model"),
     executor_def=dg.in_process_executor,
     description="Retrain the conversion model from the outcomes table (activated only when trained on enough).")
+
+
+JOB = "rescore_job"
+UNTIL_TAG = "leadgate/rescore_until"
+SETTLE = timedelta(seconds=10)
+
+
+class RescoreConfig(dg.Config):
+    since: str | None = None  # ISO 8601; empty: the last successful re-score's `until`
+    until: str | None = None  # ISO 8601; empty: now
+
+
+def last_watermark(instance: dg.DagsterInstance) -> datetime | None:
+    """The `until` of the latest successful re-score run (its tag, else its start time), or None."""
+    records = instance.get_run_records(filters=dg.RunsFilter(job_name=JOB, statuses=[dg.DagsterRunStatus.SUCCESS]),
+                                       limit=1)
+    if not records:
+        return None
+    tagged = records[0].dagster_run.tags.get(UNTIL_TAG)
+    if tagged:
+        return datetime.fromisoformat(tagged)
+    started = records[0].start_time
+    return datetime.fromtimestamp(started, UTC) if started is not None else None
+
+
+@dg.op
+def rescore_leads(context: dg.OpExecutionContext, config: RescoreConfig, db: PostgresResource,
+                  rules: RulesResource) -> None:
+    """Decide again the leads the window touched (gate/rescore.py); metadata: leads re-scored, dispositions
+    changed and the count per transition."""
+    # a run launched by hand stops SETTLE short of now: an event whose insert began just before is committed
+    until = datetime.fromisoformat(config.until) if config.until else datetime.now(UTC) - SETTLE
+    since = datetime.fromisoformat(config.since) if config.since else last_watermark(context.instance)
+    report = rescore(db.engine(), rules.active(), since=since, until=until)
+    context.log.info(f"re-scored {report['leads_rescored']} leads in ({report['since']}, {report['until']}]: "
+                     f"{report['dispositions_changed']} dispositions changed")
+    context.add_output_metadata(to_metadata(report, row_count_key="leads_rescored"))
+
+
+@dg.job(executor_def=dg.in_process_executor, tags={"dagster/max_retries": 2},
+        description="Decide again the leads with new behaviour events or decayed engagement since the last run.")
+def rescore_job() -> None:
+    rescore_leads()
+
+
+@dg.op
+def escalate_unscored_leads(context: dg.OpExecutionContext, db: PostgresResource, rules: RulesResource) -> None:
+    """Open one `lead_unscored` alert per lead past the threshold; resolve those whose lead got a disposition."""
+    report = escalate_unscored(db.engine(), rules.active())
+    if report["open"]:
+        context.log.warning(f"{report['open']} lead(s) unscored for more than {report['threshold_minutes']:.0f} "
+                            f"minutes (leadgate.alerts, kind lead_unscored); {report['opened']} new")
+    context.add_output_metadata(to_metadata(report, row_count_key="open"))
+
+
+@dg.job(executor_def=dg.in_process_executor,
+        description="Escalate leads without a disposition past the scoring SLA; resolve the ones scored since.")
+def unscored_alert_job() -> None:
+    escalate_unscored_leads()

@@ -3,26 +3,10 @@ alerts of leads scored since. A schedule, not a step of the batch run, so it fir
 
 import dagster as dg
 
-from leadgate_dagster.assets.metadata import to_metadata
-from leadgate_dagster.gate.unscored import escalate_unscored, has_work
+from leadgate_dagster.gate.unscored import has_work
+from leadgate_dagster.jobs import unscored_alert_job
 from leadgate_dagster.resources.db import PostgresResource
 from leadgate_dagster.resources.rules import RulesResource
-
-
-@dg.op
-def escalate_unscored_leads(context: dg.OpExecutionContext, db: PostgresResource, rules: RulesResource) -> None:
-    """Open one `lead_unscored` alert per lead past the threshold; resolve those whose lead got a disposition."""
-    report = escalate_unscored(db.engine(), rules.active())
-    if report["open"]:
-        context.log.warning(f"{report['open']} lead(s) unscored for more than {report['threshold_minutes']:.0f} "
-                            f"minutes (leadgate.alerts, kind lead_unscored); {report['opened']} new")
-    context.add_output_metadata(to_metadata(report, row_count_key="open"))
-
-
-@dg.job(executor_def=dg.in_process_executor,
-        description="Escalate leads without a disposition past the scoring SLA; resolve the ones scored since.")
-def unscored_alert_job() -> None:
-    escalate_unscored_leads()
 
 
 @dg.schedule(job=unscored_alert_job, cron_schedule="*/5 * * * *", execution_timezone="UTC",

@@ -12,9 +12,10 @@ from leadgate_dagster.core.ruleset import load_ruleset
 from leadgate_dagster.gate.event_intake import accept_events
 from leadgate_dagster.gate.ingest import ingest_bytes
 from leadgate_dagster.gate.rescore import rescore
+from leadgate_dagster.jobs import UNTIL_TAG, rescore_job, unscored_alert_job
 from leadgate_dagster.qa import run_all_stages
-from leadgate_dagster.schedules.rescore import UNTIL_TAG, rescore_job, rescore_schedule
-from leadgate_dagster.schedules.unscored import unscored_alert_job, unscored_alert_schedule
+from leadgate_dagster.schedules.rescore import rescore_schedule
+from leadgate_dagster.schedules.unscored import unscored_alert_schedule
 from leadgate_dagster.store.intake import claim_batches
 from tests.gate.scoring_helpers import ANN, decide_file, decisions, lead_file
 
