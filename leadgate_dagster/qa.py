@@ -59,9 +59,9 @@ def qa_command(input_path: str, out_path: str, database_url: str | None = None, 
         runtime = prepare(home=tmp or Path(tempfile.gettempdir()), database_url=url, dagster=False)
         engine = runtime.engine
         ingest_bytes(engine, data, filename=path.name, source="qa", rules=rules)
-        cfg = rules.section("batching")
-        while claimed := claim_batches(engine, max_events=int(cfg["max_events_per_batch"]) * 10, max_batches=1,
-                                       lease_seconds=float(cfg["lease_seconds"])):
+        cfg = rules.batching
+        while claimed := claim_batches(engine, max_events=cfg.max_events_per_batch * 10, max_batches=1,
+                                       lease_seconds=cfg.lease_seconds):
             run_all_stages(engine, claimed[0][0], rules)
         with engine.connect() as conn:
             results = results_of_file(conn, file_id_of(data))

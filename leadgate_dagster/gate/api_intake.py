@@ -20,7 +20,7 @@ def accept_leads(engine: sa.Engine, items: list[Any], *, idempotency_key: str | 
                  rules: Ruleset) -> dict[str, Any]:
     """Write one intake event per item and return the acknowledgement. Raises ValueError when the key was used
     for a different body."""
-    cfg = rules.section("intake")
+    cfg = rules.intake
     body_hash = hashlib.sha256(json.dumps(items, sort_keys=True, default=str).encode()).hexdigest()
     with engine.begin() as conn:
         if idempotency_key:
@@ -32,7 +32,7 @@ def accept_leads(engine: sa.Engine, items: list[Any], *, idempotency_key: str | 
                 return {**stored.response, "replayed_request": True}
         rows = []
         for index, item in enumerate(items, start=1):
-            rec = record_from_mapping(item, record_no=index, max_field_chars=cfg["max_field_chars"])
+            rec = record_from_mapping(item, record_no=index, max_field_chars=cfg.max_field_chars)
             src = (rec.fields.get("source") or source).strip()[:200] or source
             key, kind = record_key(src, rec.fields, rec.extra, rec.raw, rec.error)
             rows.append({"lead_id": api_lead_id(), "channel": "api", "source": src, "file_id": None,
@@ -40,7 +40,7 @@ def accept_leads(engine: sa.Engine, items: list[Any], *, idempotency_key: str | 
                          "intake_codes": [*rec.codes, *([rec.error] if rec.error else [])],
                          "parse_error": rec.error, "parse_detail": rec.detail,
                          "idempotency_key": key, "key_kind": kind})
-        intake.insert_events(conn, rows, replay_window_hours=cfg["replay_window_hours"])
+        intake.insert_events(conn, rows, replay_window_hours=cfg.replay_window_hours)
         replays = dict(conn.execute(sa.select(intake_events.c.lead_id, intake_events.c.replay_of).where(
             intake_events.c.lead_id.in_([r["lead_id"] for r in rows]))).all())
         leads = [{"lead_id": r["lead_id"], "index": r["record_no"], "replay_of": replays.get(r["lead_id"]),
