@@ -159,6 +159,16 @@ def _terminate(children: dict[str, subprocess.Popen[bytes]]) -> None:
 
 
 def rules(args: argparse.Namespace) -> int:
+    from leadgate_dagster.core.ruleset import RulesetError
+
+    try:
+        return _rules(args)
+    except RulesetError as exc:  # a stored or compared ruleset that does not parse: its keys, not a traceback
+        print(f"leadgate rules {args.rules_command}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _rules(args: argparse.Namespace) -> int:
     from leadgate_dagster.core.ruleset import diff_rulesets, load_ruleset
     from leadgate_dagster.runtime import prepare
     from leadgate_dagster.store import rulesets as store

@@ -126,6 +126,8 @@ def test_a_stored_ruleset_that_no_longer_parses_is_reported_never_replaced(pg_ur
          "number")]
     with pytest.raises(RulesetError, match="batching.lease_minutes: unknown key"):
         RulesResource(db=PostgresResource(url=pg_url)).active()
+    assert main(["rules", "show"]) == 1  # never the shipped ruleset's version in its place
+    assert "the active ruleset s-1 (h-s-1) does not parse:" in capsys.readouterr().err
 
 
 def test_check_active_passes_for_a_parsing_activated_ruleset(tmp_path, pg_url, engine, monkeypatch,
@@ -136,3 +138,9 @@ def test_check_active_passes_for_a_parsing_activated_ruleset(tmp_path, pg_url, e
     capsys.readouterr()
     assert main(["rules", "check", "--active"]) == 0
     assert capsys.readouterr().out == f"ok: a-1 {load_ruleset(path).content_hash}\n"
+
+
+def test_diff_of_a_file_that_does_not_parse_names_its_keys(tmp_path, capsys) -> None:
+    assert main(["rules", "diff", str(_bad_override(tmp_path)), str(_variant(tmp_path, "d-1", 0.2))]) == 1
+    err = capsys.readouterr().err
+    assert "alerts.rejection_rate_treshold (line 3): unknown key" in err and "Traceback" not in err
