@@ -78,8 +78,10 @@ def ruleset_from_body(body: Any) -> Ruleset:
     """Check a ruleset already parsed (e.g. the JSONB stored in `rulesets`). Keys it leaves out take the
     shipped values (an older ruleset keeps working when the gate learns a key); the hash is of `body` as
     given. Raises RulesetError naming every key that does not parse."""
-    if not isinstance(body, dict) or not body.get("version"):
-        raise RulesetError([Problem(("version",), "a ruleset is a YAML mapping with a non-empty 'version'")])
+    if not isinstance(body, dict):
+        raise RulesetError([Problem((), "a ruleset is a YAML mapping")])
+    if not body.get("version"):
+        raise RulesetError([Problem(("version",), "a ruleset needs a non-empty version of its own")])
     return _typed(body, deep_merge(_shipped().body, body))
 
 
@@ -97,10 +99,16 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
     """`override` on top of `base`: mappings merge key by key, anything else (lists, scalars, explicit nulls)
     replaces; a new copy, `base`'s key order first."""
     merged = copy.deepcopy(base)
-    for key, value in override.items():
-        merged[key] = deep_merge(merged[key], value) if isinstance(value, dict) and isinstance(
-            merged.get(key), dict) else copy.deepcopy(value)
+    _merge_into(merged, override)
     return merged
+
+
+def _merge_into(target: dict[str, Any], override: dict[str, Any]) -> None:
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge_into(target[key], value)
+        else:
+            target[key] = copy.deepcopy(value)
 
 
 @cache

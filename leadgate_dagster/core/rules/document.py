@@ -75,7 +75,7 @@ class RulesetError(ValueError):
         super().__init__("\n".join([f"{subject} does not parse:", *lines] if subject else lines))
 
     def located(self, lines: dict[KeyPath, int]) -> RulesetError:
-        """The same problems with the line of each key in the YAML file `lines` was read from, in line order."""
+        """The same problems, in line order, each with its key's line in the YAML file `lines` came from."""
         located = [p._replace(line=line_of(p.path, lines)) for p in self.problems]
         return RulesetError(sorted(located, key=lambda p: p.line or 0), self.subject)
 
@@ -98,10 +98,8 @@ def _problems(errors: list[Any]) -> list[Problem]:
     return problems
 
 
-def parse_document(body: Any) -> RulesetDocument:
+def parse_document(body: dict[str, Any]) -> RulesetDocument:
     """Validate a complete ruleset body (defaults already merged in); raises RulesetError."""
-    if not isinstance(body, dict):
-        raise RulesetError([Problem((), "a ruleset is a YAML mapping")])
     try:
         return RulesetDocument.model_validate(body)
     except ValidationError as exc:

@@ -14,7 +14,7 @@ PROVIDER_KINDS: tuple[str, ...] = get_args(ProviderKind)
 
 
 class ProviderRules(Section):
-    """One provider; `connect_timeout_s` defaults to min(2 s, timeout_s), `miss_ttl_hours` to cache_ttl_hours."""
+    """One provider; `connect_timeout_s` defaults to min(2 s, timeout_s), `miss_ttl_hours` to the cache's."""
 
     mode: Literal["offline", "http"]
     base_url: str = ""
