@@ -16,7 +16,6 @@ seeded training set (the one the model is fitted on), with the committed set's f
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -36,7 +35,7 @@ from leadgate_dagster.core.identity import IdentityResolution, load_model, resol
 from leadgate_dagster.core.identity.candidates import compare_batch
 from leadgate_dagster.core.identity.settings import IdentitySettings
 from leadgate_dagster.core.identity.training import train_model
-from leadgate_dagster.core.ruleset import Ruleset, canonical_hash, load_ruleset
+from leadgate_dagster.core.ruleset import Ruleset, load_ruleset, ruleset_from_body
 
 TRAIN_SEEDS = (7, 8, 9)
 MODEL_VERSION = "v1"
@@ -120,7 +119,7 @@ def evaluate(leads: pd.DataFrame, truth: np.ndarray, rules: Ruleset) -> dict[str
 def with_threshold(rules: Ruleset, threshold: float) -> Ruleset:
     body = json.loads(json.dumps(rules.body))
     body["identity"]["tier_b_auto_merge"] = threshold
-    return dataclasses.replace(rules, content_hash=canonical_hash(body), body=body)
+    return ruleset_from_body(body)
 
 
 def sweep(sets: list[tuple[pd.DataFrame, np.ndarray]], rules: Ruleset) -> list[dict[str, object]]:

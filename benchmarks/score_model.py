@@ -44,11 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write-model", type=Path, default=None, help="also write the trained artifact here")
     args = parser.parse_args(argv)
     rules = load_ruleset()
-    cfg = rules.section("scoring")["model"]
+    cfg = rules.scoring.model
     outcomes = pd.read_csv(args.outcomes, dtype={"demo_requested": str}, keep_default_na=False)
     y_all = labels(outcomes, rules=rules)
-    train, test = train_test_split(outcomes, test_size=float(cfg["holdout_fraction"]), stratify=y_all,
-                                   random_state=int(cfg["seed"]) + 1)
+    train, test = train_test_split(outcomes, test_size=cfg.holdout_fraction, stratify=y_all,
+                                   random_state=cfg.seed + 1)
     started = time.perf_counter()
     artifact = train_model(train, rules)
     trained_s = time.perf_counter() - started

@@ -15,11 +15,11 @@ def run_pending(engine: sa.Engine, instance: dg.DagsterInstance, rules: Ruleset)
     """Claim every pending intake event into batches and materialize each batch; returns the batch ids."""
     from leadgate_dagster.definitions import defs
 
-    cfg = rules.section("batching")
+    cfg = rules.batching
     job = defs.resolve_job_def("lead_batch_job")
     done: list[str] = []
-    while claimed := claim_batches(engine, max_events=int(cfg["max_events_per_batch"]), max_batches=1,
-                                   lease_seconds=float(cfg["lease_seconds"])):
+    while claimed := claim_batches(engine, max_events=cfg.max_events_per_batch, max_batches=1,
+                                   lease_seconds=cfg.lease_seconds):
         batch_id = claimed[0][0]
         instance.add_dynamic_partitions(intake_batches.name, [batch_id])
         result = job.execute_in_process(instance=instance, partition_key=batch_id, tags={"leadgate/trigger": "demo"},

@@ -49,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     act.add_argument("--reason", required=True)
     act.add_argument("--author", default="")
     rules.add_parser("show", help="print the active ruleset's version and hash")
+    check = rules.add_parser("check", help="check a ruleset file, or the activated one, key by key")
+    which = check.add_mutually_exclusive_group(required=True)
+    which.add_argument("file", nargs="?", help="a ruleset YAML (laid over the shipped one, as activate does)")
+    which.add_argument("--active", action="store_true", help="re-parse the activated ruleset in the database")
 
     _scoring_parsers(sub)
 

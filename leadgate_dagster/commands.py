@@ -158,10 +158,22 @@ def _terminate(children: dict[str, subprocess.Popen[bytes]]) -> None:
 
 
 def rules(args: argparse.Namespace) -> int:
+    from leadgate_dagster.core.ruleset import RulesetError
+
+    try:
+        return _rules(args)
+    except RulesetError as exc:  # a stored or compared ruleset that does not parse: its keys, not a traceback
+        print(f"leadgate rules {args.rules_command}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _rules(args: argparse.Namespace) -> int:
     from leadgate_dagster.core.ruleset import diff_rulesets, load_ruleset
     from leadgate_dagster.runtime import prepare
     from leadgate_dagster.store import rulesets as store
 
+    if args.rules_command == "check":
+        return _check_rules(args.file, active=args.active)
     if args.rules_command == "diff":
         def resolve(ref: str):
             if Path(ref).exists():
@@ -177,7 +189,9 @@ def rules(args: argparse.Namespace) -> int:
         return 0
     runtime = prepare(dagster=False)
     if args.rules_command == "activate":
-        ruleset = load_ruleset(args.path)
+        ruleset = _readable_ruleset(args.path, "activate")
+        if isinstance(ruleset, int):
+            return ruleset
         with runtime.engine.begin() as conn:
             store.activate(conn, ruleset, author=args.author or getpass.getuser(), reason=args.reason)
         print(f"leadgate rules: activated {ruleset.version} ({ruleset.content_hash[:12]})")
@@ -185,6 +199,50 @@ def rules(args: argparse.Namespace) -> int:
     with runtime.engine.connect() as conn:
         active = store.current(conn)
     print(f"{active.version} {active.content_hash}")
+    return 0
+
+
+def _readable_ruleset(path: str, command: str):  # -> Ruleset | int (the exit code of a refusal)
+    """The ruleset file at `path`, or the exit code after saying why not: 1 for keys that do not parse (each
+    on its own line, with its line in the file; `check` prints them as its output), 2 for a file that
+    cannot be read or is not YAML."""
+    import yaml
+
+    from leadgate_dagster.core.ruleset import RulesetError, load_ruleset
+
+    try:
+        return load_ruleset(path)
+    except RulesetError as exc:
+        if command == "check":
+            print(exc)
+        else:
+            print(f"leadgate rules {command}: {path} does not parse:\n{exc}", file=sys.stderr)
+        return 1
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        print(f"leadgate rules {command}: cannot read {path}: {exc}", file=sys.stderr)
+        return 2
+
+
+def _check_rules(path: str | None, *, active: bool) -> int:
+    """`leadgate rules check FILE | --active`: "ok: <version> <hash>" (exit 0), else each problem on its own
+    line (exit 1); a file that cannot be read or is not YAML exits 2."""
+    from leadgate_dagster.core.ruleset import RulesetError
+
+    if active:
+        from leadgate_dagster.runtime import prepare
+        from leadgate_dagster.store import rulesets as store
+
+        try:
+            with prepare(dagster=False).engine.connect() as conn:
+                ruleset = store.current(conn)
+        except RulesetError as exc:
+            print(exc)
+            return 1
+    else:
+        ruleset = _readable_ruleset(path or "", "check")
+        if isinstance(ruleset, int):
+            return ruleset
+    print(f"ok: {ruleset.version} {ruleset.content_hash}")
     return 0
 
 

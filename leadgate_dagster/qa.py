@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from leadgate_dagster.core.check_outcome import CheckOutcome
 from leadgate_dagster.core.export_safety import write_csv
 from leadgate_dagster.core.file_reader import FileRejected, read_lead_file
 from leadgate_dagster.core.ruleset import Ruleset, load_ruleset
-from leadgate_dagster.core.check_outcome import CheckOutcome
 from leadgate_dagster.gate.ingest import file_id_of, ingest_bytes
 from leadgate_dagster.gate.mx import mx_lookup_for
 from leadgate_dagster.gate.pipeline import BatchContext, BlockingCheckFailed, run_batch
@@ -57,10 +57,10 @@ def qa_command(input_path: str, out_path: str, database_url: str | None = None, 
         runtime = prepare(home=tmp or Path(tempfile.gettempdir()), database_url=url, dagster=False)
         engine = runtime.engine
         ingest_bytes(engine, data, filename=path.name, source="qa", rules=rules)
-        cfg = rules.section("batching")
+        cfg = rules.batching
         failed_checks: dict[str, str] = {}
-        while claimed := claim_batches(engine, max_events=int(cfg["max_events_per_batch"]) * 10, max_batches=1,
-                                       lease_seconds=float(cfg["lease_seconds"])):
+        while claimed := claim_batches(engine, max_events=cfg.max_events_per_batch * 10, max_batches=1,
+                                       lease_seconds=cfg.lease_seconds):
             try:
                 outcomes = run_all_stages(engine, claimed[0][0], rules)
             except BlockingCheckFailed as exc:

@@ -12,15 +12,15 @@ from leadgate_dagster.store.metrics import rejection_rate_by_source
                 description="Reject share among each source's last N leads stays under the ruleset threshold "
                             "(sources with fewer than the minimum sample are not judged).")
 def rejection_rate_by_source_check(db: PostgresResource, rules: RulesResource) -> dg.AssetCheckResult:
-    cfg = rules.active().section("alerts")
+    cfg = rules.active().alerts
     with db.engine().connect() as conn:
-        rates = rejection_rate_by_source(conn, window=int(cfg["rejection_rate_window"]))
-    judged = [r for r in rates if r["n"] >= cfg["rejection_rate_min_sample"]]
-    spiking = [r for r in judged if r["rate"] > cfg["rejection_rate_threshold"]]
+        rates = rejection_rate_by_source(conn, window=cfg.rejection_rate_window)
+    judged = [r for r in rates if r["n"] >= cfg.rejection_rate_min_sample]
+    spiking = [r for r in judged if r["rate"] > cfg.rejection_rate_threshold]
     table = "\n".join(f"| {r['source']} | {r['n']} | {r['rejected']} | {r['rate']:.1%} |" for r in rates)
     return dg.AssetCheckResult(
         passed=not spiking, severity=dg.AssetCheckSeverity.WARN,
-        description=(f"{len(spiking)} source(s) above {cfg['rejection_rate_threshold']:.0%} rejected: "
+        description=(f"{len(spiking)} source(s) above {cfg.rejection_rate_threshold:.0%} rejected: "
                      + ", ".join(str(r["source"]) for r in spiking)) if spiking else "no source above threshold",
         metadata={"sources_judged": len(judged), "sources_spiking": len(spiking),
                   "by_source": dg.MetadataValue.md("| source | n | rejected | rate |\n|---|---|---|---|\n" + table)},

@@ -18,7 +18,6 @@ from typing import Any
 import pandas as pd
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from leadgate_dagster.core.columns import merged_section
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.core.validation.config import validation_config
 from leadgate_dagster.core.validation.email import email_checker
@@ -106,7 +105,7 @@ def prepare_events(items: list[Any], *, default_source: str, rules: Ruleset,
     Returns:
         EventBatch; every item is in exactly one of `rows` and `rejected` (index, error, detail, payload).
     """
-    tolerance = timedelta(hours=float(merged_section(rules, "scoring")["engagement"]["future_tolerance_hours"]))
+    tolerance = timedelta(hours=rules.scoring.engagement.future_tolerance_hours)
     latest = (now or datetime.now(UTC)) + tolerance
     parsed: list[tuple[int, BehaviorEventIn, Any]] = []
     rejected: list[dict[str, Any]] = []

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from leadgate_dagster.core.columns import list_column, merged_section, text
+from leadgate_dagster.core.columns import list_column, text
 from leadgate_dagster.core.consent import ConsentResult
 from leadgate_dagster.core.consent_policy import Channel
 from leadgate_dagster.core.findings import Findings
@@ -44,18 +44,18 @@ def _any_listed(lists: pd.Series, wanted: frozenset[str]) -> pd.Series:
 
 def reachable(leads: pd.DataFrame, rules: Ruleset) -> pd.DataFrame:
     """Per channel, whether the lead's contact data passes the channel's threshold (consent aside)."""
-    cfg = merged_section(rules, "disposition")["channels"]
+    cfg = rules.disposition.channels
     phone_cfg = validation_config(rules).phone
     email_status = text(leads, "email_status", lower=True)
     flags = list_column(leads, "email_flags")
     reasons = list_column(leads, "reasons")
-    email = (email_status.isin([str(s) for s in cfg["email"]["statuses"]])
-             | ((email_status == "risky") & _any_listed(flags, frozenset(cfg["email"]["risky_flags"] or ())))
-             | ((email_status == "unknown") & _any_listed(reasons, frozenset(cfg["email"]["unknown_reasons"] or ()))))
+    email = (email_status.isin(list(cfg.email.statuses))
+             | ((email_status == "risky") & _any_listed(flags, frozenset(cfg.email.risky_flags)))
+             | ((email_status == "unknown") & _any_listed(reasons, frozenset(cfg.email.unknown_reasons))))
     phone_status = text(leads, "phone_status", lower=True)
     line = text(leads, "phone_type", lower=True)
-    sms = phone_status.isin([str(s) for s in cfg["sms"]["phone_statuses"]]) & line.isin(phone_cfg.sms_line_types)
-    voice = (phone_status.isin([str(s) for s in cfg["voice"]["phone_statuses"]])
+    sms = phone_status.isin(list(cfg.sms.phone_statuses)) & line.isin(phone_cfg.sms_line_types)
+    voice = (phone_status.isin(list(cfg.voice.phone_statuses))
              & ~line.isin(phone_cfg.closed_line_types))
     return pd.DataFrame({Channel.EMAIL.value: email, Channel.SMS.value: sms, Channel.VOICE.value: voice},
                         index=leads.index).astype(bool)

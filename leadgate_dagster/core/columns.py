@@ -7,13 +7,10 @@ through here: an absent column is all-missing with the frame's index, never a Ke
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
-
-from leadgate_dagster.core.ruleset import Ruleset, load_ruleset
 
 
 def column(df: pd.DataFrame, name: str) -> pd.Series:
@@ -98,21 +95,3 @@ def points(values: pd.Series, table: Mapping[str, Any], default: float = 0) -> p
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     per_code = np.array([*(lookup.get(str(u), default) for u in uniques), default], dtype=int)
     return pd.Series(per_code[codes], index=values.index, dtype=int)
-
-
-@lru_cache(maxsize=1)
-def _shipped() -> Ruleset:
-    return load_ruleset()
-
-
-def _deep_merge(base: Any, over: Any) -> Any:
-    if isinstance(base, dict) and isinstance(over, dict):
-        keys = [*base, *(k for k in over if k not in base)]  # keep the YAML's order: it is the display order
-        return {k: _deep_merge(base.get(k), over[k]) if k in over else base[k] for k in keys}
-    return over
-
-
-def merged_section(rules: Ruleset, name: str) -> dict[str, Any]:
-    """A ruleset section deep-merged over the shipped one, so an older ruleset keeps working when an engine
-    learns a new key (lists, scalars and explicit nulls replace; mappings merge key by key)."""
-    return dict(_deep_merge(_shipped().section(name), rules.section(name)))

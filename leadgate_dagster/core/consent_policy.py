@@ -6,11 +6,11 @@ consent with the language shown, GDPR/CASL want opt-in email), so all of it is d
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
-from leadgate_dagster.core.columns import merged_section
+from leadgate_dagster.core.rules.consent import ChannelConsent
 from leadgate_dagster.core.ruleset import Ruleset
 
 
@@ -87,28 +87,19 @@ class ConsentPolicy:
     campaigns: dict[str, CampaignScope]
 
 
-def _words(values: Any) -> frozenset[str]:
-    return frozenset(str(v).strip().lower() for v in (values or ()) if str(v).strip())
+def _words(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(str(v).strip().lower() for v in values if str(v).strip())
 
 
-def _proof_item(item: Any) -> frozenset[Proof]:
-    items = item if isinstance(item, (list, tuple)) else [item]
-    return frozenset(Proof(str(i)) for i in items)
-
-
-def _optional_days(value: Any) -> float | None:
-    return None if value is None else float(value)
-
-
-def _channel(name: Channel, raw: dict[str, Any]) -> ChannelPolicy:
+def _channel(name: Channel, raw: ChannelConsent) -> ChannelPolicy:
     return ChannelPolicy(
         channel=name,
-        opt_in_required=bool(raw.get("opt_in_required", True)),
-        opt_in_required_countries=frozenset(str(c).upper() for c in raw.get("opt_in_required_countries") or ()),
-        accepted_captures=frozenset(CaptureType(str(c)) for c in raw.get("accepted_captures") or ()),
-        required_proof=tuple(_proof_item(i) for i in raw.get("required_proof") or ()),
-        missing_proof=MissingProof(str(raw.get("missing_proof", "warn"))),
-        max_age_days=_optional_days(raw.get("max_age_days")),
+        opt_in_required=raw.opt_in_required,
+        opt_in_required_countries=frozenset(c.upper() for c in raw.opt_in_required_countries),
+        accepted_captures=frozenset(CaptureType(c) for c in raw.accepted_captures),
+        required_proof=tuple(frozenset(Proof(i) for i in item) for item in raw.required_proof),
+        missing_proof=MissingProof(raw.missing_proof),
+        max_age_days=raw.max_age_days,
     )
 
 
@@ -119,7 +110,7 @@ def consent_policy(rules: Ruleset) -> ConsentPolicy:
     """The consent settings of `rules`, parsed once per ruleset content hash.
 
     Args:
-        rules: the active ruleset; keys its `consent:` section leaves out take the shipped values.
+        rules: the active ruleset.
 
     Returns:
         Frozen settings. Unknown channel, capture or proof names raise ValueError: a typo in a
@@ -128,20 +119,18 @@ def consent_policy(rules: Ruleset) -> ConsentPolicy:
     cached = _CACHE.get(rules.content_hash)
     if cached is not None:
         return cached
-    raw = merged_section(rules, "consent")
-    aliases = {str(k).strip().lower(): CaptureType(str(v)) for k, v in (raw.get("capture_aliases") or {}).items()}
-    campaigns = {
-        str(name): CampaignScope(channels=frozenset(Channel(str(c)) for c in spec.get("channels") or ()),
-                                 valid_days=_optional_days(spec.get("valid_days")))
-        for name, spec in (raw.get("campaigns") or {}).items()
-    }
+    raw = rules.consent
+    aliases = {k.strip().lower(): CaptureType(v) for k, v in raw.capture_aliases.items()}
+    campaigns = {name: CampaignScope(channels=frozenset(Channel(c) for c in spec.channels),
+                                     valid_days=spec.valid_days)
+                 for name, spec in raw.campaigns.items()}
     policy = ConsentPolicy(
-        yes_values=_words(raw.get("yes_values")),
-        no_values=_words(raw.get("no_values")),
+        yes_values=_words(raw.yes_values),
+        no_values=_words(raw.no_values),
         capture_aliases=aliases,
-        reopt_in_after_revocation=bool(raw.get("reopt_in_after_revocation", False)),
-        future_tolerance_hours=float(raw.get("future_tolerance_hours", 24)),
-        channels={c: _channel(c, dict((raw.get("channels") or {}).get(c.value) or {})) for c in Channel},
+        reopt_in_after_revocation=raw.reopt_in_after_revocation,
+        future_tolerance_hours=raw.future_tolerance_hours,
+        channels={c: _channel(c, getattr(raw.channels, c.value)) for c in Channel},
         campaigns=campaigns,
     )
     _CACHE[rules.content_hash] = policy

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from leadgate_dagster.core.channels import allowed_channels
-from leadgate_dagster.core.columns import as_utc, flag, list_column, merged_section, text
+from leadgate_dagster.core.columns import as_utc, flag, list_column, text
 from leadgate_dagster.core.consent import evaluate_consent
 from leadgate_dagster.core.disposition_policy import (
     Condition,
@@ -112,7 +112,7 @@ def decide(leads: pd.DataFrame, *, rules: Ruleset, suppressions: pd.DataFrame | 
     policy = disposition_policy(rules)
     if leads.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in OUTPUT_COLUMNS}, index=leads.index)
-    yes = list(merged_section(rules, "consent")["yes_values"])
+    yes = list(rules.consent.yes_values)
     consent = evaluate_consent(leads, rules=rules, suppressions=suppressions, as_of=now)
     eligibility = evaluate_eligibility(leads, rules=rules, partner_counts=partner_counts, as_of=now)
     pre = pre_score(leads, rules=rules, consent=consent, eligibility=eligibility)

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 import numpy as np
 
-from leadgate_dagster.core.columns import merged_section
 from leadgate_dagster.core.findings import Findings
 from leadgate_dagster.core.reasons import CATALOGUE
+from leadgate_dagster.core.rules import disposition as disposition_rules
 from leadgate_dagster.core.ruleset import Ruleset
 
 INHERIT = "inherit"
@@ -65,36 +64,33 @@ class DispositionPolicy:
     precedence: tuple[PrecedenceRule, ...]
 
 
-def _rule(raw: dict[str, Any]) -> PrecedenceRule:
-    when = Condition(str(raw["when"]))
-    then_raw = str(raw["then"])
-    then = None if then_raw == INHERIT else Disposition(then_raw)
+def _rule(raw: disposition_rules.PrecedenceRule) -> PrecedenceRule:
+    when = Condition(raw.when)
+    then = None if raw.then == INHERIT else Disposition(raw.then)
     if then is None and when is not Condition.DUPLICATE_OF_ROUTED:
         raise ValueError(f"disposition.precedence: '{INHERIT}' only follows {Condition.DUPLICATE_OF_ROUTED}")
-    add = tuple(str(c) for c in raw.get("add") or ())
-    unknown = [c for c in add if c not in CATALOGUE]
+    unknown = [c for c in raw.add if c not in CATALOGUE]
     if unknown:
         raise ValueError(f"disposition.precedence: unknown reason codes {unknown}")
-    return PrecedenceRule(when=when, then=then, add=add)
+    return PrecedenceRule(when=when, then=then, add=raw.add)
 
 
 def disposition_policy(rules: Ruleset) -> DispositionPolicy:
     """The `disposition:` section as a policy; raises ValueError when it could leave a lead undecided."""
-    raw = merged_section(rules, "disposition")
-    precedence = tuple(_rule(dict(r)) for r in raw["precedence"])
+    raw = rules.disposition
+    precedence = tuple(_rule(r) for r in raw.precedence)
     if not precedence or precedence[-1].when is not Condition.ALWAYS:
         raise ValueError("disposition.precedence must end with a rule `when: always`")
-    low, high = (int(x) for x in raw["borderline_band"])
-    ae = dict(raw.get("ae_territory") or {})
+    ae = raw.ae_territory
     return DispositionPolicy(
-        qualified_reachability=int(raw["qualified_reachability"]),
-        qualified_consent=int(raw["qualified_consent"]),
-        borderline_band=(low, high),
-        pending_match_tiers=frozenset(str(t).upper() for t in raw.get("pending_match_tiers") or ()),
-        open_routed=frozenset(Disposition(str(d)).value for d in raw.get("open_routed") or ()),
-        ae_countries=frozenset(str(c).upper() for c in ae.get("countries") or ()),
-        ae_us_states=frozenset(str(s).upper() for s in ae.get("us_states") or ()),
-        ae_min_fit=int(ae.get("min_fit", 0)),
+        qualified_reachability=raw.qualified_reachability,
+        qualified_consent=raw.qualified_consent,
+        borderline_band=raw.borderline_band,
+        pending_match_tiers=frozenset(t.upper() for t in raw.pending_match_tiers),
+        open_routed=frozenset(Disposition(d).value for d in raw.open_routed),
+        ae_countries=frozenset(c.upper() for c in ae.countries),
+        ae_us_states=frozenset(s.upper() for s in ae.us_states),
+        ae_min_fit=ae.min_fit,
         precedence=precedence,
     )
 

@@ -7,16 +7,17 @@ only the store knows, so they come in as a DataFrame (partner_id, accepted_today
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from leadgate_dagster.core.columns import as_utc, column, merged_section, parse_times, text
+from leadgate_dagster.core.columns import as_utc, column, parse_times, text
 from leadgate_dagster.core.findings import Findings
 from leadgate_dagster.core.firmographics import category_key, key_of, lead_country, size_band, us_state
+from leadgate_dagster.core.rules.eligibility import EligibilityRules, Exclusions, ProductRules
 from leadgate_dagster.core.ruleset import Ruleset
 
 INELIGIBLE_CODES = ("GEO_INELIGIBLE", "UNDERAGE", "LICENSE_MISSING", "PRODUCT_EXCLUDED",
@@ -40,13 +41,13 @@ class EligibilityResult:
     findings: Findings
 
 
-def _upper(values: Any) -> list[str]:
-    return [str(v).upper() for v in values or ()]
+def _upper(values: Iterable[str]) -> list[str]:
+    return [v.upper() for v in values]
 
 
-def _per_product(product: pd.Series, products: dict[str, dict[str, Any]], key: str) -> pd.Series:
+def _per_product(product: pd.Series, products: dict[str, ProductRules], key: str) -> pd.Series:
     """A product setting per lead (None where the lead names no configured product)."""
-    return product.map({name: spec.get(key) for name, spec in products.items()}).astype(object)
+    return product.map({name: getattr(spec, key) for name, spec in products.items()}).astype(object)
 
 
 def _age(leads: pd.DataFrame, now: pd.Timestamp) -> pd.Series:
@@ -71,22 +72,22 @@ def evaluate_eligibility(leads: pd.DataFrame, *, rules: Ruleset, partner_counts:
     Returns:
         EligibilityResult aligned with `leads.index`.
     """
-    cfg = merged_section(rules, "eligibility")
-    geo, exclusions = dict(cfg.get("geography") or {}), dict(cfg.get("exclusions") or {})
-    products = {key_of(k): dict(v or {}) for k, v in (cfg.get("products") or {}).items()}
+    cfg = rules.eligibility
+    geo = cfg.geography
+    products = {key_of(k): v for k, v in cfg.products.items()}
     f = Findings(len(leads))
     country = lead_country(leads)
     state = us_state(leads, country)
     product = category_key(text(leads, "product_interest"))
-    band = size_band(leads, merged_section(rules, "scoring")["fit"]["size_bands"])
+    band = size_band(leads, rules.scoring.fit.size_bands)
     industry = category_key(text(leads, "industry"))
     known = country.notna()
 
-    allow = _upper(geo.get("allow_countries"))
+    allow = _upper(geo.allow_countries)
     product_geo, outside_product_geo, needs_license, unlicensed = _product_geography(products, product, country,
                                                                                      state)
-    denied = known & (country.isin(_upper(geo.get("deny_countries")))
-                      | state.isin(_upper(geo.get("deny_us_states")))
+    denied = known & (country.isin(_upper(geo.deny_countries))
+                      | state.isin(_upper(geo.deny_us_states))
                       | (bool(allow) & ~country.isin(allow)) | outside_product_geo)
     f.add("GEO_INELIGIBLE", denied)
     f.add("GEO_UNKNOWN", ~known & (bool(allow) | product_geo))
@@ -94,13 +95,13 @@ def evaluate_eligibility(leads: pd.DataFrame, *, rules: Ruleset, partner_counts:
     f.add("GEO_UNKNOWN", needs_license & state.isna())
 
     age = _age(leads, as_utc(as_of))
-    global_min = cfg.get("min_age")
+    global_min = cfg.min_age
     min_age = pd.to_numeric(_per_product(product, products, "min_age"), errors="coerce")
     min_age = np.fmax(min_age, float(global_min) if global_min is not None else np.nan)
     f.add("UNDERAGE", min_age.notna() & age.notna() & (age < min_age))
     f.add("AGE_UNVERIFIED", min_age.notna() & age.isna())
 
-    f.add("PRODUCT_EXCLUDED", _excluded(exclusions, industry, band, country)
+    f.add("PRODUCT_EXCLUDED", _excluded(cfg.exclusions, industry, band, country)
           | _product_excluded(products, product, industry, band, country))
     _partners(leads, cfg, country, partner_counts, f)
 
@@ -113,40 +114,40 @@ def evaluate_eligibility(leads: pd.DataFrame, *, rules: Ruleset, partner_counts:
     return EligibilityResult(frame=frame, findings=f)
 
 
-def _product_geography(products: dict[str, dict[str, Any]], product: pd.Series, country: pd.Series,
+def _product_geography(products: dict[str, ProductRules], product: pd.Series, country: pd.Series,
                        state: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
     """(a product country list applies, outside it, a US license list applies, the state is not on it)."""
     no = pd.Series(False, index=product.index)
     applies, outside, needs_license, unlicensed = no.copy(), no.copy(), no.copy(), no.copy()
     for name, spec in products.items():  # per configured product, not per lead
         mine = product == name
-        if spec.get("countries"):
+        if spec.countries:
             applies |= mine
-            outside |= mine & country.notna() & ~country.isin(_upper(spec["countries"]))
-        if spec.get("licensed_us_states") is not None:
+            outside |= mine & country.notna() & ~country.isin(_upper(spec.countries))
+        if spec.licensed_us_states is not None:
             licensed = mine & (country == "US")
             needs_license |= licensed
-            unlicensed |= licensed & ~state.isin(_upper(spec["licensed_us_states"]))
+            unlicensed |= licensed & ~state.isin(_upper(spec.licensed_us_states))
     return applies, outside, needs_license, unlicensed
 
 
-def _excluded(spec: dict[str, Any], industry: pd.Series, band: pd.Series, country: pd.Series) -> pd.Series:
-    return (industry.isin([key_of(i) for i in spec.get("industries") or ()])
-            | band.isin([str(b) for b in spec.get("size_bands") or ()])
-            | country.isin(_upper(spec.get("countries"))))
+def _excluded(spec: Exclusions, industry: pd.Series, band: pd.Series, country: pd.Series) -> pd.Series:
+    return (industry.isin([key_of(i) for i in spec.industries])
+            | band.isin(list(spec.size_bands))
+            | country.isin(_upper(spec.countries)))
 
 
-def _product_excluded(products: dict[str, dict[str, Any]], product: pd.Series, industry: pd.Series,
+def _product_excluded(products: dict[str, ProductRules], product: pd.Series, industry: pd.Series,
                       band: pd.Series, country: pd.Series) -> pd.Series:
     out = pd.Series(False, index=product.index)
     for name, spec in products.items():  # per configured product, not per lead
-        out |= (product == name) & _excluded(dict(spec.get("exclusions") or {}), industry, band, country)
+        out |= (product == name) & _excluded(spec.exclusions, industry, band, country)
     return out
 
 
-def _partners(leads: pd.DataFrame, cfg: dict[str, Any], country: pd.Series, counts: pd.DataFrame | None,
+def _partners(leads: pd.DataFrame, cfg: EligibilityRules, country: pd.Series, counts: pd.DataFrame | None,
               f: Findings) -> None:
-    partners = {str(k): dict(v or {}) for k, v in (cfg.get("partners") or {}).items()}
+    partners = cfg.partners
     partner = text(leads, "partner_id")
     if not partners:
         return
@@ -154,13 +155,13 @@ def _partners(leads: pd.DataFrame, cfg: dict[str, Any], country: pd.Series, coun
     failed = pd.Series(False, index=leads.index)
     for name, spec in partners.items():  # per configured partner, not per lead
         mine = partner == name
-        for field in spec.get("require_fields") or ():
-            failed |= mine & text(leads, str(field)).isna()
-        allowed = _upper(spec.get("allow_countries"))
+        for field in spec.require_fields:
+            failed |= mine & text(leads, field).isna()
+        allowed = _upper(spec.allow_countries)
         if allowed:
             failed |= mine & ~country.isin(allowed)
     f.add("PARTNER_CRITERIA_FAILED", failed)
-    caps = {name: spec["daily_cap"] for name, spec in partners.items() if spec.get("daily_cap") is not None}
+    caps = {name: spec.daily_cap for name, spec in partners.items() if spec.daily_cap is not None}
     if not caps:
         return
     already = {} if counts is None or counts.empty else dict(

@@ -7,45 +7,15 @@ demo request; the sum saturates as 100 * p / (p + half_saturation_points), so it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
-from leadgate_dagster.core.columns import as_utc, column, lead_keys, merged_section, parse_times, text
+from leadgate_dagster.core.columns import as_utc, column, lead_keys, parse_times, text
 from leadgate_dagster.core.ruleset import Ruleset
 
 _DAY = pd.Timedelta(days=1)
 COLUMNS = ("engagement_score", "engagement_points", "engagement_events", "intent_signals", "demo_event",
            "last_event_at")
-
-
-@dataclass(frozen=True, slots=True)
-class EngagementSettings:
-    half_life_days: float
-    half_saturation_points: float
-    max_age_days: float
-    event_weights: dict[str, float]
-    intent_events: frozenset[str]
-    intent_window_days: float
-    demo_events: frozenset[str]
-
-
-def engagement_settings(rules: Ruleset) -> EngagementSettings:
-    """The `scoring.engagement` settings; a non-positive half-life or saturation raises ValueError."""
-    raw = merged_section(rules, "scoring")["engagement"]
-    settings = EngagementSettings(
-        half_life_days=float(raw["half_life_days"]),
-        half_saturation_points=float(raw["half_saturation_points"]),
-        max_age_days=float(raw["max_age_days"]),
-        event_weights={str(k): float(v) for k, v in raw["event_weights"].items()},
-        intent_events=frozenset(str(e) for e in raw["intent_events"] or ()),
-        intent_window_days=float(raw["intent_window_days"]),
-        demo_events=frozenset(str(e) for e in raw["demo_events"] or ()),
-    )
-    if settings.half_life_days <= 0 or settings.half_saturation_points <= 0:
-        raise ValueError("scoring.engagement: half_life_days and half_saturation_points must be positive")
-    return settings
 
 
 def decay(age_days: np.ndarray | pd.Series, half_life_days: float) -> np.ndarray:
@@ -81,7 +51,7 @@ def engagement(leads: pd.DataFrame, events: pd.DataFrame | None, *, rules: Rules
         weight sum), engagement_events (events counted), intent_signals (intent event types within the
         window, sorted), demo_event (bool) and last_event_at.
     """
-    s = engagement_settings(rules)
+    s = rules.scoring.engagement
     keys = lead_keys(leads)
     out = pd.DataFrame(index=leads.index)
     out["engagement_points"] = 0.0

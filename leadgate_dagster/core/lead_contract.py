@@ -16,12 +16,11 @@ outcome, under the active ruleset:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from leadgate_dagster.core.columns import list_column, merged_section, text
+from leadgate_dagster.core.columns import list_column, text
 from leadgate_dagster.core.consent_policy import Channel, MissingProof, consent_policy
 from leadgate_dagster.core.reasons import CATALOGUE
 from leadgate_dagster.core.ruleset import Ruleset
@@ -38,8 +37,7 @@ DERIVED = ("qa_score_parts_sum", "unknown_reason_codes", "unknown_channels", *CH
 
 def score_maxima(rules: Ruleset) -> dict[str, int]:
     """Each score part's maximum under `rules` (reachability, consent, fit; they add up to 100)."""
-    cfg = merged_section(rules, "scoring")
-    return {part: int(cfg[part]["max"]) for part in PARTS}
+    return {part: getattr(rules.scoring, part).max for part in PARTS}
 
 
 def _unknown(lists: pd.Series, known: frozenset[str]) -> pd.Series:
@@ -59,8 +57,8 @@ def _consent_ok(frame: pd.DataFrame, channel: Channel, rules: Ruleset) -> pd.Ser
 def _decided(frame: pd.DataFrame, column_name: str, rules: Ruleset) -> pd.Series:
     """The value of a lead column as the decision read it: its reachability input recorded in score_inputs
     (enrichment may have replaced the validated value), else the view's column."""
-    components = merged_section(rules, "scoring")["reachability"]["components"]
-    names = [str(n) for n, spec in components.items() if str(spec.get("column")) == column_name]
+    components = rules.scoring.reachability.components
+    names = [n for n, spec in components.items() if spec.column == column_name]
     view = text(frame, column_name, lower=True)
     if not names or "reachability_inputs" not in frame.columns:
         return view
@@ -92,11 +90,11 @@ def contract_frame(view: pd.DataFrame, rules: Ruleset) -> pd.DataFrame:
     allowed = {ch: channels.map(lambda cs, c=ch.value: c in cs).astype(bool) for ch in Channel}
     for ch in Channel:
         out[f"{ch.value}_without_consent"] = allowed[ch] & ~_consent_ok(out, ch, rules)
-    cfg: dict[str, Any] = merged_section(rules, "disposition")["channels"]
+    cfg = rules.disposition.channels
     phone = validation_config(rules).phone
     status, line = _decided(out, "phone_status", rules), _decided(out, "phone_type", rules)
-    sms_ok = status.isin([str(s) for s in cfg["sms"]["phone_statuses"]]) & line.isin(phone.sms_line_types)
-    voice_ok = (status.isin([str(s) for s in cfg["voice"]["phone_statuses"]])
+    sms_ok = status.isin(list(cfg.sms.phone_statuses)) & line.isin(phone.sms_line_types)
+    voice_ok = (status.isin(list(cfg.voice.phone_statuses))
                 & ~line.isin(phone.closed_line_types))
     out["sms_without_mobile"] = allowed[Channel.SMS] & ~sms_ok
     out["voice_without_phone"] = allowed[Channel.VOICE] & ~voice_ok

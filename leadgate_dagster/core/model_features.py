@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from leadgate_dagster.core.columns import column, flag, list_column, merged_section
+from leadgate_dagster.core.columns import column, flag, list_column
 from leadgate_dagster.core.firmographics import category_key, seniority_department, size_band
 from leadgate_dagster.core.ruleset import Ruleset
 
@@ -31,13 +31,13 @@ def model_features(frame: pd.DataFrame, *, rules: Ruleset) -> pd.DataFrame:
     Returns:
         Categorical columns as strings (MISSING where unknown) and numeric columns as floats.
     """
-    yes = merged_section(rules, "consent")["yes_values"]
+    yes = rules.consent.yes_values
     seniority, department = seniority_department(frame)
     out = pd.DataFrame(index=frame.index)
     out["seniority"] = seniority
     out["department"] = department
     out["industry"] = category_key(column(frame, "industry"))
-    out["size_band"] = size_band(frame, merged_section(rules, "scoring")["fit"]["size_bands"])
+    out["size_band"] = size_band(frame, rules.scoring.fit.size_bands)
     for name in CATEGORICAL:
         out[name] = out[name].where(out[name].notna(), MISSING).astype(str)
     score = pd.to_numeric(column(frame, "engagement_score"), errors="coerce").fillna(0.0)
@@ -50,6 +50,6 @@ def model_features(frame: pd.DataFrame, *, rules: Ruleset) -> pd.DataFrame:
 
 def labels(outcomes: pd.DataFrame, *, rules: Ruleset) -> np.ndarray:
     """The `converted` column as 0/1 (yes-words, booleans and 1 count as converted)."""
-    converted: np.ndarray = flag(outcomes, "converted", merged_section(rules, "consent")["yes_values"]).to_numpy(
+    converted: np.ndarray = flag(outcomes, "converted", rules.consent.yes_values).to_numpy(
         dtype=int)
     return converted

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from leadgate_dagster.core.columns import merged_section, parse_times, text
+from leadgate_dagster.core.columns import parse_times, text
 from leadgate_dagster.core.ruleset import Ruleset
 
 OUTCOME_COLUMNS = ("lead_id", "converted", "outcome", "value", "occurred_at", "source")
@@ -24,8 +24,7 @@ class OutcomeRows:
 def normalize_outcomes(rows: list[dict[str, str]], *, rules: Ruleset, default_source: str = "import") -> OutcomeRows:
     """Check outcome rows: `lead_id` and `converted` (a consent yes/no word, true/false, 1/0) are required;
     `outcome` (the CRM stage), `value`, `occurred_at` and `source` are optional. The last row of a lead wins."""
-    consent = merged_section(rules, "consent")
-    yes, no = set(consent["yes_values"]), set(consent["no_values"])
+    yes, no = set(rules.consent.yes_values), set(rules.consent.no_values)
     frame = pd.DataFrame(rows, dtype=object)
     frame["record_no"] = range(1, len(frame) + 1)
     lead = text(frame, "lead_id")

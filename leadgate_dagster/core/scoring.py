@@ -9,17 +9,17 @@ whose enrichment failed is neither buried nor promoted; consent is never neutral
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from leadgate_dagster.core.columns import merged_section, points, text
+from leadgate_dagster.core.columns import points, text
 from leadgate_dagster.core.consent import ConsentResult, evaluate_consent
 from leadgate_dagster.core.consent_policy import Channel
 from leadgate_dagster.core.eligibility import EligibilityResult, evaluate_eligibility
 from leadgate_dagster.core.findings import Findings
 from leadgate_dagster.core.firmographics import category_key, seniority_department
+from leadgate_dagster.core.rules.scoring import Component, ComponentPart, ConsentPart
 from leadgate_dagster.core.ruleset import Ruleset
 
 PARTS = ("reachability", "consent", "fit")
@@ -36,60 +36,49 @@ class PreScore:
     findings: Findings
 
 
-def scoring_section(rules: Ruleset) -> dict[str, Any]:
-    """`scoring:` merged over the shipped one; the three part maxima must add up to 100."""
-    cfg = merged_section(rules, "scoring")
-    total = sum(int(cfg[p]["max"]) for p in PARTS)
-    if total != 100:
-        raise ValueError(f"scoring: reachability, consent and fit maxima add up to {total}, not 100")
-    return cfg
-
-
-def _component(leads: pd.DataFrame, name: str, spec: dict[str, Any], values: pd.Series | None,
+def _component(leads: pd.DataFrame, name: str, spec: Component, values: pd.Series | None,
                inputs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """(points, neutral-fallback mask) of one component; its value and points are added to `inputs`."""
-    column = str(spec["column"])
-    given = values is not None or column in leads.columns
-    vals = values if values is not None else text(leads, column, lower=True)
-    neutral = int(spec.get("neutral", 0))
-    unavailable = vals.isna() | vals.isin([str(u) for u in spec.get("unknown") or ()])
-    pts = points(vals, spec.get("points") or {}, default=int(spec.get("other", 0)))
-    pts = pts.where(~unavailable, neutral) if given else pd.Series(neutral, index=leads.index)
+    given = values is not None or spec.column in leads.columns
+    vals = values if values is not None else text(leads, spec.column, lower=True)
+    unavailable = vals.isna() | vals.isin(list(spec.unknown))
+    pts = points(vals, spec.points, default=spec.other)
+    pts = pts.where(~unavailable, spec.neutral) if given else pd.Series(spec.neutral, index=leads.index)
     fallback = unavailable & given
-    gate = spec.get("only_if")
+    gate = spec.only_if
     if gate:
-        open_ = text(leads, str(gate["column"]), lower=True).isin([str(v) for v in gate["values"]])
+        open_ = text(leads, gate.column, lower=True).isin(list(gate.values))
         pts, fallback = pts.where(open_, 0), fallback & open_
     inputs[name] = vals if given else "not_provided"
     inputs[f"{name}_points"] = pts.astype(int)
     return pts.astype(int), fallback
 
 
-def _part(leads: pd.DataFrame, cfg: dict[str, Any], derived: dict[str, pd.Series]) -> tuple[pd.Series, pd.Series,
-                                                                                            pd.DataFrame]:
+def _part(leads: pd.DataFrame, cfg: ComponentPart,
+          derived: dict[str, pd.Series]) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
     inputs = pd.DataFrame(index=leads.index)
     total = pd.Series(0, index=leads.index)
     fallback = pd.Series(False, index=leads.index)
-    for name, spec in cfg["components"].items():
-        pts, fb = _component(leads, str(name), dict(spec), derived.get(str(spec["column"])), inputs)
+    for name, spec in cfg.components.items():
+        pts, fb = _component(leads, name, spec, derived.get(spec.column), inputs)
         total, fallback = total + pts, fallback | fb
-    capped = np.minimum(total, int(cfg["max"])).astype(int)
+    capped = np.minimum(total, cfg.max).astype(int)
     inputs.insert(0, "points", capped)
     return capped, fallback, inputs
 
 
 def _consent_part(consent: ConsentResult, eligibility: EligibilityResult,
-                  cfg: dict[str, Any]) -> tuple[pd.Series, pd.DataFrame]:
+                  cfg: ConsentPart) -> tuple[pd.Series, pd.DataFrame]:
     c = consent.frame
     per_channel = {ch: c[f"consent_{ch.value}_present"] for ch in Channel}
-    channel_pts = sum(per_channel[ch].astype(int) * int(cfg["channel_points"].get(ch.value, 0)) for ch in Channel)
+    channel_pts = sum(per_channel[ch].astype(int) * cfg.channel_points.get(ch.value, 0) for ch in Channel)
     n_present = sum(per_channel[ch].astype(int) for ch in Channel)
     proof_sum = sum(c[f"consent_{ch.value}_proof"].where(per_channel[ch], 0.0) for ch in Channel)
     proof_mean = (proof_sum / n_present.where(n_present > 0)).fillna(0.0)
-    proof_pts = np.rint(proof_mean * float(cfg["proof_points"])).astype(int)
+    proof_pts = np.rint(proof_mean * cfg.proof_points).astype(int)
     state = eligibility.frame["eligibility_state"]
-    elig_pts = points(state, cfg["eligibility_points"])
-    total = np.minimum(channel_pts + proof_pts + elig_pts, int(cfg["max"])).astype(int)
+    elig_pts = points(state, cfg.eligibility_points)
+    total = np.minimum(channel_pts + proof_pts + elig_pts, cfg.max).astype(int)
     inputs = pd.DataFrame({"points": total, "channel_points": channel_pts.astype(int), "proof_mean": proof_mean.round(3),
                            "proof_points": proof_pts, "capture": c["consent_capture_type"], "eligibility": state,
                            "eligibility_points": elig_pts}, index=c.index)
@@ -128,12 +117,12 @@ def pre_score(leads: pd.DataFrame, *, rules: Ruleset, consent: ConsentResult | N
     Returns:
         PreScore with the same index as `leads`.
     """
-    cfg = scoring_section(rules)
+    cfg = rules.scoring
     consent = consent if consent is not None else evaluate_consent(leads, rules=rules)
     eligibility = eligibility if eligibility is not None else evaluate_eligibility(leads, rules=rules)
-    reach, reach_fb, reach_in = _part(leads, cfg["reachability"], {})
-    fit, fit_fb, fit_in = _part(leads, cfg["fit"], fit_inputs(leads, eligibility))
-    consent_pts, consent_in = _consent_part(consent, eligibility, cfg["consent"])
+    reach, reach_fb, reach_in = _part(leads, cfg.reachability, {})
+    fit, fit_fb, fit_in = _part(leads, cfg.fit, fit_inputs(leads, eligibility))
+    consent_pts, consent_in = _consent_part(consent, eligibility, cfg.consent)
     frame = pd.DataFrame({"score_reachability": reach, "score_consent": consent_pts, "score_fit": fit},
                          index=leads.index)
     frame.insert(0, "score", frame.sum(axis=1).astype(int))

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from leadgate_dagster.core.columns import as_utc, column, merged_section
+from leadgate_dagster.core.columns import as_utc, column
 from leadgate_dagster.core.model_artifact import (
     ModelArtifact,
     ModelManifest,
@@ -23,6 +23,7 @@ from leadgate_dagster.core.model_artifact import (
     estimator_bytes,
 )
 from leadgate_dagster.core.model_features import CATEGORICAL, FEATURES, NUMERIC, labels, model_features
+from leadgate_dagster.core.rules.scoring import ModelRules
 from leadgate_dagster.core.ruleset import Ruleset
 
 RULES = "rules"
@@ -30,11 +31,7 @@ OUTPUT_COLUMNS = ("priority_score", "priority_source", "priority_reason", "conve
                   "model_version")
 
 
-def _settings(rules: Ruleset) -> dict[str, Any]:
-    return dict(merged_section(rules, "scoring")["model"])
-
-
-def _estimator(cfg: dict[str, Any]) -> Any:
+def _estimator(cfg: ModelRules) -> Any:
     """The uncalibrated pipeline: one-hot categorical + scaled numeric features into the classifier."""
     # scikit-learn takes seconds to import; only training and model scoring pay for it, not every batch
     from sklearn.compose import ColumnTransformer
@@ -43,7 +40,7 @@ def _estimator(cfg: dict[str, Any]) -> Any:
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-    algorithm = str(cfg["algorithm"])
+    algorithm = cfg.algorithm
     encode = ColumnTransformer([
         ("categorical", OneHotEncoder(handle_unknown="ignore", sparse_output=False), list(CATEGORICAL)),
         ("numeric", StandardScaler(), list(NUMERIC)),
@@ -52,7 +49,7 @@ def _estimator(cfg: dict[str, Any]) -> Any:
         clf: Any = LogisticRegression(max_iter=2000, C=1.0)
     elif algorithm == "gradient_boosting":
         clf = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15,
-                                             random_state=int(cfg["seed"]))
+                                             random_state=cfg.seed)
     else:
         raise ValueError(f"scoring.model.algorithm: unknown {algorithm!r}")
     return Pipeline([("encode", encode), ("classify", clf)])
@@ -80,18 +77,18 @@ def train_model(outcomes: pd.DataFrame, rules: Ruleset, *, created_at: Any = Non
     from sklearn.metrics import brier_score_loss, roc_auc_score
     from sklearn.model_selection import train_test_split
 
-    cfg = _settings(rules)
+    cfg = rules.scoring.model
     when = as_utc(created_at)
     x, y = model_features(outcomes, rules=rules), labels(outcomes, rules=rules)
     n, positives = len(y), int(y.sum())
-    folds = int(cfg["cv_folds"])
+    folds = cfg.cv_folds
     base: dict[str, Any] = {
         "created_at": when.isoformat(), "ruleset_version": rules.version, "ruleset_hash": rules.content_hash,
-        "algorithm": str(cfg["algorithm"]), "calibration": str(cfg["calibration"]), "features": FEATURES,
-        "training_rows": n, "training_positives": positives, "min_leads": int(cfg["min_leads"]),
-        "min_conversions": int(cfg["min_conversions"]), "seed": int(cfg["seed"]),
+        "algorithm": cfg.algorithm, "calibration": cfg.calibration, "features": FEATURES,
+        "training_rows": n, "training_positives": positives, "min_leads": cfg.min_leads,
+        "min_conversions": cfg.min_conversions, "seed": cfg.seed,
         "sklearn_version": sklearn.__version__}
-    enough = (n >= int(cfg["min_leads"]) and positives >= int(cfg["min_conversions"])
+    enough = (n >= cfg.min_leads and positives >= cfg.min_conversions
               and min(positives, n - positives) >= 2 * folds)  # both classes in every fold of both splits
     if not enough:
         digest = hashlib.sha256(f"{n}:{positives}:{rules.content_hash}".encode()).hexdigest()
@@ -99,11 +96,11 @@ def train_model(outcomes: pd.DataFrame, rules: Ruleset, *, created_at: Any = Non
         return ModelArtifact(manifest=manifest, model_bytes=None)
     # evaluate the procedure on a held-out split, then fit the shipped model on every outcome, so the
     # artifact is trained on what the thresholds counted and its metrics are honest out-of-sample figures
-    x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=float(cfg["holdout_fraction"]),
-                                                        stratify=y, random_state=int(cfg["seed"]))
-    holdout_model = CalibratedClassifierCV(_estimator(cfg), method=str(cfg["calibration"]), cv=folds)
+    x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=cfg.holdout_fraction,
+                                                        stratify=y, random_state=cfg.seed)
+    holdout_model = CalibratedClassifierCV(_estimator(cfg), method=cfg.calibration, cv=folds)
     p = holdout_model.fit(x_train, y_train).predict_proba(x_test)[:, 1]
-    model = CalibratedClassifierCV(_estimator(cfg), method=str(cfg["calibration"]), cv=folds).fit(x, y)
+    model = CalibratedClassifierCV(_estimator(cfg), method=cfg.calibration, cv=folds).fit(x, y)
     data = estimator_bytes(model)
     digest = hashlib.sha256(data).hexdigest()
     manifest = ModelManifest(
@@ -111,7 +108,7 @@ def train_model(outcomes: pd.DataFrame, rules: Ruleset, *, created_at: Any = Non
         holdout_rows=len(y_test), holdout_positives=int(y_test.sum()),
         auc=round(float(roc_auc_score(y_test, p)), 4), brier=round(float(brier_score_loss(y_test, p)), 4),
         base_rate=round(float(y.mean()), 4),
-        calibration_table=calibration_table(y_test, p, int(cfg["calibration_bins"])), **base)
+        calibration_table=calibration_table(y_test, p, cfg.calibration_bins), **base)
     return ModelArtifact(manifest=manifest, model_bytes=data)
 
 
@@ -122,9 +119,9 @@ def model_fallback_reason(artifact: ModelArtifact | None, rules: Ruleset) -> str
     """
     if artifact is None:
         return "MODEL_NOT_TRAINED"
-    m, cfg = artifact.manifest, _settings(rules)
+    m, cfg = artifact.manifest, rules.scoring.model
     if (m.status is not ModelStatus.TRAINED or artifact.model_bytes is None
-            or m.training_rows < int(cfg["min_leads"]) or m.training_positives < int(cfg["min_conversions"])):
+            or m.training_rows < cfg.min_leads or m.training_positives < cfg.min_conversions):
         return "MODEL_INSUFFICIENT_DATA"
     if tuple(m.features) != FEATURES:
         return "MODEL_INCOMPATIBLE"
@@ -133,8 +130,8 @@ def model_fallback_reason(artifact: ModelArtifact | None, rules: Ruleset) -> str
 
 def rules_priority(score: pd.Series, engagement_score: pd.Series, rules: Ruleset) -> pd.Series:
     """The rules priority: round(pre_score_weight * score + engagement_weight * engagement), in 0-100."""
-    w = merged_section(rules, "scoring")["priority"]
-    value = float(w["pre_score_weight"]) * score.astype(float) + float(w["engagement_weight"]) * engagement_score
+    w = rules.scoring.priority
+    value = w.pre_score_weight * score.astype(float) + w.engagement_weight * engagement_score
     return value.round().clip(0, 100).astype(int)
 
 

@@ -18,14 +18,14 @@ def accept_leads(engine: sa.Engine, items: list[Any], *, idempotency_key: str | 
                  rules: Ruleset) -> dict[str, Any]:
     """Write one intake event per item and return the acknowledgement. Raises ValueError when the key was used
     for a different body."""
-    cfg = rules.section("intake")
+    cfg = rules.intake
 
     def accept(conn: sa.Connection) -> dict[str, Any]:
-        records = (record_from_mapping(item, record_no=index, max_field_chars=cfg["max_field_chars"])
+        records = (record_from_mapping(item, record_no=index, max_field_chars=cfg.max_field_chars)
                    for index, item in enumerate(items, start=1))
         rows = [intake_event_row(rec, lead_id=api_lead_id(), channel="api", file_id=None, default_source=source)
                 for rec in records]
-        intake.insert_events(conn, rows, replay_window_hours=cfg["replay_window_hours"])
+        intake.insert_events(conn, rows, replay_window_hours=cfg.replay_window_hours)
         replays = intake.replays_of(conn, [r["lead_id"] for r in rows])
         leads = [{"lead_id": r["lead_id"], "index": r["record_no"], "replay_of": replays.get(r["lead_id"]),
                   "error": r["parse_error"]} for r in rows]

@@ -46,10 +46,10 @@ def _outcome(check: CheckDeclaration, passed: bool, description: str, metadata: 
 
 
 def judge_identity(engine: sa.Engine, batch_id: str, rules: Ruleset) -> Judgement:
-    cfg = rules.section("identity_graph").get("auto_merge_spike") or {}
+    cfg = rules.identity_graph.auto_merge_spike
     with engine.connect() as conn:
         broken = identity_checks.integrity(conn, batch_id)
-        rates = identity_checks.auto_merge_rates(conn, batch_id, int(cfg.get("window", 1000)))
+        rates = identity_checks.auto_merge_rates(conn, batch_id, cfg.window)
     failing = {k: v for k, v in broken.items() if v}
     integrity = _outcome(
         IDENTITY_INTEGRITY, not failing,
@@ -57,11 +57,11 @@ def judge_identity(engine: sa.Engine, batch_id: str, rules: Ruleset) -> Judgemen
         {**{k: len(v) for k, v in broken.items()}, "sample_ids": {k: v[:10] for k, v in failing.items()}})
     spiking, judged = [], 0
     for r in rates:
-        if r["n"] < cfg.get("min_batch", 20) or r["window_n"] < cfg.get("min_window", 100):
+        if r["n"] < cfg.min_batch or r["window_n"] < cfg.min_window:
             continue
         judged += 1
         rate, base = r["auto"] / r["n"], r["window_auto"] / r["window_n"]
-        if rate > max(base * float(cfg.get("factor", 2.0)), base + float(cfg.get("min_delta", 0.1))):
+        if rate > max(base * cfg.factor, base + cfg.min_delta):
             spiking.append(f"{r['source']} {rate:.0%} vs {base:.0%}")
     table = "\n".join(f"| {r['source']} | {r['n']} | {r['auto']} | {r['window_n']} | {r['window_auto']} |"
                       for r in rates)

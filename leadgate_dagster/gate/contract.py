@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from leadgate_dagster.core.contract_suite import ExpectationOutcome, validate_frame
 from leadgate_dagster.core.lead_contract import contract_frame
 from leadgate_dagster.core.ruleset import Ruleset
-from leadgate_dagster.core.contract_suite import ExpectationOutcome, validate_frame
 from leadgate_dagster.store import contract as store
 
 

@@ -83,7 +83,7 @@ def ingest_event_file(engine: sa.Engine, data: bytes, *, filename: str, source: 
     with engine.begin() as conn:
         if not registered and not intake.record_file(conn, {**base, "status": "importing"}):
             return IngestOutcome(file_id, "duplicate")
-    chunk_rows = int(rules.section("intake")["import_chunk_rows"])
+    chunk_rows = rules.intake.import_chunk_rows
     total = inserted = 0
     rejected: list[dict[str, Any]] = []
     try:

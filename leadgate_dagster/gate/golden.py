@@ -70,7 +70,7 @@ def refresh_golden(conn: sa.Connection, person_ids: Sequence[str], rules: Rulese
     ids = sorted(set(person_ids))
     if not ids:
         return 0
-    trust = (rules.section("identity_graph").get("golden") or {}).get("source_trust") or {}
+    trust = rules.identity_graph.golden.source_trust
     cols = sorted({c for c, _ in GOLDEN_FIELDS.values()} | {s for _, s in GOLDEN_FIELDS.values() if s})
     leads = golden.person_leads(conn, ids, cols)
     rows = survive(leads, trust=trust, curated=golden.curated_fields(conn, ids))

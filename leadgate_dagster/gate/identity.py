@@ -20,10 +20,10 @@ import sqlalchemy as sa
 
 from leadgate_dagster.core.identity import IdentitySettings, MatchModel, load_model
 from leadgate_dagster.core.identity.clustering import person_id
+from leadgate_dagster.core.identity.incremental import LINK_COLUMNS, MatchPlan, plan_matches
 from leadgate_dagster.core.identity.keys import build_keys, shared_keys
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.gate.golden import refresh_golden
-from leadgate_dagster.core.identity.incremental import LINK_COLUMNS, MatchPlan, plan_matches
 from leadgate_dagster.store import identity, identity_merges, leads
 
 

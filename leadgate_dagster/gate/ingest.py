@@ -62,14 +62,13 @@ def ingest_bytes(
 ) -> IngestOutcome:
     """Register and parse one file. Files over `defer_above` records are registered as `importing` and left
     to `import_registered_file` (a run), so a sensor tick never parses a huge file."""
-    cfg = rules.section("intake")
     file_id = file_id_of(data)
     base = {"file_id": file_id, "filename": filename, "source": source, "size_bytes": len(data)}
     with engine.begin() as conn:
         if intake.file_seen(conn, file_id):
             return IngestOutcome(file_id, "duplicate")
     try:
-        info, records = read_lead_file(data, filename=filename, max_field_chars=cfg["max_field_chars"])
+        info, records = read_lead_file(data, filename=filename, max_field_chars=rules.intake.max_field_chars)
         if defer_above is not None and count_records(data, filename=filename) > defer_above:
             with engine.begin() as conn:
                 intake.record_file(conn, {**base, "format": info.format, "encoding": info.encoding,
@@ -91,9 +90,8 @@ def import_registered_file(engine: sa.Engine, data: bytes, *, filename: str, sou
                            rules: Ruleset) -> IngestOutcome:
     """Parse a registered (deferred) file in chunks; safe to re-run after a crash (inserts are idempotent).
     A file that turns out unreadable is marked rejected with its reason, like one read in a sensor tick."""
-    cfg = rules.section("intake")
     try:
-        _, records = read_lead_file(data, filename=filename, max_field_chars=cfg["max_field_chars"])
+        _, records = read_lead_file(data, filename=filename, max_field_chars=rules.intake.max_field_chars)
     except FileRejected as exc:
         return reject_registered_file(engine, file_id_of(data), exc)
     return _insert_records(engine, file_id_of(data), records, source=source, rules=rules)
@@ -101,13 +99,13 @@ def import_registered_file(engine: sa.Engine, data: bytes, *, filename: str, sou
 
 def _insert_records(engine: sa.Engine, file_id: str, records: Iterable[ParsedRecord], *, source: str,
                     rules: Ruleset) -> IngestOutcome:
-    cfg = rules.section("intake")
+    cfg = rules.intake
     total = inserted = 0
     rows = (intake_event_row(r, lead_id=file_lead_id(file_id, r.record_no), channel="file", file_id=file_id,
                              default_source=source) for r in records)
-    for chunk in _chunks(rows, int(cfg["import_chunk_rows"])):
+    for chunk in _chunks(rows, cfg.import_chunk_rows):
         with engine.begin() as conn:
-            inserted += intake.insert_events(conn, chunk, replay_window_hours=cfg["replay_window_hours"])
+            inserted += intake.insert_events(conn, chunk, replay_window_hours=cfg.replay_window_hours)
         total += len(chunk)
     with engine.begin() as conn:
         if total == 0:

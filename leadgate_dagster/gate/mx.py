@@ -15,9 +15,9 @@ MxLookup = Callable[[Iterable[str]], Mapping[str, MxResult]]
 
 
 def mx_lookup_for(engine: sa.Engine, rules: Ruleset) -> MxLookup:
-    from leadgate_dagster.providers.dns import dns_settings, provider_from_rules
+    from leadgate_dagster.providers.dns import provider_from_rules
     from leadgate_dagster.store.mx_cache import CachedMxProvider
 
-    cfg = dns_settings(rules)
-    return CachedMxProvider(provider_from_rules(rules), engine, ttl=timedelta(hours=float(cfg["cache_ttl_hours"])),
-                            negative_ttl=timedelta(hours=float(cfg["negative_ttl_hours"]))).lookup
+    cfg = rules.validation.dns
+    return CachedMxProvider(provider_from_rules(rules), engine, ttl=timedelta(hours=cfg.cache_ttl_hours),
+                            negative_ttl=timedelta(hours=cfg.negative_ttl_hours)).lookup

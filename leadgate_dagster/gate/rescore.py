@@ -15,7 +15,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from leadgate_dagster.core.columns import merged_section
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.gate.qualify import requalify
 from leadgate_dagster.store import behavior_events, dispositions
@@ -23,15 +22,15 @@ from leadgate_dagster.store import behavior_events, dispositions
 
 def window_start(rules: Ruleset, since: datetime | None, until: datetime) -> datetime:
     """`since`, or for a first run `until` minus `scoring.rescore.first_run_lookback_hours`."""
-    hours = float(merged_section(rules, "scoring")["rescore"]["first_run_lookback_hours"])
+    hours = rules.scoring.rescore.first_run_lookback_hours
     return since or until - timedelta(hours=hours)
 
 
 def due_leads(engine: sa.Engine, rules: Ruleset, *, since: datetime | None, until: datetime) -> list[str]:
     """The leads the window (since, until] touched (see the module docstring)."""
-    cfg = merged_section(rules, "scoring")
+    cfg = rules.scoring.engagement
     start = window_start(rules, since, until)
-    boundaries = [float(cfg["engagement"]["intent_window_days"]), float(cfg["engagement"]["max_age_days"])]
+    boundaries = [cfg.intent_window_days, cfg.max_age_days]
     with engine.connect() as conn:
         return behavior_events.rescore_candidates(conn, since=start, until=until, boundaries_days=boundaries)
 
@@ -44,7 +43,7 @@ def rescore(engine: sa.Engine, rules: Ruleset, *, since: datetime | None, until:
         dispositions changed, and the count per transition ("ROUTE_AE->ROUTE_SDR").
     """
     ids = due_leads(engine, rules, since=since, until=until)
-    size, written = max(int(merged_section(rules, "scoring")["rescore"]["chunk_leads"]), 1), 0
+    size, written = max(rules.scoring.rescore.chunk_leads, 1), 0
     transitions: Counter[str] = Counter()
     for i in range(0, len(ids), size):  # one transaction per chunk: a huge backlog never holds one lock for long
         chunk = ids[i:i + size]

@@ -8,7 +8,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from leadgate_dagster.core.columns import merged_section
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.store import score_metrics
 
@@ -22,18 +21,18 @@ class Verdict:
 
 def coverage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> Verdict:
     """Share of the batch's leads with a disposition and share scored within the SLA, against the minimums."""
-    cfg = merged_section(rules, "alerts")
-    sla = float(cfg["score_sla_seconds"])
+    cfg = rules.alerts
+    sla = cfg.score_sla_seconds
     with engine.connect() as conn:
         t = score_metrics.batch_timing(conn, batch_id, sla_seconds=sla)
     n = max(t["leads"], 1)
     share, on_time = t["scored"] / n, t["within_sla"] / n
-    low_cover, late = share < float(cfg["score_coverage_min"]), on_time < float(cfg["score_within_sla_min"])
+    low_cover, late = share < cfg.score_coverage_min, on_time < cfg.score_within_sla_min
     problems = []
     if low_cover:
         problems.append(f"{t['leads'] - t['scored']} of {t['leads']} leads without a disposition")
     if late:
-        problems.append(f"{on_time:.0%} scored within {sla:.0f} s (minimum {cfg['score_within_sla_min']:.0%})")
+        problems.append(f"{on_time:.0%} scored within {sla:.0f} s (minimum {cfg.score_within_sla_min:.0%})")
     details = {**t, "score_coverage": round(share, 4), "scored_within_sla": round(on_time, 4), "sla_seconds": sla}
     return Verdict(not problems, "; ".join(problems) or f"{share:.0%} scored, {on_time:.0%} within {sla:.0f} s",
                    details)
@@ -42,18 +41,18 @@ def coverage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> Verdict:
 def mix_drift(engine: sa.Engine, batch_id: str, rules: Ruleset) -> Verdict:
     """The largest gap between a disposition's share in the batch and over the trailing window, judged only
     when both have their minimum sample."""
-    cfg = dict(merged_section(rules, "alerts")["disposition_drift"])
+    cfg = rules.alerts.disposition_drift
     with engine.connect() as conn:
-        batch, window = score_metrics.disposition_mix(conn, batch_id, window_days=float(cfg["window_days"]))
+        batch, window = score_metrics.disposition_mix(conn, batch_id, window_days=cfg.window_days)
     nb, nw = sum(batch.values()), sum(window.values())
     kinds = sorted(set(batch) | set(window))
     shares = {k: (batch.get(k, 0) / max(nb, 1), window.get(k, 0) / max(nw, 1)) for k in kinds}
-    details = {"batch_leads": nb, "window_leads": nw, "window_days": cfg["window_days"],
+    details = {"batch_leads": nb, "window_leads": nw, "window_days": cfg.window_days,
                "shares": {k: {"batch": round(b, 4), "window": round(w, 4)} for k, (b, w) in shares.items()}}
-    if nb < int(cfg["min_batch"]) or nw < int(cfg["min_window"]):
-        return Verdict(True, f"not judged: {nb} leads in the batch (min {cfg['min_batch']}), {nw} in the "
-                             f"trailing {cfg['window_days']} days (min {cfg['min_window']})", details)
-    limit = float(cfg["max_share_delta"])
+    if nb < cfg.min_batch or nw < cfg.min_window:
+        return Verdict(True, f"not judged: {nb} leads in the batch (min {cfg.min_batch}), {nw} in the "
+                             f"trailing {cfg.window_days} days (min {cfg.min_window})", details)
+    limit = cfg.max_share_delta
     drifting = {k: b - w for k, (b, w) in shares.items() if abs(b - w) > limit}
     details["max_delta"] = round(max((abs(b - w) for b, w in shares.values()), default=0.0), 4)
     if drifting:

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from leadgate_dagster.core.columns import merged_section, text
+from leadgate_dagster.core.columns import text
 from leadgate_dagster.core.model_artifact import ModelArtifact, ModelStatus
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.store import behavior_events, partner_counts, score_models, suppressions
@@ -42,19 +42,19 @@ def model_for_scoring(conn: sa.Connection) -> ModelArtifact | None:
 
 def _partner_counts(conn: sa.Connection, leads: pd.DataFrame, rules: Ruleset) -> pd.DataFrame | None:
     """Accepted-today counts for the batch's partners that have a daily cap (no query when none has one)."""
-    cfg = merged_section(rules, "eligibility")
-    capped = {str(k) for k, v in (cfg.get("partners") or {}).items() if (v or {}).get("daily_cap") is not None}
+    cfg = rules.eligibility
+    capped = {name for name, partner in cfg.partners.items() if partner.daily_cap is not None}
     present = sorted(set(text(leads, "partner_id").dropna()) & capped)
     if not present:
         return None
-    return partner_counts.accepted_today(conn, present, accepted=list(cfg["partner_accepted_dispositions"]),
+    return partner_counts.accepted_today(conn, present, accepted=list(cfg.partner_accepted_dispositions),
                                          exclude=list(leads["lead_id"]))
 
 
 def scoring_inputs(conn: sa.Connection, leads: pd.DataFrame, rules: Ruleset) -> dict[str, Any]:
     """The optional inputs of `decide()` for these leads (a frame with `lead_id`), as keyword arguments."""
     ids = list(leads["lead_id"])
-    max_age = float(merged_section(rules, "scoring")["engagement"]["max_age_days"])
+    max_age = rules.scoring.engagement.max_age_days
     since = pd.Timestamp.now(tz="UTC") - pd.Timedelta(days=max_age)
     return {"suppressions": suppressions.for_leads(conn, ids),
             "events": behavior_events.for_leads(conn, ids, since=since.to_pydatetime()),

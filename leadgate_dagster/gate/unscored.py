@@ -12,13 +12,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from leadgate_dagster.core.columns import merged_section
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.store import alerts
 
 
 def _cutoff(rules: Ruleset, now: datetime | None) -> datetime:
-    minutes = float(merged_section(rules, "alerts")["unscored_after_minutes"])
+    minutes = rules.alerts.unscored_after_minutes
     return (now or datetime.now(UTC)) - timedelta(minutes=minutes)
 
 
@@ -39,5 +38,5 @@ def escalate_unscored(engine: sa.Engine, rules: Ruleset, *, now: datetime | None
         resolved = alerts.resolve_scored(conn)
         opened = alerts.open_unscored(conn, received_before=cutoff)
         summary = alerts.open_summary(conn, alerts.UNSCORED)
-    minutes = float(merged_section(rules, "alerts")["unscored_after_minutes"])
+    minutes = rules.alerts.unscored_after_minutes
     return {"opened": opened, "resolved": resolved, "threshold_minutes": minutes, **summary}

@@ -127,18 +127,10 @@ class LiveMxProvider:
         return out
 
 
-def dns_settings(rules: Ruleset) -> dict[str, Any]:
-    """The ruleset's `validation.dns` section (mode, timeouts, TTLs, nameservers)."""
-    from leadgate_dagster.core.validation.config import merged_section
-
-    return dict(merged_section(rules)["dns"])
-
-
 def provider_from_rules(rules: Ruleset) -> MxProvider:
-    """The provider the ruleset asks for: offline (default) or live."""
-    s = dns_settings(rules)
-    if s.get("mode") == "live":
-        return LiveMxProvider(nameservers=s.get("nameservers") or (), port=int(s.get("port", 53)),
-                              timeout_s=float(s["timeout_s"]), deadline_s=float(s["deadline_s"]),
-                              max_workers=int(s["max_workers"]))
+    """The provider the ruleset's `validation.dns` asks for: offline (default) or live."""
+    s = rules.validation.dns
+    if s.mode == "live":
+        return LiveMxProvider(nameservers=s.nameservers, port=s.port, timeout_s=s.timeout_s,
+                              deadline_s=s.deadline_s, max_workers=s.max_workers)
     return OfflineMxProvider()

@@ -7,6 +7,7 @@ import dagster as dg
 import sqlalchemy as sa
 
 from leadgate_dagster.assets.partitions import intake_batches
+from leadgate_dagster.core.rules.operations import BatchingRules
 from leadgate_dagster.jobs import lead_batch_job
 from leadgate_dagster.store.intake import claim_batches, has_claimable
 
@@ -31,17 +32,17 @@ def long_poll(ready: Callable[[], bool], seconds: float) -> bool:
     return True
 
 
-def batch_requests(context: dg.SensorEvaluationContext, engine: sa.Engine, cfg: dict[str, object], *,
+def batch_requests(context: dg.SensorEvaluationContext, engine: sa.Engine, cfg: BatchingRules, *,
                    file_grace_seconds: float = 0) -> tuple[list[dg.RunRequest], list[dg.AddDynamicPartitionsRequest], str]:
     """Claim up to the free run slots' worth of batches; returns run requests, partition requests and, when
     nothing was claimed, why."""
     in_flight = len(context.instance.get_run_ids(
-        filters=dg.RunsFilter(job_name=lead_batch_job.name, statuses=IN_FLIGHT), limit=int(cfg["max_runs_in_flight"])))
-    slots = min(int(cfg["max_runs_in_flight"]) - in_flight, int(cfg["max_batches_per_tick"]))
+        filters=dg.RunsFilter(job_name=lead_batch_job.name, statuses=IN_FLIGHT), limit=cfg.max_runs_in_flight))
+    slots = min(cfg.max_runs_in_flight - in_flight, cfg.max_batches_per_tick)
     if slots <= 0:
         return [], [], f"{in_flight} batch runs in flight; letting the backlog grow"
-    claimed = claim_batches(engine, max_events=int(cfg["max_events_per_batch"]), max_batches=slots,
-                            lease_seconds=float(cfg["lease_seconds"]), file_grace_seconds=file_grace_seconds)
+    claimed = claim_batches(engine, max_events=cfg.max_events_per_batch, max_batches=slots,
+                            lease_seconds=cfg.lease_seconds, file_grace_seconds=file_grace_seconds)
     if not claimed:
         return [], [], "no pending intake events"
     context.log.info("claimed " + ", ".join(f"{b} ({n} events)" for b, n in claimed))

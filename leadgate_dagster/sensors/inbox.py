@@ -39,7 +39,7 @@ def _take(engine: sa.Engine, folder: Path, file: inbox.InboxFile, ruleset: Rules
           bound: int) -> tuple[IngestOutcome, Path]:
     """Ingest one file (or register it for an import run when large) and move it out of the inbox; a file
     named `events*` holds behaviour events, not leads (gate/event_intake.py)."""
-    if file.path.stat().st_size > int(ruleset.section("intake")["sensor_parse_max_bytes"]):
+    if file.path.stat().st_size > ruleset.intake.sensor_parse_max_bytes:
         outcome = register_large_file(engine, file.path, source=file.source)
     elif is_event_file(file.name):
         outcome = ingest_event_file(engine, file.path.read_bytes(), filename=file.name, source=file.source,
@@ -58,10 +58,10 @@ def _take(engine: sa.Engine, folder: Path, file: inbox.InboxFile, ruleset: Rules
 def inbox_sensor(context: dg.SensorEvaluationContext, db: PostgresResource, rules: RulesResource,
                  inbox_folder: InboxResource) -> dg.SensorResult:
     folder, engine, ruleset = inbox_folder.folder(), db.engine(), rules.active()
-    cfg = ruleset.section("intake")
-    if not long_poll(lambda: bool(inbox.ready_files(folder)), float(cfg["sensor_long_poll_seconds"])):
+    cfg = ruleset.intake
+    if not long_poll(lambda: bool(inbox.ready_files(folder)), cfg.sensor_long_poll_seconds):
         return dg.SensorResult(skip_reason=dg.SkipReason(f"no files ready in {folder}"))
-    bound = int(cfg["sensor_parse_max_rows"])
+    bound = cfg.sensor_parse_max_rows
     started, events, requests, seen = time.monotonic(), [], [], set()
     # rescan until no new file is ready, so files dropped together (a burst) share one batch and one run
     while (files := [f for f in inbox.ready_files(folder) if f.path not in seen]) and (
@@ -76,6 +76,6 @@ def inbox_sensor(context: dg.SensorEvaluationContext, db: PostgresResource, rule
                         "path": str(moved), "source": file.source, "filename": file.name}}})))
             context.log.info(f"{file.name}: {outcome.status} ({outcome.records} records, {outcome.inserted} new)")
             events.append(file_event(file, outcome, str(moved)))
-    batches, partitions, _ = batch_requests(context, engine, ruleset.section("batching"))
+    batches, partitions, _ = batch_requests(context, engine, ruleset.batching)
     return dg.SensorResult(run_requests=requests + batches, dynamic_partitions_requests=partitions,
                            asset_events=events)

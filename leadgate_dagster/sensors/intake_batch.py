@@ -18,9 +18,9 @@ from leadgate_dagster.sensors.claims import batch_requests, claimable, long_poll
 def intake_batch_sensor(context: dg.SensorEvaluationContext, db: PostgresResource,
                         rules: RulesResource) -> dg.SensorResult:
     ruleset, engine = rules.active(), db.engine()
-    cfg = ruleset.section("batching")
-    grace = float(cfg["file_claim_grace_seconds"])  # the inbox sensor claims its own files' events first
-    long_poll(claimable(engine, file_grace_seconds=grace), float(ruleset.section("intake")["sensor_long_poll_seconds"]))
+    cfg = ruleset.batching
+    grace = cfg.file_claim_grace_seconds  # the inbox sensor claims its own files' events first
+    long_poll(claimable(engine, file_grace_seconds=grace), ruleset.intake.sensor_long_poll_seconds)
     requests, partitions, why = batch_requests(context, engine, cfg, file_grace_seconds=grace)
     if not requests:
         return dg.SensorResult(skip_reason=dg.SkipReason(why))

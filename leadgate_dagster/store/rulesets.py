@@ -5,17 +5,30 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from leadgate_dagster.core.ruleset import Ruleset, load_ruleset, ruleset_from_body
+from leadgate_dagster.core.ruleset import Ruleset, RulesetError, load_ruleset, ruleset_from_body
 from leadgate_dagster.store.tables import rulesets
+
+_STORED = (rulesets.c.body, rulesets.c.version, rulesets.c.content_hash)
+
+
+def _parsed(row: sa.Row, role: str) -> Ruleset:
+    """A stored body as a Ruleset; one that no longer parses raises, naming the ruleset and each bad key."""
+    try:
+        return ruleset_from_body(row.body)
+    except RulesetError as exc:
+        subject = f"the {role} ruleset {row.version} ({row.content_hash[:12]})"
+        raise RulesetError(exc.problems, subject) from None
 
 
 def active(conn: sa.Connection) -> Ruleset | None:
-    row = conn.execute(sa.select(rulesets.c.body).where(rulesets.c.is_active)).first()
-    return ruleset_from_body(row.body) if row else None
+    """The activated ruleset, None when none was; raises RulesetError when it no longer parses."""
+    row = conn.execute(sa.select(*_STORED).where(rulesets.c.is_active)).first()
+    return _parsed(row, "active") if row else None
 
 
 def current(conn: sa.Connection) -> Ruleset:
-    """The ruleset that judges now: the activated one, else the one shipped with the package."""
+    """The ruleset that judges now: the activated one, else (only when none was ever activated) the one
+    shipped with the package. An activated one that no longer parses raises: never judge with another."""
     return active(conn) or load_ruleset()
 
 
@@ -29,6 +42,6 @@ def activate(conn: sa.Connection, ruleset: Ruleset, *, author: str, reason: str)
 
 
 def by_version(conn: sa.Connection, version: str) -> Ruleset | None:
-    row = conn.execute(sa.select(rulesets.c.body).where(rulesets.c.version == version)
+    row = conn.execute(sa.select(*_STORED).where(rulesets.c.version == version)
                        .order_by(rulesets.c.activated_at.desc())).first()
-    return ruleset_from_body(row.body) if row else None
+    return _parsed(row, "stored") if row else None

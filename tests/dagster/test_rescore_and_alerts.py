@@ -73,7 +73,7 @@ def test_new_events_are_rescored_once_and_a_reviewers_decision_is_left_alone(eng
 
 
 def test_a_demo_request_aging_out_of_the_intent_window_is_rescored_by_decay_alone(engine) -> None:
-    window = timedelta(days=float(RULES.section("scoring")["engagement"]["intent_window_days"]))
+    window = timedelta(days=RULES.scoring.engagement.intent_window_days)
     accept_events(engine, [_event("ann.lee@northwind.com", "demo_request",
                                   datetime.now(UTC) - window + timedelta(seconds=4))],
                   idempotency_key=None, source="tracker", rules=RULES)

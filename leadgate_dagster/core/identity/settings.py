@@ -1,4 +1,4 @@
-"""The identity section of the ruleset, typed.
+"""The identity engine's settings, from the ruleset's typed `identity` section (blocking windows flattened).
 
 Every threshold the engine applies comes from here, so a changed threshold is a new ruleset (new content
 hash) and every merge can say which thresholds judged it.
@@ -6,8 +6,7 @@ hash) and every merge can say which thresholds judged it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import dataclass
 
 from leadgate_dagster.core.ruleset import Ruleset
 
@@ -30,35 +29,12 @@ class IdentitySettings:
 
     @classmethod
     def from_ruleset(cls, rules: Ruleset) -> IdentitySettings:
-        """Read the `identity` section; keys left out keep the defaults above, unknown keys are errors.
-
-        Args:
-            rules: the active ruleset.
-
-        Returns:
-            The typed settings.
-
-        Raises:
-            ValueError: for an unknown key or a probability threshold outside [0, 1].
-        """
-        section: dict[str, Any] = rules.section("identity")
-        blocking = section.pop("blocking", None) or {}
-        section.update(
-            {
-                "block_window": blocking.get("window", cls.block_window),
-                "name_window": blocking.get("name_window", cls.name_window),
-            }
-        )
-        known = {f.name for f in fields(cls)}
-        unknown = set(section) - known
-        if unknown:
-            raise ValueError(f"unknown identity ruleset keys: {sorted(unknown)}")
-        if "free_mail_domains_extra" in section:
-            section["free_mail_domains_extra"] = frozenset(
-                str(d).lower() for d in section["free_mail_domains_extra"]
-            )
-        settings = cls(**section)
-        for name in ("tier_b_auto_merge", "tier_b_review_floor", "tier_c_review"):
-            if not 0.0 <= getattr(settings, name) <= 1.0:
-                raise ValueError(f"identity.{name} must be a probability")
-        return settings
+        """The ruleset's typed `identity` section, with the blocking windows lifted to the top level."""
+        r = rules.identity
+        return cls(model=r.model, shared_key_max_names=r.shared_key_max_names,
+                   tier_b_auto_merge=r.tier_b_auto_merge, tier_b_review_floor=r.tier_b_review_floor,
+                   tier_c_review=r.tier_c_review, tier_c_min_name_similarity=r.tier_c_min_name_similarity,
+                   name_conflict_similarity=r.name_conflict_similarity,
+                   default_phone_region=r.default_phone_region,
+                   free_mail_domains_extra=frozenset(d.lower() for d in r.free_mail_domains_extra),
+                   block_window=r.blocking.window, name_window=r.blocking.name_window)

@@ -1,6 +1,6 @@
 """The ruleset's `enrichment:` section as typed settings, and the providers it asks for.
 
-A ruleset that leaves keys out gets the shipped ruleset's values (as `validation:` does), so an override
+A ruleset that leaves keys out gets the shipped ruleset's values (the ruleset's one merge), so an override
 file can say only `enrichment: {providers: {firmographics: {mode: http, base_url: ...}}}`. Only the name
 of the environment variable holding an API key is in the ruleset; the key itself is read when the HTTP
 client is built and never stored.
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from functools import lru_cache
 from typing import Any
 
 import httpx
 
+from leadgate_dagster.core.rules.enrichment import PROVIDER_KINDS, EnrichmentRules, ProviderRules
 from leadgate_dagster.core.ruleset import Ruleset, load_ruleset
 from leadgate_dagster.providers.enrichment import (
     email_verification,
@@ -26,7 +26,7 @@ from leadgate_dagster.providers.enrichment import (
 from leadgate_dagster.providers.enrichment.base import EnrichmentProvider, HttpBatchLookup
 from leadgate_dagster.providers.http_client import HttpSettings, ProviderHttpClient
 
-KINDS = ("email_verification", "phone_intel", "geocoding", "firmographics", "ip_risk")
+KINDS = PROVIDER_KINDS
 _MODULES: dict[str, Any] = {"email_verification": email_verification, "phone_intel": phone_intel,
                             "geocoding": geocoding, "firmographics": firmographics, "ip_risk": ip_risk}
 
@@ -109,54 +109,35 @@ class EnrichmentOverrides:
                        batch_deadline_s=self.deadline_s if self.deadline_s is not None else p.batch_deadline_s)
 
 
-@lru_cache(maxsize=1)
-def _shipped() -> dict[str, Any]:
-    return load_ruleset().section("enrichment")
-
-
-def merged_section(rules: Ruleset) -> dict[str, Any]:
-    """The ruleset's `enrichment:` section over the shipped one, merged per provider and key."""
-    base, mine = _shipped(), rules.section("enrichment")
-    out = {**base, **{k: v for k, v in mine.items() if k not in ("providers", "velocity", "recheck")}}
-    out["velocity"] = {**base.get("velocity", {}), **(mine.get("velocity") or {})}
-    out["recheck"] = {**base.get("recheck", {}), **(mine.get("recheck") or {})}
-    theirs = mine.get("providers") or {}
-    out["providers"] = {k: {**base["providers"].get(k, {}), **(theirs.get(k) or {})}
-                        for k in dict.fromkeys([*base["providers"], *theirs])}
-    return out
-
-
-def _provider(kind: str, p: dict[str, Any], top: dict[str, Any]) -> ProviderSettings:
+def _provider(kind: str, p: ProviderRules, top: EnrichmentRules) -> ProviderSettings:
     http = HttpSettings(
-        base_url=str(p.get("base_url") or ""), timeout_s=float(p["timeout_s"]),
-        connect_timeout_s=float(p.get("connect_timeout_s", min(2.0, float(p["timeout_s"])))),
-        attempts=int(top.get("attempts", 3)), backoff_initial_s=float(top.get("backoff_initial_s", 0.25)),
-        backoff_max_s=float(top.get("backoff_max_s", 4.0)), retry_after_cap_s=float(top["retry_after_cap_s"]),
-        rate_per_s=float(p["rate_per_s"]), burst=int(p["burst"]), breaker_failures=int(p["breaker_failures"]),
-        breaker_cooldown_s=float(p["breaker_cooldown_s"]), max_connections=int(p["max_concurrency"]),
-        api_key_env=p.get("api_key_env") or None,
-        api_key_header=str(p.get("api_key_header") or "Authorization"))
+        base_url=p.base_url, timeout_s=p.timeout_s,
+        connect_timeout_s=p.connect_timeout_s if p.connect_timeout_s is not None else min(2.0, p.timeout_s),
+        attempts=top.attempts, backoff_initial_s=top.backoff_initial_s, backoff_max_s=top.backoff_max_s,
+        retry_after_cap_s=top.retry_after_cap_s, rate_per_s=p.rate_per_s, burst=p.burst,
+        breaker_failures=p.breaker_failures, breaker_cooldown_s=p.breaker_cooldown_s,
+        max_connections=p.max_concurrency, api_key_env=p.api_key_env or None, api_key_header=p.api_key_header)
     return ProviderSettings(
-        kind=kind, mode=str(p.get("mode", "offline")), http=http, batch_size=int(p.get("batch_size", 100)),
-        max_concurrency=int(p["max_concurrency"]), cache_ttl=timedelta(hours=float(p["cache_ttl_hours"])),
-        miss_ttl=timedelta(hours=float(p.get("miss_ttl_hours", p["cache_ttl_hours"]))),
-        batch_deadline_s=float(p["batch_deadline_s"]))
+        kind=kind, mode=p.mode, http=http, batch_size=p.batch_size, max_concurrency=p.max_concurrency,
+        cache_ttl=timedelta(hours=p.cache_ttl_hours),
+        miss_ttl=timedelta(hours=p.miss_ttl_hours if p.miss_ttl_hours is not None else p.cache_ttl_hours),
+        batch_deadline_s=p.batch_deadline_s)
 
 
 def enrichment_settings(rules: Ruleset | None = None) -> EnrichmentSettings:
     """Typed settings of `rules` (the shipped ruleset when None)."""
-    s = merged_section(rules) if rules is not None else merged_section(load_ruleset())
-    v = s["velocity"]
-    limits = {k: int(v[f"max_per_{k}"]) for k in ("email", "phone", "ip", "device")}
-    velocity = VelocitySettings(window=timedelta(hours=float(v["window_hours"])), max_seen=limits)
-    r = s["recheck"]
-    recheck = RecheckSettings(max_attempts=int(r["max_attempts"]),
-                              backoff_initial=timedelta(minutes=float(r["backoff_initial_minutes"])),
-                              backoff_max=timedelta(minutes=float(r["backoff_max_minutes"])),
-                              keys_per_run=int(r["keys_per_run"]))
-    return EnrichmentSettings(providers={k: _provider(k, p, s) for k, p in s["providers"].items()},
-                              velocity=velocity, ip_country_mismatch=bool(s.get("ip_country_mismatch", True)),
-                              recheck=recheck)
+    s = (rules or load_ruleset()).enrichment
+    v = s.velocity
+    limits = {"email": v.max_per_email, "phone": v.max_per_phone, "ip": v.max_per_ip,
+              "device": v.max_per_device}
+    velocity = VelocitySettings(window=timedelta(hours=v.window_hours), max_seen=limits)
+    r = s.recheck
+    recheck = RecheckSettings(max_attempts=r.max_attempts,
+                              backoff_initial=timedelta(minutes=r.backoff_initial_minutes),
+                              backoff_max=timedelta(minutes=r.backoff_max_minutes),
+                              keys_per_run=r.keys_per_run)
+    return EnrichmentSettings(providers={k: _provider(k, p, s) for k, p in s.providers.items()},
+                              velocity=velocity, ip_country_mismatch=s.ip_country_mismatch, recheck=recheck)
 
 
 def build_provider(settings: ProviderSettings, rules: Ruleset | None = None, *,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -10,7 +9,7 @@ import pandas as pd
 import pytest
 
 from leadgate_dagster.core.identity import IdentityResolution, MatchModel, load_model, resolve_identities
-from leadgate_dagster.core.ruleset import Ruleset, canonical_hash, load_ruleset
+from leadgate_dagster.core.ruleset import Ruleset, load_ruleset, ruleset_from_body
 
 FIELDS = [
     "first_name",
@@ -34,7 +33,7 @@ def rules() -> Ruleset:
 
 @pytest.fixture(scope="session")
 def model(rules: Ruleset) -> MatchModel:
-    return load_model(rules.section("identity")["model"])
+    return load_model(rules.identity.model)
 
 
 def leads_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -46,8 +45,7 @@ def leads_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def with_identity(rules: Ruleset, **changes: Any) -> Ruleset:
-    body = {**rules.body, "identity": {**rules.body["identity"], **changes}}
-    return dataclasses.replace(rules, body=body, content_hash=canonical_hash(body))
+    return ruleset_from_body({**rules.body, "identity": {**rules.body["identity"], **changes}})
 
 
 @pytest.fixture

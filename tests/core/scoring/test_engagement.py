@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leadgate_dagster.core.engagement import decay, engagement, engagement_settings, saturate
+from leadgate_dagster.core.engagement import decay, engagement, saturate
 from leadgate_dagster.core.ruleset import Ruleset
 from tests.core.scoring.conftest import AS_OF, batch, lead, with_rules
 
@@ -22,7 +22,7 @@ def _events(*rows: tuple[str, str, float]) -> pd.DataFrame:
 @pytest.mark.parametrize("half_life", [1.0, 7.0, 14.0, 30.0], ids=["1d", "7d", "14d", "30d"])
 def test_an_event_weighs_half_at_the_half_life(half_life: float) -> None:
     rules = with_rules(f"scoring: {{engagement: {{half_life_days: {half_life}}}}}")
-    weight = engagement_settings(rules).event_weights["pricing_visit"]
+    weight = rules.scoring.engagement.event_weights["pricing_visit"]
     out = engagement(batch(lead()), _events(("L0", "pricing_visit", half_life)), rules=rules, as_of=AS_OF)
     assert out["engagement_points"].iloc[0] == pytest.approx(weight / 2)
     fresh = engagement(batch(lead()), _events(("L0", "pricing_visit", 0.0)), rules=rules, as_of=AS_OF)
@@ -41,7 +41,7 @@ def test_saturated_score_stays_in_0_100(points: float, k: float) -> None:
 
 
 def test_half_saturation_points_give_50(rules: Ruleset) -> None:
-    k = engagement_settings(rules).half_saturation_points
+    k = rules.scoring.engagement.half_saturation_points
     assert saturate(np.array([0.0, k, 1e12]), k).tolist() == [0, 50, 100]
 
 
@@ -64,10 +64,10 @@ def test_recent_activity_outranks_old_activity(rules: Ruleset) -> None:
 
 def test_future_events_count_as_now_and_no_events_is_zero(rules: Ruleset) -> None:
     out = engagement(batch(lead(), lead()), _events(("L0", "pricing_visit", -3)), rules=rules, as_of=AS_OF)
-    assert out["engagement_points"].iloc[0] == engagement_settings(rules).event_weights["pricing_visit"]
+    assert out["engagement_points"].iloc[0] == rules.scoring.engagement.event_weights["pricing_visit"]
     assert engagement(batch(lead()), None, rules=rules)["engagement_score"].tolist() == [0]
 
 
 def test_non_positive_half_life_is_refused() -> None:
-    with pytest.raises(ValueError):
-        engagement_settings(with_rules("scoring: {engagement: {half_life_days: 0}}"))
+    with pytest.raises(ValueError, match=r"scoring\.engagement\.half_life_days"):
+        with_rules("scoring: {engagement: {half_life_days: 0}}")

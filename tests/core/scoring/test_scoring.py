@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leadgate_dagster.core.ruleset import Ruleset, load_ruleset
-from leadgate_dagster.core.scoring import pre_score, scoring_section
+from leadgate_dagster.core.scoring import pre_score
 from tests.core.scoring.conftest import batch, lead, with_rules
 
 STATUSES = st.sampled_from(["valid", "risky", "unknown", "invalid", "missing", None, "garbage"])
@@ -29,12 +29,12 @@ TEXT = st.one_of(st.none(), st.text(max_size=12))
 }), min_size=1, max_size=8))
 def test_score_is_the_sum_of_its_parts_and_within_bounds(rows: list[dict[str, Any]]) -> None:
     rules = load_ruleset()
-    cfg = scoring_section(rules)
+    cfg = rules.scoring
     out = pre_score(batch(*rows), rules=rules).frame
     assert (out["score"] == out["score_reachability"] + out["score_consent"] + out["score_fit"]).all()
     assert out["score"].between(0, 100).all()
     for part in ("reachability", "consent", "fit"):
-        assert out[f"score_{part}"].between(0, int(cfg[part]["max"])).all()
+        assert out[f"score_{part}"].between(0, getattr(cfg, part).max).all()
 
 
 def _score(rules: Ruleset, **changes: Any) -> tuple[dict[str, int], list[str], dict[str, Any]]:
@@ -83,5 +83,5 @@ def test_ineligible_leads_lose_the_eligibility_points(rules: Ruleset) -> None:
 
 
 def test_maxima_must_add_up_to_100() -> None:
-    with pytest.raises(ValueError):
-        scoring_section(with_rules("scoring: {fit: {max: 30}}"))
+    with pytest.raises(ValueError, match=r"^scoring \(line \d+\): .*maxima add up to 110, not 100"):
+        with_rules("scoring: {fit: {max: 30}}")

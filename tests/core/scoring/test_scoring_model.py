@@ -36,10 +36,10 @@ def trained(enough: pd.DataFrame) -> ModelArtifact:
 
 
 def test_fixtures_sit_on_either_side_of_the_thresholds(enough: pd.DataFrame) -> None:
-    cfg = load_ruleset().section("scoring")["model"]
+    cfg = load_ruleset().scoring.model
     too_few = _outcomes("outcomes_too_few.csv")
-    assert len(enough) >= cfg["min_leads"] and enough["converted"].sum() >= cfg["min_conversions"]
-    assert len(too_few) < cfg["min_leads"] and too_few["converted"].sum() < cfg["min_conversions"]
+    assert len(enough) >= cfg.min_leads and enough["converted"].sum() >= cfg.min_conversions
+    assert len(too_few) < cfg.min_leads and too_few["converted"].sum() < cfg.min_conversions
 
 
 def test_enough_outcomes_train_a_calibrated_model_with_a_full_manifest(trained: ModelArtifact,

@@ -1,0 +1,40 @@
+"""How leads come in and are batched, and when the gate raises alerts: `intake`, `batching`, `alerts`."""
+
+from __future__ import annotations
+
+from leadgate_dagster.core.rules.section import Section
+
+
+class IntakeRules(Section):
+    replay_window_hours: float
+    max_field_chars: int
+    sensor_parse_max_rows: int
+    sensor_parse_max_bytes: int
+    sensor_long_poll_seconds: float
+    import_chunk_rows: int
+
+
+class BatchingRules(Section):
+    max_events_per_batch: int
+    max_batches_per_tick: int
+    max_runs_in_flight: int
+    lease_seconds: float
+    file_claim_grace_seconds: float
+
+
+class DispositionDrift(Section):
+    window_days: int
+    max_share_delta: float
+    min_batch: int
+    min_window: int
+
+
+class AlertRules(Section):
+    rejection_rate_window: int
+    rejection_rate_min_sample: int
+    rejection_rate_threshold: float
+    unscored_after_minutes: float
+    score_sla_seconds: float
+    score_coverage_min: float
+    score_within_sla_min: float
+    disposition_drift: DispositionDrift
