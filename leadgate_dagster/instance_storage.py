@@ -16,15 +16,17 @@ from dagster._serdes import ConfigurableClassData
 from dagster_postgres import DagsterPostgresStorage
 
 from leadgate_dagster import settings
+from leadgate_dagster.store.embedded import database_url
+from leadgate_dagster.store.engine import engine_for
+from leadgate_dagster.store.migrate import upgrade
 
 
 def dagster_postgres_url() -> str:
     """The server Dagster's storage uses, with the psycopg2 driver dagster-postgres needs."""
     url = os.environ.get("LEADGATE_DAGSTER_PG_URL")
-    if not url:
-        from leadgate_dagster.runtime import prepare
-
-        url = prepare(dagster=False).database_url
+    if not url:  # leadgate's own server, migrated, as `leadgate dev` would leave it
+        url = database_url()
+        upgrade(engine_for(url))
     return settings.with_driver(url, "psycopg2")
 
 
