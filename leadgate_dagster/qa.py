@@ -66,7 +66,7 @@ def qa_command(input_path: str, out_path: str, database_url: str | None = None, 
             except BlockingCheckFailed as exc:
                 print(f"leadgate qa: {exc}", file=sys.stderr)
                 return 1
-            failed_checks.update((o.name, o.description) for o in outcomes if not o.passed)
+            failed_checks.update((o.name, o.description) for o in outcomes if o.judged and not o.passed)
         with engine.connect() as conn:
             results = results_of_file(conn, file_id_of(data))
         write_output(results, info.headers, out_path)

@@ -18,10 +18,15 @@ def rejection_rate_by_source_check(db: PostgresResource, rules: RulesResource) -
     judged = [r for r in rates if r["n"] >= cfg.rejection_rate_min_sample]
     spiking = [r for r in judged if r["rate"] > cfg.rejection_rate_threshold]
     table = "\n".join(f"| {r['source']} | {r['n']} | {r['rejected']} | {r['rate']:.1%} |" for r in rates)
+    if spiking:
+        description = (f"{len(spiking)} source(s) above {cfg.rejection_rate_threshold:.0%} rejected: "
+                       + ", ".join(str(r["source"]) for r in spiking))
+    elif judged:
+        description = f"no source above threshold ({len(judged)} of {len(rates)} judged)"
+    else:  # a check that judged nothing must not look green
+        description = f"not judged: no source has {cfg.rejection_rate_min_sample} leads yet"
     return dg.AssetCheckResult(
-        passed=not spiking, severity=dg.AssetCheckSeverity.WARN,
-        description=(f"{len(spiking)} source(s) above {cfg.rejection_rate_threshold:.0%} rejected: "
-                     + ", ".join(str(r["source"]) for r in spiking)) if spiking else "no source above threshold",
-        metadata={"sources_judged": len(judged), "sources_spiking": len(spiking),
+        passed=bool(judged) and not spiking, severity=dg.AssetCheckSeverity.WARN, description=description,
+        metadata={"judged": bool(judged), "sources_judged": len(judged), "sources_spiking": len(spiking),
                   "by_source": dg.MetadataValue.md("| source | n | rejected | rate |\n|---|---|---|---|\n" + table)},
     )

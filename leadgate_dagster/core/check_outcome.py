@@ -20,6 +20,9 @@ class CheckOutcome:
     blocking: bool
     description: str
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    # False: too little data to judge. Such an outcome is never `passed` (a check that judged nothing must not
+    # look green); it is reported as a non-blocking warning with its sample sizes in the metadata.
+    judged: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,8 @@ IDENTITY_INTEGRITY = CheckDeclaration(
                 "has its merge_log row.")
 AUTO_MERGE_SPIKE = CheckDeclaration(
     "auto_merge_rate_by_source", blocking=False,
-    description="Each source's auto-merge share in the batch stays near its trailing share.")
+    description="Each source's auto-merge share among its newest leads (identity_graph.auto_merge_spike."
+                "recent_leads, across batches) stays near its share before them; not judged with too few leads.")
 ONE_DISPOSITION = CheckDeclaration(
     "one_disposition_per_lead", blocking=True,
     description="Every lead of the batch has exactly one current disposition.")
@@ -30,8 +31,9 @@ SCORE_COVERAGE = CheckDeclaration(
                 "(alerts.score_coverage_min, score_within_sla_min, score_sla_seconds).")
 MIX_DRIFT = CheckDeclaration(
     "disposition_mix_drift", blocking=False,
-    description="Each disposition's share in the batch stays within alerts.disposition_drift.max_share_delta of "
-                "its share over the trailing window (minimum samples apply).")
+    description="Each disposition's share among the newest leads (alerts.disposition_drift.recent_leads, across "
+                "batches) stays within max_share_delta of its share over the trailing window; not judged with "
+                "too few leads.")
 
 
 class Judgement(NamedTuple):
@@ -41,15 +43,17 @@ class Judgement(NamedTuple):
     metadata: dict[str, Any]
 
 
-def _outcome(check: CheckDeclaration, passed: bool, description: str, metadata: dict[str, Any]) -> CheckOutcome:
-    return CheckOutcome(check.name, passed, check.blocking, description, metadata)
+def _outcome(check: CheckDeclaration, passed: bool, description: str, metadata: dict[str, Any],
+             judged: bool = True) -> CheckOutcome:
+    return CheckOutcome(check.name, passed and judged, check.blocking, description,
+                        {**metadata, "judged": judged}, judged)
 
 
 def judge_identity(engine: sa.Engine, batch_id: str, rules: Ruleset) -> Judgement:
     cfg = rules.identity_graph.auto_merge_spike
     with engine.connect() as conn:
         broken = identity_checks.integrity(conn, batch_id)
-        rates = identity_checks.auto_merge_rates(conn, batch_id, cfg.window)
+        rates = identity_checks.auto_merge_rates(conn, batch_id, recent_leads=cfg.recent_leads, window=cfg.window)
     failing = {k: v for k, v in broken.items() if v}
     integrity = _outcome(
         IDENTITY_INTEGRITY, not failing,
@@ -57,7 +61,7 @@ def judge_identity(engine: sa.Engine, batch_id: str, rules: Ruleset) -> Judgemen
         {**{k: len(v) for k, v in broken.items()}, "sample_ids": {k: v[:10] for k, v in failing.items()}})
     spiking, judged = [], 0
     for r in rates:
-        if r["n"] < cfg.min_batch or r["window_n"] < cfg.min_window:
+        if r["n"] < cfg.min_recent or r["window_n"] < cfg.min_window:
             continue
         judged += 1
         rate, base = r["auto"] / r["n"], r["window_auto"] / r["window_n"]
@@ -65,17 +69,24 @@ def judge_identity(engine: sa.Engine, batch_id: str, rules: Ruleset) -> Judgemen
             spiking.append(f"{r['source']} {rate:.0%} vs {base:.0%}")
     table = "\n".join(f"| {r['source']} | {r['n']} | {r['auto']} | {r['window_n']} | {r['window_auto']} |"
                       for r in rates)
+    if spiking:
+        description = "auto-merge spike: " + "; ".join(spiking)
+    elif judged:
+        description = f"no source spiking ({judged} of {len(rates)} judged)"
+    else:
+        description = (f"not judged: no source of the batch has {cfg.min_recent} recent leads and "
+                       f"{cfg.min_window} before them")
     spike = _outcome(
-        AUTO_MERGE_SPIKE, not spiking,
-        ("auto-merge spike: " + "; ".join(spiking)) if spiking else "no source spiking",
+        AUTO_MERGE_SPIKE, not spiking, description,
         {"sources_judged": judged, "sources_spiking": len(spiking),
-         "by_source": Markdown("| source | batch | auto | window | window auto |\n|---|---|---|---|---|\n" + table)})
+         "by_source": Markdown("| source | recent | auto | before | before auto |\n|---|---|---|---|---|\n" + table)},
+        judged=bool(judged))
     return Judgement([integrity, spike], {})
 
 
 def _shares_md(shares: dict[str, dict[str, float]]) -> Markdown:
-    rows = "\n".join(f"| {k} | {v['batch']:.1%} | {v['window']:.1%} |" for k, v in shares.items())
-    return Markdown("| disposition | batch | trailing |\n|---|---|---|\n" + rows if shares else "_none_")
+    rows = "\n".join(f"| {k} | {v['recent']:.1%} | {v['window']:.1%} |" for k, v in shares.items())
+    return Markdown("| disposition | recent | trailing |\n|---|---|---|\n" + rows if shares else "_none_")
 
 
 def judge_qualified(engine: sa.Engine, batch_id: str, rules: Ruleset) -> Judgement:
@@ -95,7 +106,7 @@ def judge_qualified(engine: sa.Engine, batch_id: str, rules: Ruleset) -> Judgeme
         _outcome(SCORE_COVERAGE, cover.passed, cover.description,
                  {k: t[k] for k in ("leads", "scored", "within_sla", "sla_seconds", "score_coverage")}),
         _outcome(MIX_DRIFT, drift.passed, drift.description,
-                 {"batch_leads": drift.details["batch_leads"], "window_leads": drift.details["window_leads"],
-                  "shares": _shares_md(drift.details["shares"])}),
+                 {"recent_leads": drift.details["recent_leads"], "window_leads": drift.details["window_leads"],
+                  "shares": _shares_md(drift.details["shares"])}, judged=drift.judged),
     ]
     return Judgement(outcomes, figures)

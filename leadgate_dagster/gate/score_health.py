@@ -17,6 +17,8 @@ class Verdict:
     passed: bool
     description: str
     details: dict[str, Any]
+    # False: too little data to judge; never reported as passed
+    judged: bool = True
 
 
 def coverage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> Verdict:
@@ -39,22 +41,23 @@ def coverage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> Verdict:
 
 
 def mix_drift(engine: sa.Engine, batch_id: str, rules: Ruleset) -> Verdict:
-    """The largest gap between a disposition's share in the batch and over the trailing window, judged only
-    when both have their minimum sample."""
+    """The largest gap between a disposition's share among the newest leads (up to the batch, across batches) and
+    over the trailing window, judged only when both have their minimum sample."""
     cfg = rules.alerts.disposition_drift
     with engine.connect() as conn:
-        batch, window = score_metrics.disposition_mix(conn, batch_id, window_days=cfg.window_days)
-    nb, nw = sum(batch.values()), sum(window.values())
-    kinds = sorted(set(batch) | set(window))
-    shares = {k: (batch.get(k, 0) / max(nb, 1), window.get(k, 0) / max(nw, 1)) for k in kinds}
-    details = {"batch_leads": nb, "window_leads": nw, "window_days": cfg.window_days,
-               "shares": {k: {"batch": round(b, 4), "window": round(w, 4)} for k, (b, w) in shares.items()}}
-    if nb < cfg.min_batch or nw < cfg.min_window:
-        return Verdict(True, f"not judged: {nb} leads in the batch (min {cfg.min_batch}), {nw} in the "
-                             f"trailing {cfg.window_days} days (min {cfg.min_window})", details)
+        recent, window = score_metrics.disposition_mix(conn, batch_id, recent_leads=cfg.recent_leads,
+                                                       window_days=cfg.window_days)
+    nr, nw = sum(recent.values()), sum(window.values())
+    kinds = sorted(set(recent) | set(window))
+    shares = {k: (recent.get(k, 0) / max(nr, 1), window.get(k, 0) / max(nw, 1)) for k in kinds}
+    details = {"recent_leads": nr, "window_leads": nw, "window_days": cfg.window_days,
+               "shares": {k: {"recent": round(r, 4), "window": round(w, 4)} for k, (r, w) in shares.items()}}
+    if nr < cfg.min_recent or nw < cfg.min_window:
+        return Verdict(False, f"not judged: {nr} recent leads (min {cfg.min_recent}), {nw} in the trailing "
+                              f"{cfg.window_days} days before them (min {cfg.min_window})", details, judged=False)
     limit = cfg.max_share_delta
-    drifting = {k: b - w for k, (b, w) in shares.items() if abs(b - w) > limit}
-    details["max_delta"] = round(max((abs(b - w) for b, w in shares.values()), default=0.0), 4)
+    drifting = {k: r - w for k, (r, w) in shares.items() if abs(r - w) > limit}
+    details["max_delta"] = round(max((abs(r - w) for r, w in shares.values()), default=0.0), 4)
     if drifting:
         return Verdict(False, "disposition mix drift: " + ", ".join(
             f"{k} {shares[k][0]:.0%} vs {shares[k][1]:.0%}" for k in sorted(drifting)), details)

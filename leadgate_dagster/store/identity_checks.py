@@ -35,21 +35,23 @@ def integrity(conn: sa.Connection, batch_id: str) -> dict[str, list[str]]:
     return {name: [r[0] for r in conn.execute(sa.text(sql + " LIMIT 100"), {"b": batch_id})] for name, sql in q.items()}
 
 
-def auto_merge_rates(conn: sa.Connection, batch_id: str, window: int) -> list[dict[str, Any]]:
-    """Per source of the batch: its leads and auto-merges in the batch, and in its previous `window` leads."""
+def auto_merge_rates(conn: sa.Connection, batch_id: str, *, recent_leads: int, window: int) -> list[dict[str, Any]]:
+    """Per source of the batch: leads and auto-merges among its `recent_leads` newest leads matched up to the
+    batch (across batches: n, auto), and among the `window` leads before those (window_n, window_auto)."""
     rows = conn.execute(sa.text("""
-        WITH b AS (
-            SELECT l.source, count(*) AS n, count(*) FILTER (WHERE lp.decision = 'auto_merge') AS auto
-            FROM leadgate.leads l JOIN leadgate.lead_person lp USING (lead_id)
-            WHERE l.batch_id = :b GROUP BY l.source),
-        w AS (
-            SELECT source, count(*) AS n, count(*) FILTER (WHERE decision = 'auto_merge') AS auto
-            FROM (SELECT l.source, lp.decision,
-                         row_number() OVER (PARTITION BY l.source ORDER BY lp.matched_at DESC, l.lead_id) AS rn
-                  FROM leadgate.leads l JOIN leadgate.lead_person lp USING (lead_id)
-                  WHERE l.batch_id <> :b AND l.source IN (SELECT source FROM b)) x
-            WHERE rn <= :w GROUP BY source)
-        SELECT b.source, b.n, b.auto, coalesce(w.n, 0) AS window_n, coalesce(w.auto, 0) AS window_auto
-        FROM b LEFT JOIN w USING (source) ORDER BY b.source
-    """), {"b": batch_id, "w": window}).mappings().all()
+        WITH src AS (SELECT DISTINCT source FROM leadgate.leads WHERE batch_id = :b),
+        upto AS (SELECT max(lp.matched_at) AS t FROM leadgate.leads l JOIN leadgate.lead_person lp USING (lead_id)
+                 WHERE l.batch_id = :b),
+        ranked AS (
+            SELECT l.source, lp.decision,
+                   row_number() OVER (PARTITION BY l.source ORDER BY lp.matched_at DESC, l.lead_id DESC) AS rn
+            FROM leadgate.leads l JOIN leadgate.lead_person lp USING (lead_id) CROSS JOIN upto
+            WHERE l.source IN (SELECT source FROM src) AND lp.matched_at <= upto.t)
+        SELECT source,
+               count(*) FILTER (WHERE rn <= :r) AS n,
+               count(*) FILTER (WHERE rn <= :r AND decision = 'auto_merge') AS auto,
+               count(*) FILTER (WHERE rn > :r) AS window_n,
+               count(*) FILTER (WHERE rn > :r AND decision = 'auto_merge') AS window_auto
+        FROM ranked WHERE rn <= :r + :w GROUP BY source ORDER BY source
+    """), {"b": batch_id, "r": recent_leads, "w": window}).mappings().all()
     return [dict(r) for r in rows]

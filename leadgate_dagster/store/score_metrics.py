@@ -27,19 +27,26 @@ def batch_timing(conn: sa.Connection, batch_id: str, *, sla_seconds: float) -> d
                (("p50_s", row.p50), ("p95_s", row.p95), ("max_s", row.max_s))}}
 
 
-def disposition_mix(conn: sa.Connection, batch_id: str, *, window_days: float) -> tuple[dict[str, int], dict[str, int]]:
-    """(the batch's current dispositions by kind, those of the leads of other batches created in the trailing
-    `window_days`); replays are left out of both (they copy their original's decision). The window is found
-    through `batches` (one row per batch) and the indexed batch_id, not by scanning every lead's arrival time."""
+def disposition_mix(conn: sa.Connection, batch_id: str, *, recent_leads: int,
+                     window_days: float) -> tuple[dict[str, int], dict[str, int]]:
+    """(current dispositions by kind of the `recent_leads` newest leads up to and including the batch, across
+    batches; those of the other leads of batches created in the `window_days` before the batch). Replays are left
+    out of both (they copy their original's decision). The window is found through `batches` (one row per batch)
+    and the indexed batch_id, not by scanning every lead's arrival time."""
     rows = conn.execute(sa.text("""
-        WITH w AS (SELECT batch_id FROM leadgate.batches
-                   WHERE created_at >= now() - make_interval(secs => :days * 86400) AND batch_id <> :b
-                   UNION ALL SELECT CAST(:b AS text))
-        SELECT l.batch_id = :b AS in_batch, d.disposition, count(*) AS n
-        FROM w JOIN leadgate.leads l ON l.batch_id = w.batch_id
-        JOIN leadgate.dispositions d ON d.lead_id = l.lead_id AND d.is_current
-        WHERE l.replay_of IS NULL GROUP BY 1, 2
-    """), {"b": batch_id, "days": window_days}).all()
-    batch = {r.disposition: int(r.n) for r in rows if r.in_batch}
-    window = {r.disposition: int(r.n) for r in rows if not r.in_batch}
-    return batch, window
+        WITH cur AS (SELECT created_at FROM leadgate.batches WHERE batch_id = :b),
+        w AS (SELECT bs.batch_id, bs.created_at FROM leadgate.batches bs, cur
+              WHERE bs.created_at <= cur.created_at
+                AND bs.created_at >= cur.created_at - make_interval(secs => :days * 86400)),
+        ranked AS (
+            SELECT d.disposition,
+                   row_number() OVER (ORDER BY w.batch_id = :b DESC, w.created_at DESC, l.received_at DESC,
+                                               l.lead_id DESC) AS rn
+            FROM w JOIN leadgate.leads l ON l.batch_id = w.batch_id
+            JOIN leadgate.dispositions d ON d.lead_id = l.lead_id AND d.is_current
+            WHERE l.replay_of IS NULL)
+        SELECT rn <= :recent AS recent, disposition, count(*) AS n FROM ranked GROUP BY 1, 2
+    """), {"b": batch_id, "days": window_days, "recent": recent_leads}).all()
+    recent = {r.disposition: int(r.n) for r in rows if r.recent}
+    window = {r.disposition: int(r.n) for r in rows if not r.recent}
+    return recent, window

@@ -17,8 +17,9 @@ from leadgate_dagster.core.ruleset import (
     ruleset_from_body,
 )
 
-# measured on the shipped ruleset before the typed sections existed
-SHIPPED_HASH = "0302ddd018766b6e3d76c824800aafa6d789c4f9d93c5e6bc789efed68ad6922"
+# The shipped ruleset's identity. Parsing into typed sections left the hash as it was (0302ddd0... for
+# 2026.11.1); a deliberate change to the shipped defaults changes both: bump `version` and record them here.
+SHIPPED = ("2026.12.1", "017986c4b7b56f4f672d9847d55b680858989b51d6a2535e152f834a47a78a1e")
 
 
 def _file(tmp_path: Path, text: str) -> Path:
@@ -27,10 +28,10 @@ def _file(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_the_shipped_hash_is_unchanged() -> None:
+def test_the_shipped_hash_changes_only_with_its_version() -> None:
     shipped = load_ruleset()
-    assert shipped.content_hash == SHIPPED_HASH
-    assert ruleset_from_body(shipped.body).content_hash == SHIPPED_HASH
+    assert (shipped.version, shipped.content_hash) == SHIPPED
+    assert ruleset_from_body(shipped.body).content_hash == shipped.content_hash
 
 
 def test_a_ruleset_written_before_a_key_existed_takes_the_shipped_value() -> None:

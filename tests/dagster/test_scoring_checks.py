@@ -35,7 +35,7 @@ def _rules(tmp_path: Path, **drift: object) -> Path:
 
 def test_the_batch_reports_latency_and_coverage_and_warns_on_a_mix_unlike_the_last_days(
         engine, pg_url, dagster_instance, tmp_path) -> None:
-    path = _rules(tmp_path, min_batch=2, min_window=3, max_share_delta=0.5)
+    path = _rules(tmp_path, recent_leads=2, min_recent=2, min_window=3, max_share_delta=0.5)
     resources = build_resources(database_url=pg_url, inbox_path=str(tmp_path / "inbox"), rules_path=str(path))
     decide_file(engine, lead_file(*(JUNK.format(i=f"j{n}") for n in range(3))), load_ruleset(path))  # all REJECT
     al = ANN.format(p="", i="good-2").replace("Ann,Lee,ann.lee", "Al,Ho,al.ho").replace("2671", "2675")
@@ -107,3 +107,47 @@ def test_a_large_events_file_is_imported_by_a_run(engine, dagster_instance, reso
         assert conn.execute(sa.text("SELECT count(*) FROM leadgate.behavior_events WHERE source = 'esp'")).scalar() == 300
         status = conn.execute(sa.text("SELECT status, record_count FROM leadgate.intake_files")).one()
     assert tuple(status) == ("parsed", 300)
+
+
+def _latest_check(instance: dg.DagsterInstance, name: str, asset: str):  # -> AssetCheckExecutionRecord
+    key = dg.AssetCheckKey(dg.AssetKey(asset), name)
+    [record] = instance.event_log_storage.get_asset_check_execution_history(key, limit=1)
+    return record
+
+
+def test_checks_with_too_little_data_are_stored_as_warnings_not_passes(
+        engine, pg_url, dagster_instance, tmp_path) -> None:
+    from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+
+    resources = build_resources(database_url=pg_url, inbox_path=str(tmp_path / "inbox"),
+                                rules_path=str(shipped_test_ruleset(tmp_path)))
+    ingest_bytes(engine, lead_file(ANN.format(p="", i="small-1")), filename="small.csv", source="tiny",
+                 rules=load_ruleset())
+    [(batch_id, _)] = claim_batches(engine, max_events=10, max_batches=1, lease_seconds=60)
+    assert materialize_batch(batch_id, dagster_instance, resources).success  # warnings never block
+    for name, asset in (("disposition_mix_drift", "qualified_leads"), ("auto_merge_rate_by_source", "identity_graph"),
+                        ("rejection_rate_by_source_check", "qualified_leads")):
+        record = _latest_check(dagster_instance, name, asset)
+        evaluation = record.event.dagster_event.event_specific_data  # type: ignore[union-attr]
+        assert record.status == AssetCheckExecutionRecordStatus.FAILED, name
+        assert evaluation.severity == dg.AssetCheckSeverity.WARN and not evaluation.passed
+        assert evaluation.description.startswith("not judged"), evaluation.description
+        assert evaluation.metadata["judged"].value is False
+
+
+def test_drift_is_judged_over_the_newest_leads_across_small_batches(engine, pg_url, dagster_instance,
+                                                                    tmp_path) -> None:
+    path = _rules(tmp_path, recent_leads=4, min_recent=4, min_window=3, max_share_delta=0.5)
+    resources = build_resources(database_url=pg_url, inbox_path=str(tmp_path / "inbox"), rules_path=str(path))
+    decide_file(engine, lead_file(*(JUNK.format(i=f"old{n}") for n in range(3))), load_ruleset(path))  # REJECT
+    good = [ANN.format(p="", i=f"g{n}").replace("Ann,Lee,ann.lee", f"A{'bcde'[n]},Ho,a{n}.ho")
+            .replace("2671", f"267{n + 2}") for n in range(4)]
+    decide_file(engine, lead_file(*good[:2]), load_ruleset(path))  # two good leads: too few alone
+    ingest_bytes(engine, lead_file(*good[2:]), filename="good2.csv", source="web", rules=load_ruleset(path))
+    [(batch_id, _)] = claim_batches(engine, max_events=10, max_batches=1, lease_seconds=60)
+    assert materialize_batch(batch_id, dagster_instance, resources).success
+    evaluation = _latest_check(dagster_instance, "disposition_mix_drift", "qualified_leads").event \
+        .dagster_event.event_specific_data  # type: ignore[union-attr]
+    # judged: the 4 newest leads span this batch and the one before it
+    assert evaluation.metadata["recent_leads"].value == 4 and evaluation.metadata["judged"].value is True
+    assert "REJECT 0% vs 100%" in evaluation.description

@@ -28,8 +28,9 @@ class GoldenRecord(Section):
 
 
 class AutoMergeSpike(Section):
+    recent_leads: int
+    min_recent: int
     window: int
-    min_batch: int
     min_window: int
     factor: float
     min_delta: float

@@ -23,10 +23,11 @@ class BatchingRules(Section):
 
 
 class DispositionDrift(Section):
+    recent_leads: int
+    min_recent: int
     window_days: int
-    max_share_delta: float
-    min_batch: int
     min_window: int
+    max_share_delta: float
 
 
 class AlertRules(Section):
