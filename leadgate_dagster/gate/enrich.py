@@ -21,8 +21,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from leadgate_dagster import settings
+from leadgate_dagster.core.enrichment_findings import Answer, check_rows, enrichment_rows
 from leadgate_dagster.core.ruleset import Ruleset
-from leadgate_dagster.gate.enrich_findings import Answer, check_rows, enrichment_rows
 from leadgate_dagster.providers.enrichment import (
     EnrichmentOutcome,
     EnrichmentOverrides,
@@ -148,7 +148,8 @@ def enrich_stage(engine: sa.Engine, batch_id: str, rules: Ruleset, enricher: Enr
     with engine.begin() as conn:
         velocity = velocity_counts(conn, ids, enricher.settings.velocity.window)
         written = enrichments.replace_for_leads(conn, ids, enrichment_rows(answers, velocity, stored))
-        checks = check_rows(answers, countries, velocity, enricher.settings, rules)
+        checks = check_rows(answers, countries, velocity, rules, ip_country_check=enricher.settings.ip_country_mismatch,
+                      velocity_limits=enricher.settings.velocity.max_seen)
         leads.replace_checks(conn, "enrichment", ids, checks)
         failures = [(kind, stored(kind, key), outcome.errors.get((kind, key), "no_answer"))
                     for kind, key in outcome.pending_retry]

@@ -18,10 +18,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from leadgate_dagster.core.enrichment_findings import answer_source, answers_from_rows, check_rows, row_status
 from leadgate_dagster.core.provider_results import KEYED_PROVIDERS
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.gate.enrich import Enricher, enricher_for, key_storage
-from leadgate_dagster.gate.enrich_findings import answer_source, answers_from_rows, check_rows, row_status
 from leadgate_dagster.gate.qualify import qualify_leads, summary
 from leadgate_dagster.providers.enrichment import ProviderResult, enrich_batch
 from leadgate_dagster.providers.enrichment.ip_risk import ip_key
@@ -38,7 +38,8 @@ def rebuild_checks(conn: sa.Connection, lead_ids: Sequence[str], rules: Ruleset,
     details = leads.load_leads(conn, lead_ids, columns=["validation"])["validation"]
     countries = {lid: (d or {}).get("country_iso2") for lid, d in details.items()}
     given_up = enrichment_retries.given_up(conn, {(kind, r.key) for _, kind, r in answers if r.reason})
-    rows = check_rows(answers, countries, velocity, enricher.settings, rules, given_up)
+    rows = check_rows(answers, countries, velocity, rules, ip_country_check=enricher.settings.ip_country_mismatch,
+                      velocity_limits=enricher.settings.velocity.max_seen, given_up=given_up)
     return leads.replace_checks(conn, "enrichment", lead_ids, rows)
 
 

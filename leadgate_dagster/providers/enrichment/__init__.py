@@ -22,7 +22,6 @@ from leadgate_dagster.providers.enrichment.config import (
     providers_from_rules,
 )
 from leadgate_dagster.providers.enrichment.runner import EnrichmentOutcome, enrich_batch
-from leadgate_dagster.providers.enrichment.signals import result_findings, velocity_findings
 
 __all__ = [
     "KINDS",
@@ -43,6 +42,4 @@ __all__ = [
     "enrich_batch",
     "enrichment_settings",
     "providers_from_rules",
-    "result_findings",
-    "velocity_findings",
 ]

@@ -18,7 +18,6 @@ from leadgate_dagster.providers.enrichment.base import OfflineProvider
 from leadgate_dagster.providers.enrichment.shipped import ip_networks_sample
 
 KIND = IP_RISK
-HIGH_RISK_CATEGORIES = frozenset({"hosting", "vpn", "proxy", "tor"})
 
 
 def ip_key(value: str | None) -> str | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from leadgate_dagster.core.enrichment_signals import result_findings
 from leadgate_dagster.core.reasons import CATALOGUE
 from leadgate_dagster.core.ruleset import load_ruleset
 from leadgate_dagster.providers.enrichment import (
@@ -17,7 +18,6 @@ from leadgate_dagster.providers.enrichment import (
     deadlines_from_rules,
     enrichment_settings,
     providers_from_rules,
-    result_findings,
 )
 from leadgate_dagster.providers.enrichment.base import ProviderResult
 from leadgate_dagster.providers.enrichment.geocoding import OfflineGeocoding

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from leadgate_dagster.core.enrichment_signals import velocity_findings
 from leadgate_dagster.core.ip_hmac import ip_hmac
-from leadgate_dagster.providers.enrichment.signals import velocity_findings
 from leadgate_dagster.store.tables import leads
 from leadgate_dagster.store.velocity import velocity_counts
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from leadgate_dagster.core.provider_results import ProviderResult
-from leadgate_dagster.providers.enrichment.ip_risk import HIGH_RISK_CATEGORIES
 
 Finding = tuple[str, str]
+# IP-risk answers in these categories are IP_HIGH_RISK
+HIGH_RISK_CATEGORIES = frozenset({"hosting", "vpn", "proxy", "tor"})
 # offline geocoding is complete only where its source is (zipcodes: every US ZIP); elsewhere a miss of the
 # small shipped table says nothing about the postal code
 COMPLETE_OFFLINE_COUNTRIES = frozenset({"US"})

@@ -15,15 +15,9 @@ from typing import Any
 
 import pandas as pd
 
+from leadgate_dagster.core.enrichment_signals import result_findings, velocity_findings
+from leadgate_dagster.core.provider_results import STALE, UNAVAILABLE, ProviderResult
 from leadgate_dagster.core.ruleset import Ruleset
-from leadgate_dagster.providers.enrichment import (
-    STALE,
-    UNAVAILABLE,
-    EnrichmentSettings,
-    ProviderResult,
-    result_findings,
-    velocity_findings,
-)
 
 VELOCITY = "velocity"  # the pseudo-provider of velocity counts: one row per lead, no lookup key
 GIVEN_UP = "ENRICHMENT_RETRIES_EXHAUSTED"
@@ -72,7 +66,7 @@ def enrichment_rows(answers: Iterable[Answer], velocity: pd.DataFrame,
 
 
 def check_rows(answers: Iterable[Answer], countries: Mapping[str, str | None], velocity: pd.DataFrame,
-               settings: EnrichmentSettings, rules: Ruleset,
+               rules: Ruleset, *, ip_country_check: bool, velocity_limits: Mapping[str, int],
                given_up: Collection[tuple[str, str]] = frozenset()) -> list[tuple[Any, ...]]:
     """`lead_checks` rows (store.leads.CHECK_COLUMNS) of stage "enrichment".
 
@@ -80,8 +74,9 @@ def check_rows(answers: Iterable[Answer], countries: Mapping[str, str | None], v
         answers: (lead_id, provider kind, answer) for every lead and provider with a lookup key.
         countries: lead_id -> the lead's ISO country (for IP_COUNTRY_MISMATCH).
         velocity: `store.velocity.velocity_counts` of the leads (index lead_id).
-        settings: the ruleset's enrichment settings (velocity allowances, the IP country switch).
         rules: the active ruleset (severities, version).
+        ip_country_check: whether an IP located outside the lead's country is a finding.
+        velocity_limits: sightings allowed per key kind (email, phone, ip, device) within the window.
         given_up: (provider, key) pairs the recheck job gave up on: their fallbacks add GIVEN_UP.
 
     Returns:
@@ -95,14 +90,13 @@ def check_rows(answers: Iterable[Answer], countries: Mapping[str, str | None], v
         hits = memo.get(key)
         if hits is None:
             hits = memo[key] = result_findings(kind, r, lead_country=country,
-                                               ip_country_check=settings.ip_country_mismatch)
+                                               ip_country_check=ip_country_check)
             if r.reason in (STALE, UNAVAILABLE) and (kind, r.key) in given_up:
                 hits = memo[key] = [*hits, (GIVEN_UP, kind)]
         for code, detail in hits:
             found.setdefault(lead_id, {}).setdefault(code, []).append(detail)
-    limits = settings.velocity.max_seen
     for lead_id, counts in zip(velocity.index, velocity.to_dict("records"), strict=True):
-        for code, detail in velocity_findings(counts, limits):
+        for code, detail in velocity_findings(counts, velocity_limits):
             found.setdefault(lead_id, {}).setdefault(code, []).append(detail)
     return [(lead_id, "enrichment", code, rules.severity(code).value,
              ", ".join(dict.fromkeys(details))[:_DETAIL_MAX], rules.version)
