@@ -57,13 +57,14 @@ def wait_disposed(engine: sa.Engine, file_id: str, n: int, t0: float) -> float:
     raise TimeoutError(f"file {file_id[:12]} not disposed within {TIMEOUT_S}s")
 
 
-def breakdown(engine: sa.Engine, file_ids: list[str]) -> dict[str, list[float]]:
-    """Where each single file's time went, from the stack's own records: intake (the sensor stored its
-    events) -> the run was created -> it started (a fresh process imported the code) -> the last
-    disposition was committed -> the run ended (checks, event writes)."""
+def breakdown(engine: sa.Engine, landed: dict[str, float]) -> dict[str, list[float]]:
+    """Where each single file's time went, from the stack's own records: the file landed in the inbox (wall
+    clock of the rename) -> intake (the sensor stored its events) -> the run was created -> it started (a
+    forked worker imported the code) -> the last disposition was committed -> the run ended (checks, event
+    writes)."""
     with engine.connect() as conn:
         rows = conn.execute(sa.text("""
-            SELECT extract(epoch FROM min(e.received_at)) AS received,
+            SELECT e.file_id, extract(epoch FROM min(e.received_at)) AS received,
                    extract(epoch FROM min(r.create_timestamp) AT TIME ZONE 'UTC') AS created,
                    min(r.start_time) AS started, extract(epoch FROM max(d.decided_at)) AS decided,
                    max(r.end_time) AS ended
@@ -72,12 +73,13 @@ def breakdown(engine: sa.Engine, file_ids: list[str]) -> dict[str, list[float]]:
             JOIN public.run_tags t ON t.key = 'dagster/partition' AND t.value = e.batch_id
             JOIN public.runs r ON r.run_id = t.run_id
             WHERE e.file_id = ANY(:ids) GROUP BY e.file_id
-        """), {"ids": file_ids}).all()
-    out: dict[str, list[float]] = {"intake -> run created": [], "run created -> started": [],
-                                   "started -> dispositions": [], "dispositions -> run ended": []}
+        """), {"ids": list(landed)}).all()
+    out: dict[str, list[float]] = {"landing -> intake": [], "intake -> run created": [],
+                                   "run created -> started": [], "started -> dispositions": [],
+                                   "dispositions -> run ended": []}
     for r in rows:
-        for (name, a, b) in zip(out, (r.received, r.created, r.started, r.decided),
-                                (r.created, r.started, r.decided, r.ended), strict=True):
+        for (name, a, b) in zip(out, (landed[r.file_id], r.received, r.created, r.started, r.decided),
+                                (r.received, r.created, r.started, r.decided, r.ended), strict=True):
             out[name].append(float(b) - float(a))
     return out
 
@@ -96,15 +98,17 @@ def timeline(engine: sa.Engine, file_id: str) -> list[str]:
     return [f"{float(r.secs):7.3f}s {r.kind or 'log'}: {(r.message or '')[:90]}" for r in rows]
 
 
-def drop(home: Path, inbox: Path, name: str, data: bytes) -> tuple[str, float]:
+def drop(home: Path, inbox: Path, name: str, data: bytes) -> tuple[str, float, float]:
+    """Write the file elsewhere and rename it into the inbox; (its sha256, perf_counter and wall clock at the
+    rename)."""
     staging = home / "staging" / name
     staging.parent.mkdir(exist_ok=True)
     staging.write_bytes(data)
     old = time.time() - 1  # fully written before it appears: mark it settled
     os.utime(staging, (old, old))
-    t0 = time.perf_counter()
+    t0, wall = time.perf_counter(), time.time()
     os.rename(staging, inbox / name)
-    return hashlib.sha256(data).hexdigest(), t0
+    return hashlib.sha256(data).hexdigest(), t0, wall
 
 
 def main() -> None:
@@ -134,20 +138,19 @@ def main() -> None:
         started = time.perf_counter()
         while not inbox.is_dir():
             time.sleep(0.1)
-        file_id, t0 = drop(home, inbox, "warmup.csv", data())
+        file_id, t0, _ = drop(home, inbox, "warmup.csv", data())
         wait_disposed(engine, file_id, args.leads, t0)
         print(f"stack ready in {time.perf_counter() - started:.1f}s")
-        singles, single_ids = [], []
+        singles, landed = [], {}
         for i in range(args.singles):
-            file_id, t0 = drop(home, inbox, f"single-{i}.csv", data())
-            single_ids.append((file_id, t0))
+            file_id, t0, landed[file_id] = drop(home, inbox, f"single-{i}.csv", data())
             singles.append(wait_disposed(engine, file_id, args.leads, t0))
             print(f"single {i}: {singles[-1]:.2f}s")
         dropped = [drop(home, inbox, f"burst-{i}.csv", data()) for i in range(args.burst)]
-        burst = [wait_disposed(engine, fid, args.leads, t0) for fid, t0 in dropped]
+        burst = [wait_disposed(engine, fid, args.leads, t0) for fid, t0, _ in dropped]
         print("burst: " + ", ".join(f"{b:.2f}s" for b in burst))
-        phases = breakdown(engine, [fid for fid, _ in single_ids])
-        trace = timeline(engine, single_ids[-1][0]) if args.trace else []
+        phases = breakdown(engine, landed)
+        trace = timeline(engine, file_id) if args.trace else []
     finally:
         os.killpg(stack.pid, signal.SIGTERM)
         stack.wait(60)
