@@ -21,6 +21,7 @@ from leadgate_dagster.core.ruleset import Ruleset, load_ruleset
 from leadgate_dagster.gate.ingest import file_id_of, ingest_bytes
 from leadgate_dagster.gate.mx import mx_lookup_for
 from leadgate_dagster.gate.pipeline import BatchContext, BlockingCheckFailed, run_batch
+from leadgate_dagster.gate.stages import OFFLINE_DNS_NOTE
 from leadgate_dagster.store.embedded import embedded_url, stop_embedded
 from leadgate_dagster.store.exports import results_of_file
 from leadgate_dagster.store.intake import claim_batches
@@ -77,6 +78,8 @@ def qa_command(input_path: str, out_path: str, database_url: str | None = None, 
     print(f"leadgate qa: {len(results)} records -> {out_path} in {elapsed:.1f}s "
           f"({len(results) / max(elapsed, 1e-9):.0f} records/s)", file=sys.stderr)
     print(results["disposition"].value_counts().to_string(), file=sys.stderr)
+    if rules.validation.dns.mode == "offline":  # said once here, not only as a code on each lead
+        print(f"note: {OFFLINE_DNS_NOTE}", file=sys.stderr)
     for name, description in failed_checks.items():
         print(f"check {name}: {description}", file=sys.stderr)
     return 0

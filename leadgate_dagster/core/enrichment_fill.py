@@ -7,7 +7,8 @@ territory). Verification is judged, not filled: a mailbox-level verdict replaces
 domain-level `email_status` (and its flags join the engine's), a domain-level one only settles an
 "unknown"; the engine's "invalid" (syntax, disposable, no mail server) always stands. A line type from a
 carrier lookup replaces phonenumbers' guess when it is specific. Everything else (locality, time zone,
-revenue band, IP facts, velocity counts) is added beside, for explanation and later rules.
+revenue band, IP facts, velocity counts) is added beside, for explanation and later rules; the locality
+lets a placed postal code stand in for a missing city (`core.locality`).
 """
 
 from __future__ import annotations

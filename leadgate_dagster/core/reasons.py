@@ -2,7 +2,9 @@
 
 Every finding anywhere in the gate is one of these codes. The catalogue gives each code a default severity
 and a sentence a reviewer can read; the active ruleset may re-map severities (`severity_overrides`), so the
-policy stays data. `docs/reason-codes.md` is generated from this module (`leadgate docs reasons`).
+policy stays data. Only reject and quarantine decide a disposition; `info` marks what is true of (almost)
+every lead under the defaults, so it stays in `reason_codes` but out of `qa_reason` and the top reasons.
+`docs/reason-codes.md` is generated from this module (`leadgate docs reasons`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ class Severity(StrEnum):
     REJECT = "reject"
     QUARANTINE = "quarantine"
     WARN = "warn"
+    INFO = "info"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +75,8 @@ _REASONS: tuple[Reason, ...] = (
        "deliver mail to."),
     _r("validation", W, "EMAIL_CATCH_ALL", "The email domain accepts mail for any address (catch-all): "
        "deliverable, but the mailbox itself is unverified."),
-    _r("validation", W, "EMAIL_DOMAIN_UNVERIFIED", "The email domain is not in the offline table of known mail "
-       "domains and live DNS is off, so its MX was not verified."),
+    _r("validation", Severity.INFO, "EMAIL_DOMAIN_UNVERIFIED", "The email domain is not in the offline table of "
+       "known mail domains and live DNS is off, so its MX was not verified."),
     _r("validation", W, "EMAIL_DNS_UNAVAILABLE", "DNS gave no answer for the email domain (timeout, SERVFAIL or "
        "no network), so its MX was not verified; recheck later."),
     _r("validation", W, "EMAIL_DNS_NOT_CHECKED", "No DNS information was supplied for the email domain, so its "
@@ -143,6 +146,9 @@ _REASONS: tuple[Reason, ...] = (
     _r("enrichment", W, "IP_COUNTRY_MISMATCH", "The submitting IP address is in a different country than the lead "
        "declares."),
     _r("enrichment", W, "ADDRESS_POSTAL_UNMAPPED", "The postal code maps to no known locality in the geocoder's data."),
+    _r("enrichment", Severity.INFO, "LOCALITY_FROM_POSTAL_CODE", "The address gave no locality (city); geocoding "
+       "placed its postal code, so the locality is the geocoder's and ADDRESS_LOCALITY_MISSING does not hold the "
+       "lead."),
     _r("enrichment", Q, "VELOCITY_HIGH", "The same email, phone, IP or device was seen more often within the "
        "ruleset's velocity window than it allows (bot or fraud pattern)."),
     # identity
@@ -194,8 +200,8 @@ _REASONS: tuple[Reason, ...] = (
     _r("eligibility", Q, "PARTNER_CAP_EXCEEDED", "The partner's daily cap was already reached when this lead "
        "arrived."),
     # scoring and disposition
-    _r("scoring", W, "SCORE_NEUTRAL_FALLBACK", "A scoring input was unavailable (unknown status, enrichment "
-       "missing); its component got the neutral midpoint until a recheck fills it in."),
+    _r("scoring", Severity.INFO, "SCORE_NEUTRAL_FALLBACK", "A scoring input was unavailable (unknown status, "
+       "enrichment missing); its component got the neutral midpoint until a recheck fills it in."),
     _r("scoring", W, "MODEL_NOT_TRAINED", "No conversion model is available; the priority is the rules score."),
     _r("scoring", W, "MODEL_INSUFFICIENT_DATA", "The conversion model was trained on fewer leads or conversions "
        "than the ruleset requires; the priority is the rules score."),

@@ -9,8 +9,10 @@ _HEADER = """# Reason codes
 Generated from `leadgate_dagster/core/reasons.py` by `leadgate docs reasons`; do not edit by hand.
 
 Every finding of the gate is one of these codes. The severity is the catalogue default: `reject` (never
-routed), `quarantine` (held for review), `warn` (recorded, routed). A ruleset may re-map any code's severity
-in `severity_overrides`; each lead's checks record the ruleset version that judged them.
+routed), `quarantine` (held for review), `warn` (recorded, routed), `info` (recorded in `reason_codes`, left
+out of `qa_reason` and the stages' top reasons: true of almost every lead under the defaults). A ruleset may
+re-map any code's severity in `severity_overrides`; each lead's checks record the ruleset version that
+judged them.
 
 | Code | Severity | Stage | Meaning |
 | --- | --- | --- | --- |

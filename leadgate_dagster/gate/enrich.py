@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from leadgate_dagster import settings
 from leadgate_dagster.core.enrichment_findings import Answer, check_rows, enrichment_rows
 from leadgate_dagster.core.ruleset import Ruleset
+from leadgate_dagster.core.top_reasons import top_reasons
 from leadgate_dagster.providers.enrichment import (
     EnrichmentOutcome,
     EnrichmentOverrides,
@@ -155,11 +156,11 @@ def enrich_stage(engine: sa.Engine, batch_id: str, rules: Ruleset, enricher: Enr
                     for kind, key in outcome.pending_retry]
         enrichment_retries.record_failures(conn, failures, enricher.settings.recheck.delay(0))
         leads.mark_enriched(conn, ids)
-    return _report(len(ids), written, outcome, checks, providers_s)
+    return _report(len(ids), written, outcome, checks, providers_s, rules)
 
 
 def _report(n: int, written: int, outcome: EnrichmentOutcome, checks: list[tuple[Any, ...]],
-            providers_s: float) -> dict[str, Any]:
+            providers_s: float, rules: Ruleset) -> dict[str, Any]:
     metrics = outcome.metrics
     sources = Counter(r.source for results in outcome.results.values() for r in results.values())
     return {
@@ -168,5 +169,5 @@ def _report(n: int, written: int, outcome: EnrichmentOutcome, checks: list[tuple
         "deadline_hits": sum(1 for m in metrics.values() if m["deadline_hit"]),
         "providers_ms": round(providers_s * 1000, 1),
         "providers": {kind: {k: m.get(k) for k in REPORTED} for kind, m in metrics.items()},
-        "top_reasons": dict(Counter(c[2] for c in checks).most_common(5)),
+        "top_reasons": top_reasons(Counter(c[2] for c in checks), rules),
     }

@@ -10,8 +10,10 @@ import pandas as pd
 import sqlalchemy as sa
 
 from leadgate_dagster.core.disposition import decide
+from leadgate_dagster.core.locality import place_localities
 from leadgate_dagster.core.reasons import CATALOGUE
 from leadgate_dagster.core.ruleset import Ruleset
+from leadgate_dagster.core.top_reasons import top_reasons
 from leadgate_dagster.gate.scoring_inputs import scoring_inputs
 from leadgate_dagster.store import dispositions, intake, leads
 from leadgate_dagster.store.enrichment_inputs import with_enrichment
@@ -35,6 +37,7 @@ def _inputs(conn: sa.Connection, lead_ids: Sequence[str]) -> pd.DataFrame:
     df = with_enrichment(conn, df)  # firmographics, geocoding, verification, IP risk, velocity
     reasons = leads.reasons_of(conn, list(df["lead_id"]))
     df["reasons"] = df["lead_id"].map(lambda lid: reasons.get(lid, []))
+    df["reasons"] = place_localities(df)  # a postal code geocoding placed stands in for the missing city
     return df.join(identity_context(conn, list(df["lead_id"])).drop(columns="person_id"))
 
 
@@ -45,7 +48,7 @@ def qualify_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str,
         lead_ids = list(leads.load_batch(conn, batch_id, columns=["batch_id"]).index)
         decided, written = qualify_leads(conn, lead_ids, rules, decided_by="pipeline")
         intake.mark_batch_done(conn, batch_id)
-    return {"leads": len(decided), "written": written, **summary(decided)}
+    return {"leads": len(decided), "written": written, **summary(decided, rules)}
 
 
 def requalify(engine: sa.Engine, lead_ids: Sequence[str], rules: Ruleset, *, decided_by: str) -> dict[str, Any]:
@@ -53,14 +56,16 @@ def requalify(engine: sa.Engine, lead_ids: Sequence[str], rules: Ruleset, *, dec
     decision becomes the current disposition by `decided_by`, the old one stays as history."""
     with engine.begin() as conn:
         decided, written = qualify_leads(conn, lead_ids, rules, decided_by=decided_by)
-    return {"leads": len(decided), "changed": written, **summary(decided)}
+    return {"leads": len(decided), "changed": written, **summary(decided, rules)}
 
 
-def summary(decided: pd.DataFrame) -> dict[str, Any]:
+def summary(decided: pd.DataFrame, rules: Ruleset) -> dict[str, Any]:
+    """Disposition mix, reject rate, top reasons (info codes left out: they sit on almost every lead) and any
+    code outside the catalogue."""
     mix = Counter(decided["disposition"])
     codes = Counter(c for cs in decided["reason_codes"] for c in cs)
     return {"dispositions": dict(mix), "reject_rate": round(mix.get("REJECT", 0) / max(len(decided), 1), 4),
-            "top_reasons": dict(codes.most_common(5)), "unknown_codes": sorted(set(codes) - set(CATALOGUE))}
+            "top_reasons": top_reasons(codes, rules), "unknown_codes": sorted(set(codes) - set(CATALOGUE))}
 
 
 def qualify_leads(conn: sa.Connection, lead_ids: Sequence[str], rules: Ruleset, *,

@@ -88,7 +88,7 @@ def recheck(engine: sa.Engine, rules: Ruleset, enricher: Enricher | None = None,
             decided, written = qualify_leads(conn, redecide, rules, decided_by="recheck")
             changed = int((decided["disposition"] != before.reindex(decided.index)).sum())
             report.update({"decisions_rewritten": written, "dispositions_changed": changed,
-                           **summary(decided)})
+                           **summary(decided, rules)})
     report.update({"resolved": len(answered), "still_failing": len(schedule) - len(gave_up),
                    "given_up": len(gave_up), "leads_refreshed": len(touched),
                    "leads_redecided": len(redecide)})

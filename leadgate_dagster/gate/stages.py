@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from leadgate_dagster import settings
 from leadgate_dagster.core.lead_schema import CANONICAL_FIELDS
 from leadgate_dagster.core.ruleset import Ruleset
+from leadgate_dagster.core.top_reasons import top_reasons
 from leadgate_dagster.core.validation import email_domains, validate_batch
 from leadgate_dagster.gate.enrich import enrich_stage  # noqa: F401
 from leadgate_dagster.gate.identity import identity_stage  # noqa: F401
@@ -25,10 +26,8 @@ MxLookup = Callable[[Iterable[str]], Mapping[str, Any]]
 
 VALIDATION_COLUMNS = ("email_normalized", "email_key", "email_domain", "email_status", "email_flags", "phone_e164",
                       "phone_status", "phone_type", "company_domain")
-
-
-def _top(counter: Counter[str], n: int = 5) -> dict[str, int]:
-    return dict(counter.most_common(n))
+OFFLINE_DNS_NOTE = ("DNS is offline (validation.dns.mode): email domains outside the shipped table are "
+                    "unverified (EMAIL_DOMAIN_UNVERIFIED, info)")
 
 
 def raw_stage(engine: sa.Engine, batch_id: str, rules: Ruleset,
@@ -50,7 +49,8 @@ def raw_stage(engine: sa.Engine, batch_id: str, rules: Ruleset,
 
 def validate_stage(engine: sa.Engine, batch_id: str, rules: Ruleset, mx: MxLookup) -> dict[str, Any]:
     """Normalize and validate every usable lead of the batch (replays and unparseable records are skipped:
-    the first carry their original's results, the second are rejected as they are)."""
+    the first carry their original's results, the second are rejected as they are). The report says once
+    when DNS is offline, rather than leaving EMAIL_DOMAIN_UNVERIFIED on each lead as the only signal."""
     with engine.begin() as conn:
         df = leads.load_batch(conn, batch_id, columns=[*CANONICAL_FIELDS, "replay_of"])
         unparseable = intake.unparseable_leads(conn, list(df["lead_id"]))
@@ -64,9 +64,11 @@ def validate_stage(engine: sa.Engine, batch_id: str, rules: Ruleset, mx: MxLooku
                   for lid, cs in result["checks"].items() for c in _unique_checks(cs)]
         leads.replace_checks(conn, "validation", list(result.index), checks)
     statuses = Counter(result["email_status"])
+    dns_mode = rules.validation.dns.mode
     return {"validated": len(result), "email_status": dict(statuses),
             "phone_status": dict(Counter(result["phone_status"])),
-            "top_reasons": _top(Counter(c for r in result["reasons"] for c in r))}
+            "top_reasons": top_reasons(Counter(c for r in result["reasons"] for c in r), rules),
+            "dns_mode": dns_mode, **({"note": OFFLINE_DNS_NOTE} if dns_mode == "offline" else {})}
 
 
 def _unique_checks(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
