@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 
 class Section(BaseModel):
@@ -15,4 +15,14 @@ class Section(BaseModel):
 
 
 Words = tuple[str, ...]
+
+
+def _lowered(values: object) -> object:
+    if isinstance(values, (list, tuple, set, frozenset)):
+        return frozenset(str(v).strip().lower() for v in values if str(v).strip())
+    return values  # not a list: left for the type check to refuse
+
+
+# a set of names matched case-insensitively (domains, mailbox names, line types): lowercased once, here
+LowerWords = Annotated[frozenset[str], BeforeValidator(_lowered)]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Literal
 
-from leadgate_dagster.core.rules.section import Section, Words
+from pydantic import field_validator
+
+from leadgate_dagster.core.rules.section import LowerWords, Section, Words
 
 
 class EmailChecks(Section):
     role_account_policy: str
-    role_locals_extra: Words
-    role_locals_allow: Words
-    disposable_allowlist: Words
-    disposable_extra: Words
-    blocklisted_domains: Words
-    free_providers_extra: Words
-    fake_locals_extra: Words
+    role_locals_extra: LowerWords
+    role_locals_allow: LowerWords
+    disposable_allowlist: LowerWords
+    disposable_extra: LowerWords
+    blocklisted_domains: LowerWords
+    free_providers_extra: LowerWords
+    fake_locals_extra: LowerWords
     check_tld: bool
     typo_suggestions: bool
     typo_min_label_chars: int
@@ -44,8 +46,8 @@ class PhoneChecks(Section):
     nanp_fictional_555: bool
     fictional_prefixes: Words
     shared_number_max_names: int
-    sms_line_types: Words
-    closed_line_types: Words
+    sms_line_types: LowerWords
+    closed_line_types: LowerWords
     country_mismatch_check: bool
 
 
@@ -57,8 +59,8 @@ class NameChecks(Section):
     keyboard_run_min: int
     no_vowel_min_chars: int
     check_profanity: bool
-    profanity_allowlist_extra: Words
-    placeholders_extra: Words
+    profanity_allowlist_extra: LowerWords
+    placeholders_extra: LowerWords
 
 
 class AddressChecks(Section):
@@ -77,3 +79,8 @@ class ValidationRules(Section):
     phone: PhoneChecks
     names: NameChecks
     address: AddressChecks
+
+    @field_validator("default_region")
+    @classmethod
+    def _upper(cls, region: str | None) -> str | None:
+        return region.upper() if region else None

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from leadgate_dagster.core.rules.validation import AddressChecks
 from leadgate_dagster.core.validation import data
-from leadgate_dagster.core.validation.config import AddressRules
 
 Finding = tuple[str, str]
 
@@ -90,7 +90,7 @@ def parse_us_street(street: str) -> dict[str, str] | None:
     return parsed
 
 
-def check_address(fields: tuple[Any, ...], rules: AddressRules, default_region: str | None) -> AddressResult:
+def check_address(fields: tuple[Any, ...], rules: AddressChecks, default_region: str | None) -> AddressResult:
     """Judge one lead's address.
 
     Args:

@@ -13,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from leadgate_dagster.core.rules.validation import NameChecks
 from leadgate_dagster.core.validation import data
-from leadgate_dagster.core.validation.config import NameRules
 from leadgate_dagster.core.validation.patterns import keyboard_run, longest_char_run, repeated_unit
 
 Finding = tuple[str, str]
@@ -101,7 +101,7 @@ def smart_case(part: str) -> str:
 class NameChecker:
     """Judges name parts against one ruleset; caches per distinct part within the checker."""
 
-    def __init__(self, rules: NameRules) -> None:
+    def __init__(self, rules: NameChecks) -> None:
         self._rules = rules
         singles, wholes = data.placeholder_names()
         self._placeholders = singles | rules.placeholders_extra
@@ -179,7 +179,7 @@ class NameChecker:
 _CHECKERS: dict[int, NameChecker] = {}
 
 
-def name_checker(rules: NameRules) -> NameChecker:
+def name_checker(rules: NameChecks) -> NameChecker:
     """The shared checker of a ruleset's name rules, so part verdicts stay warm across batches."""
     checker = _CHECKERS.get(id(rules))
     if checker is None or checker._rules is not rules:
