@@ -18,8 +18,8 @@ from leadgate_dagster.core.ruleset import (
 )
 
 # measured on the shipped ruleset before the typed sections existed (0302ddd0...), re-measured after adding
-# consent.missing_policy and the consent_unknown precedence rule
-SHIPPED_HASH = "840e783fbaf3de5983e6d2a08b91ca977066d6d73827537f713a1d844525cbfe"
+# consent.missing_policy, intake.header_map and the consent_unknown precedence rule
+SHIPPED_HASH = "92bd00893ce0fd6692136b27143cb0c45ba64db787a8d5c89f35d85bd431e6a0"
 
 
 def _file(tmp_path: Path, text: str) -> Path:
