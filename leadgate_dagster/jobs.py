@@ -62,7 +62,8 @@ def import_file(context: dg.OpExecutionContext, config: ImportFileConfig, db: Po
                                    detail=outcome.error_detail or "", file_id=outcome.file_id, source=config.source)
         context.log.warning(f"{config.filename}: rejected ({outcome.error_code}); moved to {moved}")
     context.add_output_metadata({"records": outcome.records, "inserted": outcome.inserted, "status": outcome.status,
-                                 "error_code": outcome.error_code or ""})
+                                 "error_code": outcome.error_code or "",
+                                 "unmapped_columns": ", ".join(outcome.unmapped)})
 
 
 @dg.job(executor_def=dg.in_process_executor, tags={"dagster/max_retries": 2})

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from leadgate_dagster.core.check_outcome import CheckOutcome
 from leadgate_dagster.core.export_safety import write_csv
 from leadgate_dagster.core.file_reader import FileRejected, read_lead_file
+from leadgate_dagster.core.header_rules import unmapped_columns
 from leadgate_dagster.core.ruleset import Ruleset, load_ruleset
 from leadgate_dagster.gate.ingest import file_id_of, ingest_bytes
 from leadgate_dagster.gate.mx import mx_lookup_for
@@ -80,6 +81,9 @@ def qa_command(input_path: str, out_path: str, database_url: str | None = None, 
     print(results["disposition"].value_counts().to_string(), file=sys.stderr)
     if rules.validation.dns.mode == "offline":  # said once here, not only as a code on each lead
         print(f"note: {OFFLINE_DNS_NOTE}", file=sys.stderr)
+    # columns no header synonym or intake.header_map maps (core/header_rules.py)
+    if unmapped := unmapped_columns(info.headers, rules=rules, source="qa"):
+        print(f"unmapped columns (kept in extra, not used): {', '.join(unmapped)}", file=sys.stderr)
     for name, description in failed_checks.items():
         print(f"check {name}: {description}", file=sys.stderr)
     return 0

@@ -47,6 +47,13 @@ def test_qa_writes_one_row_per_record_in_order(tmp_path, pg_url, engine) -> None
     assert rows[2]["Favourite Colour"] == "'=1+1"  # stored as given, escaped only in the CSV output
 
 
+def test_qa_names_the_columns_it_does_not_use(tmp_path, pg_url, engine, capsys) -> None:
+    data = b"Email,Opted In?,Favourite Colour,Lead Score\nann.lee@northwind.com,yes,teal,7\n"
+    code, rows = _run(tmp_path, "in.csv", data, pg_url)
+    assert code == 0 and rows[0]["Favourite Colour"] == "teal"
+    assert "unmapped columns (kept in extra, not used): Favourite Colour, Lead Score" in capsys.readouterr().err
+
+
 def test_unparseable_jsonl_line_is_a_rejected_record(tmp_path, pg_url, engine) -> None:
     lines = [json.dumps({"email": "a@northwind.com", "first_name": "A"}), "{not json", "",
              json.dumps({"email": "b@northwind.com"})]

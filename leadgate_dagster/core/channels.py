@@ -5,7 +5,8 @@
 - sms: only to a valid number whose line type takes SMS, and only with SMS consent.
 - voice: only to a valid number whose line type is not closed (pager, premium rate), with voice consent;
   never against a DNC entry (the consent engine has already closed it).
-A channel the lead is reachable on but may not be contacted on gets its NO_<CHANNEL>_CONSENT code.
+A channel the lead is reachable on but may not be contacted on gets its NO_<CHANNEL>_CONSENT code; when
+it is closed only because the lead carries no consent data for it, the lead's consent is *unknown* there.
 """
 
 from __future__ import annotations
@@ -28,11 +29,13 @@ _MISSING_CONSENT_CODE = {Channel.EMAIL: "NO_EMAIL_CONSENT", Channel.SMS: "NO_SMS
 
 @dataclass(frozen=True, slots=True)
 class ChannelResult:
-    """`allowed` (bool per channel, batch index) and `channels` (the ordered list per lead)."""
+    """`allowed` (bool per channel, batch index), `channels` (the ordered list per lead) and `consent_unknown`
+    (reachable on a channel that is closed only for want of consent data)."""
 
     allowed: pd.DataFrame
     channels: pd.Series
     findings: Findings
+    consent_unknown: pd.Series
 
 
 def _any_listed(lists: pd.Series, wanted: frozenset[str]) -> pd.Series:
@@ -84,5 +87,6 @@ def allowed_channels(leads: pd.DataFrame, consent: ConsentResult, *, rules: Rule
     names = [ch.value for ch in Channel]
     combos = {int(b): [n for i, n in enumerate(names) if int(b) >> i & 1] for b in np.unique(bits)}
     lists = [list(combos[b]) for b in bits.tolist()]
+    unknown = (reach & consent.unknown[reach.columns]).any(axis=1)
     return ChannelResult(allowed=allowed, channels=pd.Series(lists, index=leads.index, dtype=object),
-                         findings=findings)
+                         findings=findings, consent_unknown=unknown)

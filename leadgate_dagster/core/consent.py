@@ -4,6 +4,9 @@ For each channel a lead's consent is *present* when it was given, is not revoked
 campaign's scope, and its capture type is accepted for the channel; *permitted* when the channel needs no
 opt-in (email under CAN-SPAM) and the lead did not refuse, or when the consent is present and its proof
 complete enough for the channel's policy. A do-not-contact entry closes every channel whatever else holds.
+Consent data that is simply absent (no value, as opposed to a "no") is *unknown*: the country's
+`missing_policy` decides whether that holds the lead for review or, for email to a business address where the
+law allows it, opens the channel (see MissingConsent).
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from leadgate_dagster.core.columns import as_utc, column, parse_times, text
+from leadgate_dagster.core.columns import as_utc, column, list_column, parse_times, text
 from leadgate_dagster.core.consent_policy import (
     PROOF_COLUMNS,
     CaptureType,
     Channel,
     ChannelPolicy,
     ConsentPolicy,
+    MissingConsent,
     MissingProof,
     Proof,
     consent_policy,
@@ -36,11 +40,14 @@ _DAY = pd.Timedelta(days=1)
 class ConsentResult:
     """`frame` (batch index): consent_capture_type, and per channel consent_<ch>_present / _permitted (bool),
     _proof (0-1 completeness of the required proof) and _state (one word for a reviewer); `findings`: codes;
-    `dnc`: the global do-not-contact hits."""
+    `dnc`: the global do-not-contact hits; `unknown` (bool per channel): closed only because the lead carries
+    no consent data for it; `hold_unknown`: the lead's country holds a lead whose consent is unknown."""
 
     frame: pd.DataFrame
     findings: Findings
     dnc: pd.Series
+    unknown: pd.DataFrame
+    hold_unknown: pd.Series
 
 
 def _proof_present(leads: pd.DataFrame, consent_at: pd.Series) -> dict[Proof, pd.Series]:
@@ -97,18 +104,31 @@ def evaluate_consent(leads: pd.DataFrame, *, rules: Ruleset, suppressions: pd.Da
     have = _proof_present(leads, consent_at)
     country = text(leads, "country_iso2").fillna("").str.upper()
     frame = pd.DataFrame({"consent_capture_type": capture}, index=leads.index)
+    missing = country.map(policy.missing_by_country).fillna(policy.missing_default)
+    business = ~list_column(leads, "email_flags").map(lambda flags: "free" in flags).astype(bool)
+    nurture = (missing == MissingConsent.NURTURE) & business
+    unknown = pd.DataFrame(index=leads.index)
+    answered = pd.Series(False, index=leads.index)
     for channel, cp in policy.channels.items():
-        _channel(leads, channel, cp, policy, hits, capture, capture_known, have, age_days, country, frame,
-                 findings, consent_at)
+        waived = nurture if channel is Channel.EMAIL else pd.Series(False, index=leads.index)
+        unknown[channel.value], said = _channel(leads, channel, cp, policy, hits, capture, capture_known, have,
+                                                   age_days, country, waived, frame, findings, consent_at)
+        answered |= said
     findings.add("SUPPRESSED_DNC", hits.dnc)
-    return ConsentResult(frame=frame, findings=findings, dnc=hits.dnc)
+    # a lead with any consent answer (a no, an expired yes, an opt-out on file) is decided as before
+    hold = (missing != MissingConsent.REJECT) & ~answered
+    return ConsentResult(frame=frame, findings=findings, dnc=hits.dnc, unknown=unknown, hold_unknown=hold)
 
 
 def _channel(leads: pd.DataFrame, channel: Channel, cp: ChannelPolicy, policy: ConsentPolicy,
              hits: SuppressionHits, capture: pd.Series, capture_known: pd.Series, have: dict[Proof, pd.Series],
-             age_days: pd.Series, country: pd.Series, frame: pd.DataFrame, findings: Findings,
-             consent_at: pd.Series) -> None:
+             age_days: pd.Series, country: pd.Series, waived: pd.Series, frame: pd.DataFrame, findings: Findings,
+             consent_at: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Fill the channel's frame columns and findings; return where it is closed only for want of consent data
+    (`waived`: where absent consent data needs no opt-in after all, by the country's missing_policy), and
+    where the lead gave any answer for it (a value of any kind, or a revocation on file)."""
     value = text(leads, f"consent_{channel.value}", lower=True)
+    absent = value.isna()
     given = value.isin(policy.yes_values)
     refused = value.isin(policy.no_values)
     ambiguous = value.notna() & ~given & ~refused
@@ -124,7 +144,7 @@ def _channel(leads: pd.DataFrame, channel: Channel, cp: ChannelPolicy, policy: C
     present = given & ~revoked & ~hits.dnc & ~expired & ~out_of_scope & captured_ok
     proof = _completeness(cp, have, capture_known)
     proof_ok = (proof >= 1.0) | (cp.missing_proof is MissingProof.WARN)
-    opt_in = cp.opt_in_required | country.isin(cp.opt_in_required_countries)
+    opt_in = (cp.opt_in_required | country.isin(cp.opt_in_required_countries)) & ~(absent & waived)
     permitted = np.where(opt_in, present & proof_ok, ~refused & ~revoked & ~hits.dnc)
     frame[f"consent_{channel.value}_present"] = present.astype(bool)
     frame[f"consent_{channel.value}_permitted"] = pd.Series(permitted, index=leads.index).astype(bool)
@@ -137,6 +157,7 @@ def _channel(leads: pd.DataFrame, channel: Channel, cp: ChannelPolicy, policy: C
     findings.add("CONSENT_OUT_OF_SCOPE", given & out_of_scope)
     findings.add("CONSENT_CAPTURE_NOT_ACCEPTED", given & ~captured_ok)
     findings.add("CONSENT_PROOF_MISSING", present & (proof < 1.0))
+    return absent & opt_in & ~revoked & ~hits.dnc, ~absent | revoked
 
 
 def _state(given: pd.Series, refused: pd.Series, ambiguous: pd.Series, revoked: pd.Series, dnc: pd.Series,

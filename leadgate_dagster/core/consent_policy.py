@@ -59,6 +59,14 @@ class MissingProof(StrEnum):
     CLOSE = "close"  # the channel closes as well
 
 
+class MissingConsent(StrEnum):
+    """What absent consent data (not a refusal) on an opt-in channel does, per the lead's country."""
+
+    HOLD = "hold"  # held for review (CONSENT_UNKNOWN) when no channel is open
+    NURTURE = "nurture"  # email to a business address opens without an opt-in; otherwise as HOLD
+    REJECT = "reject"  # the channel stays closed; the lead is decided without regard to why
+
+
 @dataclass(frozen=True, slots=True)
 class ChannelPolicy:
     channel: Channel
@@ -85,6 +93,8 @@ class ConsentPolicy:
     future_tolerance_hours: float
     channels: dict[Channel, ChannelPolicy]
     campaigns: dict[str, CampaignScope]
+    missing_default: MissingConsent
+    missing_by_country: dict[str, MissingConsent]
 
 
 def _words(values: Iterable[str]) -> frozenset[str]:
@@ -132,6 +142,8 @@ def consent_policy(rules: Ruleset) -> ConsentPolicy:
         future_tolerance_hours=raw.future_tolerance_hours,
         channels={c: _channel(c, getattr(raw.channels, c.value)) for c in Channel},
         campaigns=campaigns,
+        missing_default=MissingConsent(raw.missing_policy.default),
+        missing_by_country={c.upper(): MissingConsent(v) for c, v in raw.missing_policy.countries.items()},
     )
     _CACHE[rules.content_hash] = policy
     return policy

@@ -4,7 +4,8 @@ The disposition is the first rule of the ruleset's ordered precedence whose cond
 core.disposition_policy): suppression or a reject-severity code rejects, a quarantine code or a pending
 identity match holds for review, a duplicate of a person with an open routed lead keeps that disposition,
 qualified leads route to an AE (demo request, AE territory) or an SDR (SMS or voice allowed), email-only
-leads nurture, and the rest is rejected. Everything is column-wise; there is no loop over leads.
+leads nurture, leads whose consent is merely unknown are held where their country's consent policy says so,
+and the rest is rejected. Everything is column-wise; there is no loop over leads.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from leadgate_dagster.core.channels import allowed_channels
+from leadgate_dagster.core.channels import ChannelResult, allowed_channels
 from leadgate_dagster.core.columns import as_utc, flag, list_column, text
 from leadgate_dagster.core.consent import evaluate_consent
 from leadgate_dagster.core.disposition_policy import (
@@ -64,10 +65,11 @@ def _has_severity(rules: Ruleset, level: Severity) -> Callable[[str], bool]:
     return lambda code: rules.severity(code) is level
 
 
-def _conditions(leads: pd.DataFrame, policy: DispositionPolicy, scores: pd.DataFrame, channels: pd.DataFrame,
-                eligibility: EligibilityResult, demo: pd.Series) -> dict[Condition, np.ndarray]:
+def _conditions(leads: pd.DataFrame, policy: DispositionPolicy, scores: pd.DataFrame, channels: ChannelResult,
+                held: pd.Series, eligibility: EligibilityResult, demo: pd.Series) -> dict[Condition, np.ndarray]:
     reach, consent, fit = scores["score_reachability"], scores["score_consent"], scores["score_fit"]
-    any_channel = channels.any(axis=1)
+    allowed = channels.allowed
+    any_channel = allowed.any(axis=1)
     eligible = eligibility.frame["eligibility_state"] != EligibilityState.INELIGIBLE.value
     qualified = ((reach >= policy.qualified_reachability) & (consent >= policy.qualified_consent)
                  & eligible & any_channel)
@@ -77,9 +79,10 @@ def _conditions(leads: pd.DataFrame, policy: DispositionPolicy, scores: pd.DataF
     out = {
         Condition.QUALIFIED_DEMO: qualified & demo,
         Condition.QUALIFIED_AE_TERRITORY: qualified & territory & (fit >= policy.ae_min_fit),
-        Condition.QUALIFIED_PHONE: qualified & (channels["sms"] | channels["voice"]),
-        Condition.QUALIFIED_EMAIL: qualified & channels["email"],
-        Condition.EMAIL_ALLOWED: channels["email"],
+        Condition.QUALIFIED_PHONE: qualified & (allowed["sms"] | allowed["voice"]),
+        Condition.QUALIFIED_EMAIL: qualified & allowed["email"],
+        Condition.EMAIL_ALLOWED: allowed["email"],
+        Condition.CONSENT_UNKNOWN: ~any_channel & channels.consent_unknown & held,
         Condition.BORDERLINE: reach.between(low, high) | consent.between(low, high),
         Condition.NO_CHANNEL: ~any_channel,
     }
@@ -128,7 +131,7 @@ def decide(leads: pd.DataFrame, *, rules: Ruleset, suppressions: pd.DataFrame | 
     pending, duplicate, inherited = _identity(leads, policy, yes, findings)
     upstream = list_column(leads, "reasons")
     by_severity = severity_masks(upstream, rules.severity)
-    conditions = _conditions(leads, policy, pre.frame, channels.allowed, eligibility,
+    conditions = _conditions(leads, policy, pre.frame, channels, consent.hold_unknown, eligibility,
                              flag(leads, "demo_requested", yes) | engaged["demo_event"])
     conditions[Condition.SUPPRESSED] = consent.dnc.to_numpy(dtype=bool)
     for level, name in ((Severity.REJECT, Condition.REJECT_CODE), (Severity.QUARANTINE, Condition.QUARANTINE_CODE)):

@@ -39,6 +39,7 @@ class Condition(StrEnum):
     QUALIFIED_PHONE = "qualified_phone"  # qualified, with SMS or voice allowed
     QUALIFIED_EMAIL = "qualified_email"  # qualified, with email allowed
     EMAIL_ALLOWED = "email_allowed"
+    CONSENT_UNKNOWN = "consent_unknown"  # no channel; one closed only for absent consent data, country holds
     BORDERLINE = "borderline"  # reachability or consent & eligibility in the rubric's review band
     NO_CHANNEL = "no_channel"
     ALWAYS = "always"

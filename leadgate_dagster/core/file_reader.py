@@ -20,7 +20,8 @@ from leadgate_dagster.core.file_decoding import FileRejected
 from leadgate_dagster.core.file_formats import Source, SourceRow, open_source
 from leadgate_dagster.core.file_json import _json_row, replace_surrogates
 from leadgate_dagster.core.file_xlsx import count_xlsx_rows
-from leadgate_dagster.core.lead_schema import CANONICAL_FIELDS, map_headers
+from leadgate_dagster.core.header_rules import HeaderRules
+from leadgate_dagster.core.lead_schema import CANONICAL_FIELDS, EMAIL_OPT_OUT, map_headers
 
 __all__ = ["FileInfo", "FileRejected", "ParsedRecord", "count_records", "read_lead_file",
            "record_from_mapping", "records_to_dataframe"]
@@ -52,9 +53,14 @@ class FileInfo:
     headers: list[str]
     mapping: list[str | None]
 
+    @property
+    def unmapped(self) -> list[str]:
+        """The columns that map to no lead field: carried along in `extra`, never read by the gate."""
+        return [h for h, f in zip(self.headers, self.mapping, strict=True) if f is None]
+
 
 def read_lead_file(
-    data: bytes, *, filename: str, max_field_chars: int = 4096
+    data: bytes, *, filename: str, max_field_chars: int = 4096, headers: HeaderRules | None = None
 ) -> tuple[FileInfo, Iterator[ParsedRecord]]:
     """Sniff format, encoding and header eagerly, then yield records lazily.
 
@@ -65,6 +71,7 @@ def read_lead_file(
         data: the file's bytes.
         filename: the file's name; its extension is a hint, the content decides.
         max_field_chars: cleaned values longer than this are truncated (FIELD_TRUNCATED).
+        headers: the source's header rules (core.header_rules.header_rules); None: the synonyms only.
 
     Returns:
         The file description and an iterator of records, numbered from 1 in input order. A JSON array
@@ -74,20 +81,22 @@ def read_lead_file(
         FileRejected: FILE_EMPTY, FILE_NO_HEADER, FILE_UNREADABLE or FILE_UNSUPPORTED_FORMAT, only here;
             iterating the records never raises on bad input.
     """
-    info, source, keys, _ = _open(data, filename)
+    rules = headers or HeaderRules()
+    info, source, keys, _ = _open(data, filename, rules)
     if source.tabular:
-        records = _tabular_records(source, keys, info.mapping, max_field_chars)
+        records = _tabular_records(source, keys, info.mapping, max_field_chars, rules)
     else:
-        records = _json_records(source, max_field_chars)
+        records = _json_records(source, max_field_chars, rules)
     return info, records
 
 
-def count_records(data: bytes, *, filename: str) -> int:
+def count_records(data: bytes, *, filename: str, headers: HeaderRules | None = None) -> int:
     """Count the records `read_lead_file` would yield, without cleaning any value.
 
     Args:
         data: the file's bytes.
         filename: the file's name.
+        headers: as `read_lead_file` (a source's own header map can decide which row is the header).
 
     Returns:
         The number of records, unparseable ones included.
@@ -95,7 +104,7 @@ def count_records(data: bytes, *, filename: str) -> int:
     Raises:
         FileRejected: as `read_lead_file`.
     """
-    _, source, _, header_row = _open(data, filename)
+    _, source, _, header_row = _open(data, filename, headers or HeaderRules())
     if source.format == "xlsx":  # openpyxl is too slow to count a large sheet within a sensor tick
         counted = count_xlsx_rows(data, after_row=header_row)
         if counted is not None:
@@ -119,24 +128,24 @@ def records_to_dataframe(records: Iterable[ParsedRecord]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns, dtype=object).astype({"record_no": "int64"})
 
 
-def _open(data: bytes, filename: str) -> tuple[FileInfo, Source, list[str], int]:
+def _open(data: bytes, filename: str, rules: HeaderRules) -> tuple[FileInfo, Source, list[str], int]:
     """Open the file and position its rows after the header (whose line/row number is returned);
     reject files with nothing to read."""
     source = open_source(data, filename)
     header_row = 0
     if source.tabular:
-        keys, mapping, header_row = _find_header(source)
+        keys, mapping, header_row = _find_header(source, rules)
     else:
         first = next(source.rows, None)
         if first is None:
             raise FileRejected("FILE_EMPTY", "the file holds no JSON records")
-        mapping = map_headers(list(first.values or {}))
+        mapping = map_headers(list(first.values or {}), rules.own)
         keys = [_escape_nul(key) for key in first.values or {}]
         source.rows = chain([first], source.rows)
     return FileInfo(source.format, source.encoding, keys, mapping), source, keys, header_row
 
 
-def _find_header(source: Source) -> tuple[list[str], list[str | None], int]:
+def _find_header(source: Source, rules: HeaderRules) -> tuple[list[str], list[str | None], int]:
     """Find the header: the first row, or, when that maps to no lead field, the first of the next rows
     that maps to at least two; then make sure a record follows it."""
     rows_seen = 0
@@ -144,7 +153,7 @@ def _find_header(source: Source) -> tuple[list[str], list[str | None], int]:
         rows_seen += 1
         if row.cells is not None:
             keys = _header_keys(row.cells)
-            mapping = map_headers(keys)
+            mapping = map_headers(keys, rules.own)
             if sum(field is not None for field in mapping) >= (1 if rows_seen == 1 else 2):
                 source.set_width(len(keys))
                 first = next(source.rows, None)
@@ -176,7 +185,7 @@ def _header_keys(cells: list[str]) -> list[str]:
 
 
 def _tabular_records(
-    source: Source, keys: list[str], mapping: list[str | None], max_chars: int
+    source: Source, keys: list[str], mapping: list[str | None], max_chars: int, rules: HeaderRules
 ) -> Iterator[ParsedRecord]:
     width = len(keys)
     short_is_ragged = source.format != "xlsx"  # spreadsheets simply omit trailing empty cells
@@ -185,7 +194,7 @@ def _tabular_records(
             yield _unparseable(record_no, row)
             continue
         cells = row.cells
-        builder = _Builder(max_chars)
+        builder = _Builder(max_chars, rules)
         for key, field, cell in zip(keys, mapping, cells, strict=False):
             builder.add(key, field, cell)
         ragged = short_is_ragged and len(cells) < width
@@ -198,7 +207,7 @@ def _tabular_records(
         yield builder.build(record_no, row.where)
 
 
-def _json_records(source: Source, max_chars: int) -> Iterator[ParsedRecord]:
+def _json_records(source: Source, max_chars: int, rules: HeaderRules) -> Iterator[ParsedRecord]:
     mappings: dict[tuple[str, ...], list[str | None]] = {}
     for record_no, row in enumerate(source.rows, 1):
         if row.values is None:
@@ -207,10 +216,10 @@ def _json_records(source: Source, max_chars: int) -> Iterator[ParsedRecord]:
         keys = tuple(row.values)
         mapping = mappings.get(keys)
         if mapping is None:
-            mapping = map_headers(keys)
+            mapping = map_headers(keys, rules.own)
             if len(mappings) < 1024:  # files usually repeat a handful of key sets
                 mappings[keys] = mapping
-        builder = _Builder(max_chars)
+        builder = _Builder(max_chars, rules)
         for key, field, value in zip(keys, mapping, row.values.values(), strict=True):
             builder.add(key, field, value)
         yield builder.build(record_no, row.where)
@@ -224,10 +233,12 @@ def _unparseable(record_no: int, row: SourceRow) -> ParsedRecord:
 class _Builder:
     """Accumulates one record's raw, cleaned and extra values and the warnings found on the way."""
 
-    __slots__ = ("codes", "extra", "fields", "max_chars", "notes", "raw")
+    __slots__ = ("codes", "extra", "fields", "max_chars", "notes", "opt_out", "raw", "rules")
 
-    def __init__(self, max_chars: int) -> None:
+    def __init__(self, max_chars: int, rules: HeaderRules) -> None:
         self.max_chars = max_chars
+        self.rules = rules
+        self.opt_out: str | None = None
         self.raw: dict[str, str] = {}
         self.fields: dict[str, str] = {}
         self.extra: dict[str, str] = {}
@@ -254,14 +265,20 @@ class _Builder:
         if value[0] in _FORMULA_HEADS and looks_like_formula(value):
             self.codes.add("FORMULA_INJECTION")
             self.notes.append(f"{key!r} starts like a spreadsheet formula")
-        if field is not None:
+        if field == EMAIL_OPT_OUT:
+            self.opt_out = value
+        elif field is not None:
             self.fields[field] = value
         else:
             self.extra[key] = value
         return True
 
     def build(self, record_no: int, where: str) -> ParsedRecord:
-        error = None if self.fields or self.extra else "ROW_EMPTY"
+        if self.opt_out is not None:  # an opt-out answer overrides any opt-in column: the refusal is later news
+            consent = self.rules.consent_from_opt_out(self.opt_out)
+            if consent is not None:
+                self.fields["consent_email"] = consent
+        error = None if self.fields or self.extra or self.opt_out else "ROW_EMPTY"
         notes = ["no values after cleaning", *self.notes] if error else self.notes
         detail = f"{where}: " + "; ".join(notes) if notes else None
         codes = tuple(sorted(self.codes))
@@ -279,14 +296,17 @@ def _strip(value: str) -> str:
     return value
 
 
-def record_from_mapping(item: object, *, record_no: int, max_field_chars: int = 4096) -> ParsedRecord:
-    """One item posted to the intake API, read exactly like a JSONL line: an object maps through the header
-    synonyms; anything else is kept as an unparseable record with its reason."""
+def record_from_mapping(item: object, *, record_no: int, max_field_chars: int = 4096,
+                        headers: HeaderRules | None = None) -> ParsedRecord:
+    """One item posted to the intake API, read exactly like a JSONL line: an object maps through the source's
+    header rules (None: the synonyms only); anything else is kept as an unparseable record with its reason."""
     text = json.dumps(item, ensure_ascii=False, default=str)
     row = _json_row(f"item {record_no}", record_no, item, text)
     if row.values is None:
         return _unparseable(record_no, row)
-    builder = _Builder(max_field_chars)
-    for key, field, value in zip(row.values, map_headers(list(row.values)), row.values.values(), strict=True):
+    rules = headers or HeaderRules()
+    builder = _Builder(max_field_chars, rules)
+    for key, field, value in zip(row.values, map_headers(list(row.values), rules.own), row.values.values(),
+                                 strict=True):
         builder.add(key, field, value)
     return builder.build(record_no, row.where)

@@ -4,6 +4,11 @@ Lead files arrive from form tools, ad platforms and CRM exports (HubSpot, Salesf
 Lead Ads, LinkedIn Lead Gen, Excel sheets typed by hand), each with its own header names. The table below
 is data: adding a spelling is a one-line change, and matching ignores case, accents, spacing and
 punctuation, so "E-mail Address", "email_address" and "EmailAddress" are one entry.
+
+A generic opt-in or marketing-permission column ("Opted In?", "GDPR consent") is email consent only: nobody
+reading "Subscribed" agreed to texts or calls. An opt-out or unsubscribe column ("Unsubscribed",
+"HasOptedOutOfEmail") maps to EMAIL_OPT_OUT, which is not a stored field: the reader turns its answer around
+into consent_email (core/header_rules.py).
 """
 
 from __future__ import annotations
@@ -23,6 +28,12 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "ip", "user_agent", "device_fingerprint", "cookie_id", "submitted_at",
     "product_interest", "demo_requested",
 )  # fmt: skip
+
+EMAIL_OPT_OUT = "email_opt_out"
+"""Header target of opt-out / unsubscribe columns, read inverted into consent_email."""
+
+HEADER_TARGETS: frozenset[str] = frozenset({*CANONICAL_FIELDS, EMAIL_OPT_OUT})
+"""What a header may map to (the synonyms here, a source's `intake.header_map`)."""
 
 # Spellings per field, as they appear in exports; each field also matches its own name.
 _SPELLINGS: dict[str, tuple[str, ...]] = {
@@ -77,7 +88,14 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "country": ("Country", "Country Code", "Country/Region", "Country Name", "Mailing Country",
                 "Billing Country", "Land", "Pays", "Pais"),
     "consent_email": ("Email Consent", "Email Opt In", "Email Opt-In", "Opt In Email", "Email Permission",
-                      "Marketing Email Consent", "Accepts Email Marketing"),
+                      "Marketing Email Consent", "Accepts Email Marketing", "Email Subscribed",
+                      # generic opt-in and marketing permission: email only
+                      "Opt In", "Opt-in", "Opted In", "Opted In?", "Optin", "Marketing Opt In",
+                      "Marketing Consent", "Marketing Permission", "Marketing Permissions", "Accepts Marketing",
+                      "GDPR Consent", "GDPR Opt In", "Consent", "Consent Given", "Consented",
+                      "Permission to Contact", "Permission to Email", "Contact Permission", "Subscribed",
+                      "Newsletter", "Newsletter Opt In", "Newsletter Subscription", "Subscribe",
+                      "Can Contact", "OK to Contact", "OK to Email"),
     "consent_sms": ("SMS Consent", "SMS Opt In", "Text Opt In", "Text Consent", "SMS Permission"),
     "consent_voice": ("Call Consent", "Phone Consent", "Voice Consent", "Phone Opt In", "Call Opt In",
                       "Voice Opt In"),
@@ -102,6 +120,12 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
                      "Timestamp", "Date", "Lead Date", "Conversion Date", "Date Added", "Received At"),
     "product_interest": ("Product Interest", "Product", "Interested In", "Interest", "Product of Interest",
                          "Products", "Solution", "Solution Interest", "Service"),
+    EMAIL_OPT_OUT: ("Opt Out", "Opt-out", "Opted Out", "Optout", "Email Opt Out", "Email Opt-Out",
+                    "Opted Out of Email", "Opt Out Email", "Unsubscribed", "Unsubscribe", "Email Unsubscribed",
+                    "Unsubscribed from Email", "Unsubscribed from all email", "Global Unsubscribe",
+                    "Marketing Opt Out", "Do Not Email", "DoNotEmail", "No Email", "Email Do Not Contact",
+                    "HasOptedOutOfEmail", "Has Opted Out Of Email", "hs_email_optout",
+                    "Opted out of all email", "Email Opt Out Status"),
     "demo_requested": ("Demo Requested", "Request Demo", "Request a Demo", "Demo", "Demo Request",
                        "Wants Demo", "Book a Demo"),
 }
@@ -125,7 +149,7 @@ def normalize_header(header: str) -> str:
 
 def _build_synonyms() -> dict[str, str]:
     synonyms: dict[str, str] = {}
-    for field in CANONICAL_FIELDS:
+    for field in (*CANONICAL_FIELDS, EMAIL_OPT_OUT):
         for spelling in (field, *_SPELLINGS.get(field, ())):
             key = normalize_header(spelling)
             if synonyms.setdefault(key, field) != field:
@@ -137,20 +161,23 @@ HEADER_SYNONYMS: Mapping[str, str] = _build_synonyms()
 """normalize_header(spelling) -> canonical field."""
 
 
-def map_headers(headers: Sequence[str]) -> list[str | None]:
-    """Map each column header to its canonical field.
+def map_headers(headers: Sequence[str], own: Mapping[str, str] | None = None) -> list[str | None]:
+    """Map each column header to its canonical field (or EMAIL_OPT_OUT).
 
     Args:
         headers: the header cells in column order.
+        own: a source's own map, normalize_header(header) -> field, tried before the synonyms.
 
     Returns:
-        One entry per column: the canonical field, or None for a column that is carried along as an
-        extra, either because it is unknown or because an earlier column already claimed its field.
+        One entry per column: the field, or None for a column that is carried along as an extra,
+        either because it is unknown or because an earlier column already claimed its field.
     """
+    own = own or {}
     claimed: set[str] = set()
     mapping: list[str | None] = []
     for header in headers:
-        field = HEADER_SYNONYMS.get(normalize_header(header))
+        key = normalize_header(header)
+        field = own.get(key) or HEADER_SYNONYMS.get(key)
         if field is not None and field not in claimed:
             claimed.add(field)
             mapping.append(field)

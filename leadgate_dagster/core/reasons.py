@@ -176,6 +176,10 @@ _REASONS: tuple[Reason, ...] = (
        "accepted for one of the channels it names."),
     _r("consent", W, "CONSENT_PROOF_MISSING", "A consent is given without all the proof artifacts its channel "
        "requires (capture type, timestamp, consent text version or hash, IP / certificate / screenshot)."),
+    _r("consent", Q, "CONSENT_UNKNOWN", "The lead carries no consent data at all (no consent column or only blank "
+       "ones, no opt-out on file: not a no), so no channel that needs an opt-in in its country is open, and the "
+       "country's consent.missing_policy holds such leads: find the consent record before any contact (see "
+       "below)."),
     _r("consent", W, "NO_EMAIL_CONSENT", "The email address is deliverable but email may not be used: opt-in "
        "required and not given (or refused, revoked, unproven)."),
     _r("consent", W, "NO_SMS_CONSENT", "The number takes SMS but there is no usable SMS consent (none, refused, "

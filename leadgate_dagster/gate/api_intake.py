@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from leadgate_dagster.core.file_reader import record_from_mapping
+from leadgate_dagster.core.header_rules import header_rules
 from leadgate_dagster.core.intake_keys import api_lead_id
 from leadgate_dagster.core.intake_rows import intake_event_row
 from leadgate_dagster.core.ruleset import Ruleset
@@ -19,9 +20,10 @@ def accept_leads(engine: sa.Engine, items: list[Any], *, idempotency_key: str | 
     """Write one intake event per item and return the acknowledgement. Raises ValueError when the key was used
     for a different body."""
     cfg = rules.intake
+    headers = header_rules(rules, source)
 
     def accept(conn: sa.Connection) -> dict[str, Any]:
-        records = (record_from_mapping(item, record_no=index, max_field_chars=cfg.max_field_chars)
+        records = (record_from_mapping(item, record_no=index, max_field_chars=cfg.max_field_chars, headers=headers)
                    for index, item in enumerate(items, start=1))
         rows = [intake_event_row(rec, lead_id=api_lead_id(), channel="api", file_id=None, default_source=source)
                 for rec in records]

@@ -31,7 +31,8 @@ def file_event(file: inbox.InboxFile, outcome: IngestOutcome, moved_to: str) -> 
         description=f"{file.name}: {outcome.status}" + (f" ({outcome.error_code})" if outcome.error_code else ""),
         metadata={"file": file.name, "source": file.source, "status": outcome.status, "file_id": outcome.file_id,
                   "records": outcome.records, "inserted": outcome.inserted, "moved_to": moved_to,
-                  "error_code": outcome.error_code or "", "error_detail": outcome.error_detail or ""},
+                  "error_code": outcome.error_code or "", "error_detail": outcome.error_detail or "",
+                  "unmapped_columns": ", ".join(outcome.unmapped)},
     )
 
 

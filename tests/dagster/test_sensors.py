@@ -51,6 +51,7 @@ def test_dropped_file_becomes_a_run_request_and_the_run_becomes_rows(engine, dag
     result = _tick(inbox_sensor, dagster_instance, resources)  # the same tick parses and requests the batch
     [event] = result.asset_events
     assert event.metadata["status"].value == "parsed" and event.metadata["records"].value == 3
+    assert event.metadata["unmapped_columns"].value == ""
     assert not (inbox / "webinar/leads.csv").exists() and (inbox / "_processed/webinar/leads.csv").exists()
     [request] = result.run_requests
     assert request.job_name == "lead_batch_job" and request.run_key == request.partition_key
@@ -60,6 +61,17 @@ def test_dropped_file_becomes_a_run_request_and_the_run_becomes_rows(engine, dag
         sources = conn.execute(sa.text("SELECT DISTINCT source FROM leadgate.qualified_leads")).scalars().all()
     assert len(current_dispositions(engine)) == 3 and sources == ["webinar"]
     assert _tick(intake_batch_sensor, dagster_instance, resources).skip_reason is not None  # nothing pending
+
+
+def test_unmapped_columns_are_named_in_the_files_materialization(engine, dagster_instance, resources) -> None:
+    inbox = Path(resources["inbox_folder"].path)
+    _drop(inbox, "expo/leads.csv", CSV.replace("Lead ID", "Consent to Marketing (Y/N),Lead ID")
+          .replace(",1\n", ",Y,1\n").replace(",2\n", ",N,2\n").replace(",3\n", ",,3\n").encode())
+    [event] = _tick(inbox_sensor, dagster_instance, resources).asset_events
+    assert event.metadata["unmapped_columns"].value == "Consent to Marketing (Y/N)"
+    with engine.connect() as conn:
+        subject = conn.execute(sa.text("SELECT subject FROM leadgate.alerts WHERE kind = 'unmapped_columns'")).scalar()
+    assert subject == "expo: Consent to Marketing (Y/N)"
 
 
 def test_replayed_file_is_not_ingested_twice(engine, dagster_instance, resources) -> None:

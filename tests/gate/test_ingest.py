@@ -85,3 +85,34 @@ def test_the_batch_sensor_leaves_fresh_file_events_to_the_inbox_sensor(engine: s
     assert n == 1  # only the API event: the file's two are the inbox sensor's to claim
     [(_, n)] = claim_batches(engine, max_events=100, max_batches=2, lease_seconds=60, file_grace_seconds=0)
     assert n == 2
+
+
+def test_unmapped_columns_open_one_alert_per_source_and_column_set(engine: sa.Engine) -> None:
+    body = b"Email,Opt In Status,Notes\nann@northwind.com,yes,x\n"
+    first = ingest_bytes(engine, body, filename="a.csv", source="expo", rules=RULES)
+    ingest_bytes(engine, body + b"bo@northwind.com,no,y\n", filename="b.csv", source="expo", rules=RULES)
+    ingest_bytes(engine, body + b"\n", filename="c.csv", source="partner_x", rules=RULES)
+    ingest_bytes(engine, CSV, filename="d.csv", source="expo", rules=RULES)  # every column mapped: no alert
+    assert first.unmapped == ("Opt In Status", "Notes")
+    with engine.connect() as conn:
+        alerts = conn.execute(sa.text("SELECT subject, severity, details FROM leadgate.alerts "
+                                      "WHERE kind = 'unmapped_columns' ORDER BY alert_id")).all()
+    assert [a.subject for a in alerts] == ["expo: Opt In Status, Notes", "partner_x: Opt In Status, Notes"]
+    assert alerts[0].details["columns"] == ["Opt In Status", "Notes"] and alerts[0].details["file"] == "a.csv"
+
+
+def test_a_sources_header_map_applies_to_its_files_and_api_posts(engine: sa.Engine) -> None:
+    from leadgate_dagster.core.ruleset import ruleset_from_body
+    from leadgate_dagster.gate.api_intake import accept_leads
+
+    body = load_ruleset().body
+    body["intake"]["header_map"] = {"expo": {"Opt In Status": "consent_email"}}
+    rules = ruleset_from_body(body)
+    data = b"Email,Opt In Status\nann@northwind.com,yes\n"
+    assert ingest_bytes(engine, data, filename="a.csv", source="expo", rules=rules).unmapped == ()
+    ingest_bytes(engine, data + b"\n", filename="b.csv", source="other", rules=rules)
+    accept_leads(engine, [{"email": "bo@northwind.com", "Opt In Status": "yes"}], idempotency_key=None,
+                 source="expo", rules=rules)
+    fields = [e.fields for e in _events(engine)]
+    assert fields == [{"email": "ann@northwind.com", "consent_email": "yes"}, {"email": "ann@northwind.com"},
+                      {"email": "bo@northwind.com", "consent_email": "yes"}]

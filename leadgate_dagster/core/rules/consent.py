@@ -41,6 +41,16 @@ class CampaignScope(Section):
     valid_days: float | None = None
 
 
+MissingAction = Literal["hold", "nurture", "reject"]
+
+
+class MissingConsent(Section):
+    """What a lead with no consent data at all for an opt-in channel gets, per country (ISO 3166 alpha-2)."""
+
+    default: MissingAction
+    countries: dict[str, MissingAction]
+
+
 class ConsentRules(Section):
     yes_values: Words
     no_values: Words
@@ -48,4 +58,5 @@ class ConsentRules(Section):
     reopt_in_after_revocation: bool
     future_tolerance_hours: float
     channels: ConsentChannels
+    missing_policy: MissingConsent
     campaigns: dict[str, CampaignScope]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pydantic import field_validator
+
+from leadgate_dagster.core.lead_schema import HEADER_TARGETS
 from leadgate_dagster.core.rules.section import Section
 
 
@@ -12,6 +15,16 @@ class IntakeRules(Section):
     sensor_parse_max_bytes: int
     sensor_long_poll_seconds: float
     import_chunk_rows: int
+    header_map: dict[str, dict[str, str]]
+
+    @field_validator("header_map")
+    @classmethod
+    def _known_fields(cls, header_map: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        """A header mapped to a misspelt field would be dropped as silently as an unmapped one."""
+        unknown = sorted({f for mapping in header_map.values() for f in mapping.values()} - HEADER_TARGETS)
+        if unknown:
+            raise ValueError(f"unknown lead fields {unknown}")
+        return header_map
 
 
 class BatchingRules(Section):
