@@ -10,7 +10,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import command
 
-from leadgate_dagster.qa import GATE_COLUMNS
+from leadgate_dagster.cli.qa import GATE_COLUMNS
 from leadgate_dagster.store.engine import engine_for
 from leadgate_dagster.store.migrate import alembic_config, upgrade
 from tests.conftest import create_database, drop_database

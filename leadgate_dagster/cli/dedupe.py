@@ -9,27 +9,36 @@ in chunks, and --workers processes share the key and comparison work without cha
 
 from __future__ import annotations
 
+import argparse
 import multiprocessing
 import os
 import sys
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from leadgate_dagster.core.export_safety import write_csv
-from leadgate_dagster.core.file_reader import FileRejected, ParsedRecord, read_lead_file
-from leadgate_dagster.core.identity import IdentitySettings, load_model, resolve_identities
-from leadgate_dagster.core.identity.clustering import person_id
-from leadgate_dagster.core.identity.keys import IDENTITY_FIELDS
-from leadgate_dagster.core.identity.resolve import PAIR_COLUMNS
 from leadgate_dagster.core.lead_schema import CANONICAL_FIELDS, normalize_header
-from leadgate_dagster.core.ruleset import load_ruleset
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from leadgate_dagster.core.file_reader import ParsedRecord
 
 _READ_CHUNK = 50_000
 # an --id-column no header has may name a canonical field (or a record's error or detail)
 _RECORD_COLUMNS = frozenset({*CANONICAL_FIELDS, "error", "detail"})
 _MAX_WORKERS = 4  # each holds about a chunk of comparisons (~100 MB) beside the shared batch
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("dedupe", help="resolve identities across a file")
+    p.add_argument("input")
+    p.add_argument("--out", required=True)
+    p.add_argument("--id-column")
+    p.add_argument("--pairs")
+    p.add_argument("--workers", type=int, help="processes to use (default: the CPUs available, at most 4)")
+    p.set_defaults(run=lambda args: dedupe_command(args.input, args.out, args.id_column, args.pairs,
+                                                   workers=args.workers))
 
 
 class _UsageError(Exception):
@@ -68,6 +77,11 @@ def _read(input_path: str, id_column: str | None) -> tuple[pd.DataFrame, list[st
         FileRejected: when the file cannot be read at all.
         _UsageError: when --id-column names no column of the file.
     """
+    import pandas as pd
+
+    from leadgate_dagster.core.file_reader import read_lead_file
+    from leadgate_dagster.core.identity.keys import IDENTITY_FIELDS
+
     _, records = read_lead_file(Path(input_path).read_bytes(), filename=Path(input_path).name)
     columns = ["record_no", "error", *IDENTITY_FIELDS]
     frames: list[pd.DataFrame] = []
@@ -122,6 +136,16 @@ def dedupe_command(
     Returns:
         0 when the file was processed; 2 when it cannot be read at all (one line on stderr, no traceback).
     """
+    import pandas as pd
+
+    from leadgate_dagster.core.export_safety import write_csv
+    from leadgate_dagster.core.file_reader import FileRejected
+    from leadgate_dagster.core.identity import IdentitySettings, load_model, resolve_identities
+    from leadgate_dagster.core.identity.clustering import person_id
+    from leadgate_dagster.core.identity.keys import IDENTITY_FIELDS
+    from leadgate_dagster.core.identity.resolve import PAIR_COLUMNS
+    from leadgate_dagster.core.ruleset import load_ruleset
+
     try:
         frame, shown = _read(input_path, id_column)
     except FileRejected as exc:
