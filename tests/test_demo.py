@@ -20,6 +20,7 @@ def test_demo_twice_prints_the_same_summary_and_ingests_once(tmp_path, pg_url, e
     assert main(["demo"]) == 0
     second = capsys.readouterr().out
     assert "records ingested" in first and "ingested before" in second
+    assert "***" not in first  # no password to mask on the test server
 
     def summary(out: str) -> str:
         return out[out.index("disposition"):out.index("done in")]
