@@ -11,6 +11,7 @@ import argparse
 import sys
 import warnings
 from collections.abc import Sequence
+from importlib.metadata import version
 
 from leadgate_dagster.cli import db, dedupe, demo, dev, docs, identity, model, outcomes, qa, rules, suppress
 
@@ -19,6 +20,7 @@ GROUPS = (demo, dev, qa, dedupe, identity, db, rules, suppress, outcomes, model,
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="leadgate", description="A QA gate for sales leads, orchestrated with Dagster.")
+    p.add_argument("--version", action="version", version=f"leadgate {version('leadgate')}")
     sub = p.add_subparsers(dest="command", required=True)
     for group in GROUPS:
         group.register(sub)
