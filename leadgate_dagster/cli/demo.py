@@ -30,9 +30,11 @@ def demo() -> int:
 
     from leadgate_dagster.gate.ingest import file_id_of, ingest_bytes
     from leadgate_dagster.runtime import prepare
+    from leadgate_dagster.settings import configured_database_url
     from leadgate_dagster.store import rulesets
 
     started = time.perf_counter()
+    embedded = configured_database_url() is None  # read before prepare(), which exports the URL it uses
     runtime = prepare()
     print(f"leadgate demo: database {shown_url(runtime.database_url)} (data in {runtime.home})")
     data = resources.files("leadgate_dagster.examples").joinpath(DEMO_FILE).read_bytes()
@@ -50,8 +52,18 @@ def demo() -> int:
     _print_summary(runtime.engine, file_id_of(data))
     print(f"\n  done in {time.perf_counter() - started:.1f}s\n"
           "  next: `leadgate dev` opens the Dagster UI (these runs are there) and watches an inbox folder;\n"
-          "        RevOps reads the view leadgate.qualified_leads; `leadgate qa FILE --out OUT.csv` is a dry run.")
+          "        `leadgate qa FILE --out OUT.csv` is a dry run.")
+    _print_how_to_query(embedded=embedded)
     return 0
+
+
+def _print_how_to_query(*, embedded: bool) -> None:
+    """How to read what RevOps reads, the view leadgate.qualified_leads, from psql or another tool."""
+    restart = "\n         (it starts the embedded server again: the demo stops it when it exits)" if embedded else ""
+    print("  query: RevOps reads the view leadgate.qualified_leads; `leadgate db shell` opens psql on it"
+          f"{restart}, then\n"
+          "           SELECT disposition, count(*) FROM leadgate.qualified_leads GROUP BY 1;\n"
+          "         other tools: `leadgate db url` prints the URL to connect to.")
 
 
 def run_pending(engine: sa.Engine, instance: dg.DagsterInstance, rules: Ruleset) -> list[str]:
