@@ -13,6 +13,7 @@ import argparse
 import multiprocessing
 import os
 import sys
+import time
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -146,6 +147,7 @@ def dedupe_command(
     from leadgate_dagster.core.identity.resolve import PAIR_COLUMNS
     from leadgate_dagster.core.ruleset import load_ruleset
 
+    started = time.perf_counter()
     try:
         frame, shown = _read(input_path, id_column)
     except FileRejected as exc:
@@ -179,4 +181,16 @@ def dedupe_command(
             probability=result.pairs["probability"].round(6),
         )
         write_csv(pairs[PAIR_COLUMNS], pairs_path)
+    _print_summary(out, int((result.pairs["decision"] == "review").sum()), time.perf_counter() - started,
+                   out_path, pairs_path)
     return 0
+
+
+def _print_summary(out: pd.DataFrame, review_pairs: int, seconds: float, out_path: str,
+                   pairs_path: str | None) -> None:
+    """What the run found and where it went, on stderr (stdout stays free for a pipe)."""
+    auto = int((out["decision"] == "auto_merge").sum())
+    print(f"leadgate dedupe: {len(out)} records, {out['person_id'].nunique()} persons, {auto} auto-merged into "
+          f"another record's person, {review_pairs} pair(s) to review, in {seconds:.1f}s\n"
+          f"  persons: {out_path} (id, person_id, decision)\n"
+          f"  pairs:   {pairs_path or 'not written (--pairs PAIRS.csv writes the judged pairs)'}", file=sys.stderr)

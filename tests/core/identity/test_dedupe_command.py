@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,17 @@ def test_dedupe_numbers_records_and_writes_pairs(leads_csv: Path, tmp_path: Path
         by_pair[("4", "5")]["decision"] == "review" and "names conflict" in by_pair[("4", "5")]["explanation"]
     )
     assert 0.0 <= float(by_pair[("1", "3")]["probability"]) <= 1.0
+
+
+def test_dedupe_summarises_on_stderr(leads_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out, pairs = tmp_path / "out.csv", tmp_path / "pairs.csv"
+    assert dedupe_command(str(leads_csv), str(out), "Lead ID", str(pairs)) == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    summary = captured.err
+    assert "5 records" in summary and "4 persons" in summary and "1 auto-merged" in summary
+    assert "1 pair(s) to review" in summary and re.search(r"in \d+\.\d+s", summary)
+    assert str(out) in summary and str(pairs) in summary
 
 
 def test_unparseable_record_keeps_its_own_person(tmp_path: Path) -> None:
