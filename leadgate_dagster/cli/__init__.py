@@ -21,7 +21,7 @@ GROUPS = (demo, dev, qa, dedupe, identity, db, rules, suppress, outcomes, model,
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="leadgate", description="A QA gate for sales leads, orchestrated with Dagster.")
     p.add_argument("--version", action="version", version=f"leadgate {version('leadgate')}")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, help="`leadgate COMMAND --help` tells more")
     for group in GROUPS:
         group.register(sub)
     return p

@@ -9,7 +9,8 @@ import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", required=True)
+    db = sub.add_parser("db", help="database maintenance").add_subparsers(
+        dest="db_command", required=True, help="what to do")
     db.add_parser("upgrade", help="apply leadgate's migrations (demo and dev do this themselves)").set_defaults(
         run=lambda args: upgrade())
     db.add_parser("url", help="print the database URL for psql and other tools (LEADGATE_DATABASE_URL, else "

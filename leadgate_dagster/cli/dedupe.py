@@ -33,10 +33,10 @@ _MAX_WORKERS = 4  # each holds about a chunk of comparisons (~100 MB) beside the
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("dedupe", help="resolve identities across a file")
-    p.add_argument("input")
-    p.add_argument("--out", required=True)
-    p.add_argument("--id-column")
-    p.add_argument("--pairs")
+    p.add_argument("input", metavar="INPUT", help="the lead file (CSV, TSV, JSONL or XLSX)")
+    p.add_argument("--out", required=True, help="the CSV to write: id, person_id, decision per record")
+    p.add_argument("--id-column", help="the column holding record ids (default: record numbers from 1)")
+    p.add_argument("--pairs", help="also write the judged candidate pairs to this CSV")
     p.add_argument("--workers", type=int, help="processes to use (default: the CPUs available, at most 4)")
     p.set_defaults(run=lambda args: dedupe_command(args.input, args.out, args.id_column, args.pairs,
                                                    workers=args.workers))

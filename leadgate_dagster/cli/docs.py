@@ -7,7 +7,8 @@ from pathlib import Path
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    docs = sub.add_parser("docs", help="generated documentation").add_subparsers(dest="docs_command", required=True)
+    docs = sub.add_parser("docs", help="generated documentation").add_subparsers(
+        dest="docs_command", required=True, help="what to generate")
     docs.add_parser("reasons", help="regenerate docs/reason-codes.md from the catalogue").set_defaults(
         run=lambda args: reasons())
 

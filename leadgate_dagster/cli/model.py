@@ -9,13 +9,14 @@ from leadgate_dagster.cli.operator_files import engine_and_rules, read_rows
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    model = sub.add_parser("model", help="the conversion model").add_subparsers(dest="model_command", required=True)
+    model = sub.add_parser("model", help="the conversion model").add_subparsers(
+        dest="model_command", required=True, help="what to do")
     train = model.add_parser("train", help="train on the outcomes table (or a file) and print AUC, Brier, calibration")
     train.add_argument("--outcomes", help="a file of outcomes with their features (as the shipped leadgate_dagster/examples/outcomes_example.csv)")
     train.add_argument("--activate", action="store_true", help="make it the active model if it trained")
     train.set_defaults(run=lambda args: train_model(outcomes_path=args.outcomes, activate=args.activate))
     ma = model.add_parser("activate", help="make a stored, trained model the active one")
-    ma.add_argument("version")
+    ma.add_argument("version", metavar="VERSION", help="a stored model version (as `model train` prints it)")
     ma.set_defaults(run=lambda args: activate(args.version))
 
 

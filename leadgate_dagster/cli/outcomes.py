@@ -8,10 +8,11 @@ from leadgate_dagster.cli.operator_files import engine_and_rules, print_rejected
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    out = sub.add_parser("outcomes", help="sales outcomes").add_subparsers(dest="outcomes_command", required=True)
+    out = sub.add_parser("outcomes", help="sales outcomes").add_subparsers(
+        dest="outcomes_command", required=True, help="what to do")
     oi = out.add_parser("import", help="load outcomes (lead_id, converted, outcome, value, occurred_at)")
-    oi.add_argument("path")
-    oi.add_argument("--source", default="import")
+    oi.add_argument("path", metavar="FILE", help="a CSV, TSV, JSONL or XLSX of outcomes")
+    oi.add_argument("--source", default="import", help="where the outcomes come from (default import)")
     oi.set_defaults(run=lambda args: import_outcomes(args.path, source=args.source))
 
 

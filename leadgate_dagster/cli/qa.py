@@ -24,9 +24,14 @@ GATE_COLUMNS = ["row", "disposition", "score", "reason_codes", "email_status", "
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("qa", help="run the whole gate on one file (dry run) and write one row per record")
-    p.add_argument("input")
-    p.add_argument("--out", required=True)
+    p = sub.add_parser(
+        "qa", help="run the whole gate on one file (dry run) and write one row per record",
+        description="A dry run of the whole gate on one file: it runs on a throwaway embedded database unless "
+                    "--database-url is given, and ignores LEADGATE_DATABASE_URL, so it never writes into "
+                    "production. INPUT is only read. Writes one row per input record, in order; exits 2 when "
+                    "INPUT cannot be read, 1 when a blocking check stops a batch.")
+    p.add_argument("input", metavar="INPUT", help="the lead file (CSV, TSV, JSONL or XLSX)")
+    p.add_argument("--out", required=True, help="the CSV to write: the gate's columns, then the input's")
     p.add_argument("--database-url", help="write into this database instead of a throwaway embedded one")
     p.add_argument("--rules", help="a ruleset YAML to judge with (default: the shipped one)")
     p.set_defaults(run=lambda args: qa_command(args.input, args.out, database_url=args.database_url,

@@ -14,15 +14,16 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    rules = sub.add_parser("rules", help="rulesets").add_subparsers(dest="rules_command", required=True)
+    rules = sub.add_parser("rules", help="rulesets").add_subparsers(
+        dest="rules_command", required=True, help="what to do")
     diff = rules.add_parser("diff", help="show what changed between two rulesets (paths or activated versions)")
-    diff.add_argument("a")
-    diff.add_argument("b")
+    diff.add_argument("a", metavar="A", help="a ruleset file or an activated version")
+    diff.add_argument("b", metavar="B", help="the ruleset to compare it with (file or version)")
     diff.set_defaults(run=lambda args: _reporting("diff", lambda: diff_rules(args.a, args.b)))
     act = rules.add_parser("activate", help="make a ruleset file the active one")
-    act.add_argument("path")
-    act.add_argument("--reason", required=True)
-    act.add_argument("--author", default="")
+    act.add_argument("path", metavar="PATH", help="a ruleset YAML (laid over the shipped one)")
+    act.add_argument("--reason", required=True, help="why, kept with the activation")
+    act.add_argument("--author", default="", help="who activates it (default: the logged-in user)")
     act.set_defaults(run=lambda args: _reporting(
         "activate", lambda: activate(args.path, reason=args.reason, author=args.author or getpass.getuser())))
     rules.add_parser("show", help="print the active ruleset's version and hash").set_defaults(

@@ -12,20 +12,22 @@ CHANNELS = ["all", "email", "sms", "voice"]
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     sup = sub.add_parser("suppress", help="the suppression / DNC list and per-channel revocations").add_subparsers(
-        dest="suppress_command", required=True)
+        dest="suppress_command", required=True, help="how to add entries")
     add = sup.add_parser("add", help="suppress addresses, numbers or domains")
-    add.add_argument("--email", action="append", default=[])
-    add.add_argument("--phone", action="append", default=[], help="E.164, or national in validation.default_region")
-    add.add_argument("--domain", action="append", default=[], help="a whole company's email domain")
+    add.add_argument("--email", action="append", default=[], help="an email address (repeatable)")
+    add.add_argument("--phone", action="append", default=[], help="a phone number, E.164 or national in "
+                     "validation.default_region (repeatable)")
+    add.add_argument("--domain", action="append", default=[], help="a whole company's email domain (repeatable)")
     add.add_argument("--at", help="when the opt-out was given (ISO 8601; default: now)")
     imp = sup.add_parser("import", help="suppress the rows of a file (email/phone/domain, channel, reason, "
                                         "revoked_at columns)")
-    imp.add_argument("path")
+    imp.add_argument("path", metavar="FILE", help="a CSV, TSV, JSONL or XLSX of entries")
     for p in (add, imp):
         p.add_argument("--channel", default="all", choices=CHANNELS,
                        help="all: do not contact at all (DNC); a channel: consent revoked on it (default all)")
         p.add_argument("--reason", required=p is add, help="why (kept with each entry)")
-        p.add_argument("--source", default="manual" if p is add else "import")
+        source = "manual" if p is add else "import"
+        p.add_argument("--source", default=source, help=f"where the entries come from (default {source})")
     add.set_defaults(run=lambda args: add_entries(
         emails=args.email, phones=args.phone, domains=args.domain, at=args.at, channel=args.channel,
         reason=args.reason, source=args.source))
