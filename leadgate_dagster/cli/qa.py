@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-# `row`, `score` and `reason_codes` are the dry run's own names; the rest are the qualified_leads view's
-# (docs/qualified-leads.md), so a column means the same thing in both
-GATE_COLUMNS = ["row", "disposition", "score", "reason_codes", "email_status", "email_flags", "phone_e164",
+# `row`, `score`, `reason_codes` and `reasons_text` are the dry run's own names; the rest are the
+# qualified_leads view's (docs/qualified-leads.md), so a column means the same thing in both
+GATE_COLUMNS = ["row", "disposition", "score", "reason_codes", "reasons_text", "email_status", "email_flags", "phone_e164",
                 "phone_status", "person_id", "duplicate_of", "allowed_channels", "qa_score_reachability",
                 "qa_score_consent", "qa_score_fit", "ruleset_version", "model_version"]
 
@@ -97,6 +97,7 @@ def write_output(results: pd.DataFrame, headers: list[str], out_path: str) -> No
     out = results.copy()
     same_file = out["dup_record_no"].notna() & out["dup_file_id"].notna()
     out["duplicate_of"] = out["duplicate_of"].where(~same_file, out["dup_record_no"].astype("Int64").astype(str))
+    out["reasons_text"] = out["reason_codes"].map(reasons_text)
     for col in ("reason_codes", "email_flags", "allowed_channels"):
         out[col] = out[col].map(lambda v: ";".join(v) if isinstance(v, list) else "")
     payload = pd.DataFrame(list(out["payload"].map(lambda p: p or {})))
@@ -104,3 +105,12 @@ def write_output(results: pd.DataFrame, headers: list[str], out_path: str) -> No
     payload = payload[order].rename(columns=lambda c: f"input_{c}" if c in GATE_COLUMNS else c)
     final = pd.concat([out[GATE_COLUMNS].reset_index(drop=True), payload], axis=1)
     write_csv(final, out_path)
+
+
+def reasons_text(codes: object) -> str:
+    """The codes' catalogue sentences, in the codes' order, for a reader without the catalogue at hand (a
+    code the catalogue does not know stands for itself)."""
+    from leadgate_dagster.core.reasons import CATALOGUE
+
+    listed = codes if isinstance(codes, list) else []
+    return " | ".join(CATALOGUE[c].sentence if c in CATALOGUE else c for c in listed)
