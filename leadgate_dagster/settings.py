@@ -63,7 +63,21 @@ def hmac_key() -> bytes:
     return (key or DEV_HMAC_KEY).encode("utf-8")
 
 
+# Set by `leadgate dev` for the processes it starts (daemon, webserver, run workers), once it has given the
+# dev-key warning itself: one warning per session, not one per run process.
+DEV_KEY_WARNED = "LEADGATE_DEV_KEY_WARNED"
+
+
+def warn_once_for_session() -> None:
+    """Give the dev-key warning now if it applies, and tell child processes, through the environment they
+    inherit, that it was given."""
+    hmac_key()
+    os.environ[DEV_KEY_WARNED] = "1"
+
+
 @functools.cache
 def _warn_dev_key() -> None:
+    if os.environ.get(DEV_KEY_WARNED):
+        return
     logging.getLogger(__name__).warning(
         "LEADGATE_HMAC_KEY is not set: IP addresses are hashed with the public dev key; set a secret")

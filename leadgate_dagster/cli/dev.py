@@ -1,4 +1,8 @@
-"""`leadgate dev`: Dagster UI + daemon + intake API on one database; everything stops on Ctrl-C or SIGTERM."""
+"""`leadgate dev`: Dagster UI + daemon + intake API on one database; everything stops on Ctrl-C or SIGTERM.
+
+Quiet by default, so what needs attention stands out: the daemon and the webserver log warnings only, run
+workers log INFO (not Dagster's DEBUG events), and the dev-key warning is given once for the session.
+`--verbose` launches them as Dagster does by default."""
 
 from __future__ import annotations
 
@@ -20,26 +24,39 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--inbox", help="folder to watch for lead files (default: <LEADGATE_HOME>/inbox)")
     p.add_argument("--port", type=int, default=3000, help="Dagster UI port (default 3000)")
     p.add_argument("--api-port", type=int, default=8000, help="intake API port (default 8000)")
-    p.set_defaults(run=lambda args: dev(inbox=args.inbox, port=args.port, api_port=args.api_port))
+    p.add_argument("--verbose", action="store_true",
+                   help="Dagster's own logging: sensor ticks, daemon INFO, runs' DEBUG events (default: warnings, "
+                        "runs at INFO)")
+    p.set_defaults(run=lambda args: dev(inbox=args.inbox, port=args.port, api_port=args.api_port,
+                                        verbose=args.verbose))
 
 
-def dev(*, inbox: str | None, port: int, api_port: int) -> int:
+def launch_commands(bin_dir: Path, workspace: str, *, port: int, api_port: int,
+                    verbose: bool) -> dict[str, list[str]]:
+    """The command line of each process dev starts."""
+    web_quiet = [] if verbose else ["--dagster-log-level", "warning", "--code-server-log-level", "warning"]
+    daemon_quiet = [] if verbose else ["--log-level", "warning"]
+    return {
+        "dagster-webserver": [str(bin_dir / "dagster-webserver"), "-w", workspace, "-h", "127.0.0.1", "-p", str(port),
+                              *web_quiet],
+        "dagster-daemon": [str(bin_dir / "dagster-daemon"), "run", "-w", workspace, *daemon_quiet],
+        "intake-api": [sys.executable, "-m", "uvicorn", "leadgate_dagster.api.app:app", "--host", "127.0.0.1",
+                       "--port", str(api_port), "--log-level", "warning"],
+    }
+
+
+def dev(*, inbox: str | None, port: int, api_port: int, verbose: bool = False) -> int:
     from leadgate_dagster import settings
     from leadgate_dagster.runtime import prepare
     from leadgate_dagster.store.embedded import stop_embedded
 
-    runtime = prepare()
+    runtime = prepare(run_log_level=None if verbose else "INFO")
+    settings.warn_once_for_session()
     inbox_path = Path(inbox).resolve() if inbox else settings.inbox_dir()
     inbox_path.mkdir(parents=True, exist_ok=True)
     os.environ["LEADGATE_INBOX"] = str(inbox_path)
-    bin_dir = Path(sys.executable).parent
-    workspace = str(runtime.dagster_home / "workspace.yaml")
-    commands = {
-        "dagster-webserver": [str(bin_dir / "dagster-webserver"), "-w", workspace, "-h", "127.0.0.1", "-p", str(port)],
-        "dagster-daemon": [str(bin_dir / "dagster-daemon"), "run", "-w", workspace],
-        "intake-api": [sys.executable, "-m", "uvicorn", "leadgate_dagster.api.app:app", "--host", "127.0.0.1",
-                       "--port", str(api_port), "--log-level", "warning"],
-    }
+    commands = launch_commands(Path(sys.executable).parent, str(runtime.dagster_home / "workspace.yaml"),
+                               port=port, api_port=api_port, verbose=verbose)
     children: dict[str, subprocess.Popen[bytes]] = {}
 
     def stop(*_: object) -> None:
