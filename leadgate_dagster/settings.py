@@ -13,7 +13,7 @@ import logging
 import os
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 
 def leadgate_home() -> Path:
@@ -30,6 +30,14 @@ def with_driver(url: str, driver: str) -> str:
     if parsed.get_backend_name() != "postgresql":
         raise ValueError(f"leadgate needs a PostgreSQL URL, got backend {parsed.get_backend_name()!r}")
     return parsed.set(drivername=f"postgresql+{driver}").render_as_string(hide_password=False)
+
+
+def libpq_url(url: str) -> str:
+    """`url` as psql and other libpq tools take it: no driver suffix, and no empty password (the embedded
+    server's URL has one, which SQLAlchemy would render, or mask, as if it were a secret)."""
+    u = make_url(with_driver(url, "psycopg"))
+    return URL.create("postgresql", u.username, u.password or None, u.host, u.port, u.database,
+                      u.query).render_as_string(hide_password=False)
 
 
 def configured_database_url() -> str | None:
@@ -55,7 +63,21 @@ def hmac_key() -> bytes:
     return (key or DEV_HMAC_KEY).encode("utf-8")
 
 
+# Set by `leadgate dev` for the processes it starts (daemon, webserver, run workers), once it has given the
+# dev-key warning itself: one warning per session, not one per run process.
+DEV_KEY_WARNED = "LEADGATE_DEV_KEY_WARNED"
+
+
+def warn_once_for_session() -> None:
+    """Give the dev-key warning now if it applies, and tell child processes, through the environment they
+    inherit, that it was given."""
+    hmac_key()
+    os.environ[DEV_KEY_WARNED] = "1"
+
+
 @functools.cache
 def _warn_dev_key() -> None:
+    if os.environ.get(DEV_KEY_WARNED):
+        return
     logging.getLogger(__name__).warning(
         "LEADGATE_HMAC_KEY is not set: IP addresses are hashed with the public dev key; set a secret")

@@ -20,6 +20,11 @@ def test_demo_twice_prints_the_same_summary_and_ingests_once(tmp_path, pg_url, e
     assert main(["demo"]) == 0
     second = capsys.readouterr().out
     assert "records ingested" in first and "ingested before" in second
+    assert "***" not in first  # no password to mask on the test server
+    # the last lines tell how to query what RevOps reads, and that the shell brings the stopped server back
+    tail = first[first.index("done in"):]
+    assert "leadgate db shell" in tail and "leadgate db url" in tail
+    assert "SELECT disposition, count(*) FROM leadgate.qualified_leads GROUP BY 1;" in tail
 
     def summary(out: str) -> str:
         return out[out.index("disposition"):out.index("done in")]

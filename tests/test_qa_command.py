@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from leadgate_dagster.cli import main
+from leadgate_dagster.core.reasons import CATALOGUE
 from tests.awkward_values import CARRIED, NOTES, assert_carried, input_csv, read_back
 
-CONTRACT = ["row", "disposition", "score", "reason_codes", "email_status", "email_flags", "phone_e164",
+CONTRACT = ["row", "disposition", "score", "reason_codes", "reasons_text", "email_status", "email_flags", "phone_e164",
             "phone_status", "person_id", "duplicate_of"]
 DISPOSITIONS = {"ROUTE_SDR", "ROUTE_AE", "NURTURE_EMAIL_ONLY", "QUARANTINE_REVIEW", "REJECT"}
 
@@ -38,6 +39,11 @@ def test_qa_writes_one_row_per_record_in_order(tmp_path, pg_url, engine) -> None
     assert code == 0
     assert [r["row"] for r in rows] == ["1", "2", "3", "4"]  # the blank line is not a record
     assert set(CONTRACT) <= set(rows[0]) and "Favourite Colour" in rows[0]  # unknown columns carried along
+    assert list(rows[0])[:5] == CONTRACT[:5]  # reasons_text right after reason_codes
+    for r in rows:  # each code's catalogue sentence, in the codes' order
+        codes = r["reason_codes"].split(";") if r["reason_codes"] else []
+        assert r["reasons_text"] == " | ".join(CATALOGUE[c].sentence if c in CATALOGUE else c for c in codes)
+    assert rows[2]["reasons_text"]
     assert all(r["disposition"] in DISPOSITIONS and 0 <= int(r["score"]) <= 100 for r in rows)
     # offline DNS cannot vouch for northwind.com: an honest "unknown" with its reason, not a rejection
     assert rows[0]["email_status"] == "unknown" and "EMAIL_DOMAIN_UNVERIFIED" in rows[0]["reason_codes"]

@@ -12,12 +12,12 @@ from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
-from leadgate_dagster.core.check_outcome import CheckDeclaration
+from leadgate_dagster.core.check_outcome import CheckDeclaration, CheckOutcome
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.gate import batch_checks, stages
 from leadgate_dagster.gate.batch_checks import Judgement
 from leadgate_dagster.gate.enrich import Enricher
-from leadgate_dagster.gate.mx import MxLookup
+from leadgate_dagster.gate.mx import MxLookup, mx_lookup_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,3 +98,9 @@ def run_batch(ctx: BatchContext, selected: Collection[str] | None = None,
         if broken and i + 1 < len(chosen):
             raise BlockingCheckFailed(f"{stage.name} check(s) {', '.join(broken)} failed; batch {ctx.batch_id} "
                                       f"stopped before {chosen[i + 1].name}")
+
+
+def run_all_stages(engine: sa.Engine, batch_id: str, rules: Ruleset) -> list[CheckOutcome]:
+    """The pipeline the Dagster assets run, stages and checks, without Dagster; the checks' outcomes."""
+    batch = BatchContext(engine, batch_id, rules, mx_lookup_for(engine, rules))
+    return [o for result in run_batch(batch) for o in result.judgement.outcomes]

@@ -72,7 +72,7 @@ def test_the_batch_job_leaves_the_contract_to_its_hourly_schedule() -> None:
 
 
 def test_loading_the_code_location_does_not_import_great_expectations() -> None:
-    code = ("import sys, leadgate_dagster.definitions, leadgate_dagster.qa; "
+    code = ("import sys, leadgate_dagster.definitions, leadgate_dagster.cli.qa; "
             "assert 'great_expectations' not in sys.modules, 'imported'")
     done = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True,
                           timeout=120)

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from leadgate_dagster.core.ruleset import load_ruleset
 from leadgate_dagster.gate.event_intake import accept_events
 from leadgate_dagster.gate.ingest import ingest_bytes
+from leadgate_dagster.gate.pipeline import run_all_stages
 from leadgate_dagster.gate.rescore import rescore
 from leadgate_dagster.jobs import UNTIL_TAG, rescore_job, unscored_alert_job
-from leadgate_dagster.qa import run_all_stages
 from leadgate_dagster.schedules.rescore import rescore_schedule
 from leadgate_dagster.schedules.unscored import unscored_alert_schedule
 from leadgate_dagster.store.intake import claim_batches

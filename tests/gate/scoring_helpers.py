@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.gate.ingest import ingest_bytes
-from leadgate_dagster.qa import run_all_stages
+from leadgate_dagster.gate.pipeline import run_all_stages
 from leadgate_dagster.store.intake import claim_batches
 
 HEADER = ("First Name,Surname,E-mail Address,Mobile,Company Name,Job Title,Country,SMS Opt-In,Email Opt-In,"

@@ -15,7 +15,7 @@ from leadgate_dagster.core.ip_hmac import ip_hmac
 from leadgate_dagster.core.ruleset import load_ruleset
 from leadgate_dagster.gate.contract import check_contract, run_contract
 from leadgate_dagster.gate.ingest import ingest_bytes
-from leadgate_dagster.qa import run_all_stages
+from leadgate_dagster.gate.pipeline import run_all_stages
 from leadgate_dagster.store.intake import claim_batches
 
 RULES = load_ruleset()

@@ -12,8 +12,13 @@ from leadgate_dagster.assets.leads import LEAD_SPECS, lead_pipeline
 from leadgate_dagster.core.ruleset import load_ruleset
 from leadgate_dagster.gate.ingest import ingest_bytes
 from leadgate_dagster.gate.mx import mx_lookup_for
-from leadgate_dagster.gate.pipeline import STAGES, BatchContext, BlockingCheckFailed, run_batch
-from leadgate_dagster.qa import run_all_stages
+from leadgate_dagster.gate.pipeline import (
+    STAGES,
+    BatchContext,
+    BlockingCheckFailed,
+    run_all_stages,
+    run_batch,
+)
 from leadgate_dagster.store.intake import claim_batches
 from tests.gate.scoring_helpers import ANN, lead_file
 

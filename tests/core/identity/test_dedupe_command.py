@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
 
-from leadgate_dagster import identity_cli
-from leadgate_dagster.identity_cli import dedupe_command
+from leadgate_dagster.cli import dedupe
+from leadgate_dagster.cli.dedupe import dedupe_command
 from tests.awkward_values import CARRIED, NOTES, assert_carried, input_csv, read_back
 
 HEADER = "Lead ID,First Name,Surname,E-mail Address,Phone Number,Company Name\n"
@@ -56,6 +57,17 @@ def test_dedupe_numbers_records_and_writes_pairs(leads_csv: Path, tmp_path: Path
     assert 0.0 <= float(by_pair[("1", "3")]["probability"]) <= 1.0
 
 
+def test_dedupe_summarises_on_stderr(leads_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out, pairs = tmp_path / "out.csv", tmp_path / "pairs.csv"
+    assert dedupe_command(str(leads_csv), str(out), "Lead ID", str(pairs)) == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    summary = captured.err
+    assert "5 records" in summary and "4 persons" in summary and "1 auto-merged" in summary
+    assert "1 pair(s) to review" in summary and re.search(r"in \d+\.\d+s", summary)
+    assert str(out) in summary and str(pairs) in summary
+
+
 def test_unparseable_record_keeps_its_own_person(tmp_path: Path) -> None:
     path = tmp_path / "leads.jsonl"
     path.write_text(
@@ -91,7 +103,7 @@ def test_reading_in_chunks_changes_nothing(
 ) -> None:
     whole, chunked = tmp_path / "whole.csv", tmp_path / "chunked.csv"
     assert dedupe_command(str(leads_csv), str(whole), "Lead ID", str(tmp_path / "p1.csv")) == 0
-    monkeypatch.setattr(identity_cli, "_READ_CHUNK", 2)
+    monkeypatch.setattr(dedupe, "_READ_CHUNK", 2)
     assert dedupe_command(str(leads_csv), str(chunked), "Lead ID", str(tmp_path / "p2.csv")) == 0
     assert read(chunked) == read(whole)
     assert read(tmp_path / "p2.csv") == read(tmp_path / "p1.csv")
@@ -104,7 +116,7 @@ def test_id_column_found_in_a_later_chunk(tmp_path: Path, monkeypatch: pytest.Mo
         '{"email": "ann@beta.io"}\n{"email": "bob@beta.io"}\n{"email": "cy@beta.io", "crm_id": "C-3"}\n',
         encoding="utf-8",
     )
-    monkeypatch.setattr(identity_cli, "_READ_CHUNK", 2)
+    monkeypatch.setattr(dedupe, "_READ_CHUNK", 2)
     out = tmp_path / "out.csv"
     assert dedupe_command(str(path), str(out), "crm_id", None) == 0
     assert [r["id"] for r in read(out)] == ["1", "2", "C-3"]

@@ -6,42 +6,49 @@ LEADGATE_DATABASE_URL is deliberately ignored, so a dry run never writes into pr
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-import sqlalchemy as sa
+if TYPE_CHECKING:
+    import pandas as pd
 
-from leadgate_dagster.core.check_outcome import CheckOutcome
-from leadgate_dagster.core.export_safety import write_csv
-from leadgate_dagster.core.file_reader import FileRejected, read_lead_file
-from leadgate_dagster.core.header_rules import unmapped_columns
-from leadgate_dagster.core.ruleset import Ruleset, load_ruleset
-from leadgate_dagster.gate.ingest import file_id_of, ingest_bytes
-from leadgate_dagster.gate.mx import mx_lookup_for
-from leadgate_dagster.gate.pipeline import BatchContext, BlockingCheckFailed, run_batch
-from leadgate_dagster.gate.stages import OFFLINE_DNS_NOTE
-from leadgate_dagster.store.embedded import embedded_url, stop_embedded
-from leadgate_dagster.store.exports import results_of_file
-from leadgate_dagster.store.intake import claim_batches
-
-# `row`, `score` and `reason_codes` are the dry run's own names; the rest are the qualified_leads view's
-# (docs/qualified-leads.md), so a column means the same thing in both
-GATE_COLUMNS = ["row", "disposition", "score", "reason_codes", "email_status", "email_flags", "phone_e164",
-                "phone_status", "person_id", "duplicate_of", "allowed_channels", "qa_score_reachability",
+# `row`, `score`, `reason_codes` and `reasons_text` are the dry run's own names; the rest are the
+# qualified_leads view's (docs/qualified-leads.md), so a column means the same thing in both
+GATE_COLUMNS = ["row", "disposition", "score", "reason_codes", "reasons_text", "email_status", "email_flags",
+                "phone_e164", "phone_status", "person_id", "duplicate_of", "allowed_channels", "qa_score_reachability",
                 "qa_score_consent", "qa_score_fit", "ruleset_version", "model_version"]
 
 
-def run_all_stages(engine: sa.Engine, batch_id: str, rules: Ruleset) -> list[CheckOutcome]:
-    """The pipeline the Dagster assets run, stages and checks, without Dagster; the checks' outcomes."""
-    batch = BatchContext(engine, batch_id, rules, mx_lookup_for(engine, rules))
-    return [o for result in run_batch(batch) for o in result.judgement.outcomes]
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "qa", help="run the whole gate on one file (dry run) and write one row per record",
+        description="A dry run of the whole gate on one file: it runs on a throwaway embedded database unless "
+                    "--database-url is given, and ignores LEADGATE_DATABASE_URL, so it never writes into "
+                    "production. INPUT is only read. Writes one row per input record, in order; exits 2 when "
+                    "INPUT cannot be read, 1 when a blocking check stops a batch.")
+    p.add_argument("input", metavar="INPUT", help="the lead file (CSV, TSV, JSONL or XLSX)")
+    p.add_argument("--out", required=True, help="the CSV to write: the gate's columns, then the input's")
+    p.add_argument("--database-url", help="write into this database instead of a throwaway embedded one")
+    p.add_argument("--rules", help="a ruleset YAML to judge with (default: the shipped one)")
+    p.set_defaults(run=lambda args: qa_command(args.input, args.out, database_url=args.database_url,
+                                               rules_path=args.rules))
 
 
 def qa_command(input_path: str, out_path: str, database_url: str | None = None, rules_path: str | None = None) -> int:
-    from leadgate_dagster.runtime import prepare
+    from leadgate_dagster.cli.runtime import prepare
+    from leadgate_dagster.core.file_reader import FileRejected, read_lead_file
+    from leadgate_dagster.core.header_rules import unmapped_columns
+    from leadgate_dagster.core.ruleset import load_ruleset
+    from leadgate_dagster.gate.ingest import file_id_of, ingest_bytes
+    from leadgate_dagster.gate.pipeline import BlockingCheckFailed, run_all_stages
+    from leadgate_dagster.gate.stages import OFFLINE_DNS_NOTE
+    from leadgate_dagster.store.embedded import embedded_url, stop_embedded
+    from leadgate_dagster.store.exports import results_of_file
+    from leadgate_dagster.store.intake import claim_batches
 
     path = Path(input_path)
     try:
@@ -90,9 +97,14 @@ def qa_command(input_path: str, out_path: str, database_url: str | None = None, 
 
 
 def write_output(results: pd.DataFrame, headers: list[str], out_path: str) -> None:
+    import pandas as pd
+
+    from leadgate_dagster.core.export_safety import write_csv
+
     out = results.copy()
     same_file = out["dup_record_no"].notna() & out["dup_file_id"].notna()
     out["duplicate_of"] = out["duplicate_of"].where(~same_file, out["dup_record_no"].astype("Int64").astype(str))
+    out["reasons_text"] = out["reason_codes"].map(reasons_text)
     for col in ("reason_codes", "email_flags", "allowed_channels"):
         out[col] = out[col].map(lambda v: ";".join(v) if isinstance(v, list) else "")
     payload = pd.DataFrame(list(out["payload"].map(lambda p: p or {})))
@@ -100,3 +112,12 @@ def write_output(results: pd.DataFrame, headers: list[str], out_path: str) -> No
     payload = payload[order].rename(columns=lambda c: f"input_{c}" if c in GATE_COLUMNS else c)
     final = pd.concat([out[GATE_COLUMNS].reset_index(drop=True), payload], axis=1)
     write_csv(final, out_path)
+
+
+def reasons_text(codes: object) -> str:
+    """The codes' catalogue sentences, in the codes' order, for a reader without the catalogue at hand (a
+    code the catalogue does not know stands for itself)."""
+    from leadgate_dagster.core.reasons import CATALOGUE
+
+    listed = codes if isinstance(codes, list) else []
+    return " | ".join(CATALOGUE[c].sentence if c in CATALOGUE else c for c in listed)

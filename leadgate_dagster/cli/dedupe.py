@@ -9,27 +9,37 @@ in chunks, and --workers processes share the key and comparison work without cha
 
 from __future__ import annotations
 
+import argparse
 import multiprocessing
 import os
 import sys
+import time
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from leadgate_dagster.core.export_safety import write_csv
-from leadgate_dagster.core.file_reader import FileRejected, ParsedRecord, read_lead_file
-from leadgate_dagster.core.identity import IdentitySettings, load_model, resolve_identities
-from leadgate_dagster.core.identity.clustering import person_id
-from leadgate_dagster.core.identity.keys import IDENTITY_FIELDS
-from leadgate_dagster.core.identity.resolve import PAIR_COLUMNS
 from leadgate_dagster.core.lead_schema import CANONICAL_FIELDS, normalize_header
-from leadgate_dagster.core.ruleset import load_ruleset
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from leadgate_dagster.core.file_reader import ParsedRecord
 
 _READ_CHUNK = 50_000
 # an --id-column no header has may name a canonical field (or a record's error or detail)
 _RECORD_COLUMNS = frozenset({*CANONICAL_FIELDS, "error", "detail"})
 _MAX_WORKERS = 4  # each holds about a chunk of comparisons (~100 MB) beside the shared batch
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("dedupe", help="resolve identities across a file")
+    p.add_argument("input", metavar="INPUT", help="the lead file (CSV, TSV, JSONL or XLSX)")
+    p.add_argument("--out", required=True, help="the CSV to write: id, person_id, decision per record")
+    p.add_argument("--id-column", help="the column holding record ids (default: record numbers from 1)")
+    p.add_argument("--pairs", help="also write the judged candidate pairs to this CSV")
+    p.add_argument("--workers", type=int, help="processes to use (default: the CPUs available, at most 4)")
+    p.set_defaults(run=lambda args: dedupe_command(args.input, args.out, args.id_column, args.pairs,
+                                                   workers=args.workers))
 
 
 class _UsageError(Exception):
@@ -68,6 +78,11 @@ def _read(input_path: str, id_column: str | None) -> tuple[pd.DataFrame, list[st
         FileRejected: when the file cannot be read at all.
         _UsageError: when --id-column names no column of the file.
     """
+    import pandas as pd
+
+    from leadgate_dagster.core.file_reader import read_lead_file
+    from leadgate_dagster.core.identity.keys import IDENTITY_FIELDS
+
     _, records = read_lead_file(Path(input_path).read_bytes(), filename=Path(input_path).name)
     columns = ["record_no", "error", *IDENTITY_FIELDS]
     frames: list[pd.DataFrame] = []
@@ -122,6 +137,17 @@ def dedupe_command(
     Returns:
         0 when the file was processed; 2 when it cannot be read at all (one line on stderr, no traceback).
     """
+    import pandas as pd
+
+    from leadgate_dagster.core.export_safety import write_csv
+    from leadgate_dagster.core.file_reader import FileRejected
+    from leadgate_dagster.core.identity import IdentitySettings, load_model, resolve_identities
+    from leadgate_dagster.core.identity.clustering import person_id
+    from leadgate_dagster.core.identity.keys import IDENTITY_FIELDS
+    from leadgate_dagster.core.identity.resolve import PAIR_COLUMNS
+    from leadgate_dagster.core.ruleset import load_ruleset
+
+    started = time.perf_counter()
     try:
         frame, shown = _read(input_path, id_column)
     except FileRejected as exc:
@@ -155,4 +181,16 @@ def dedupe_command(
             probability=result.pairs["probability"].round(6),
         )
         write_csv(pairs[PAIR_COLUMNS], pairs_path)
+    _print_summary(out, int((result.pairs["decision"] == "review").sum()), time.perf_counter() - started,
+                   out_path, pairs_path)
     return 0
+
+
+def _print_summary(out: pd.DataFrame, review_pairs: int, seconds: float, out_path: str,
+                   pairs_path: str | None) -> None:
+    """What the run found and where it went, on stderr (stdout stays free for a pipe)."""
+    auto = int((out["decision"] == "auto_merge").sum())
+    print(f"leadgate dedupe: {len(out)} records, {out['person_id'].nunique()} persons, {auto} auto-merged into "
+          f"another record's person, {review_pairs} pair(s) to review, in {seconds:.1f}s\n"
+          f"  persons: {out_path} (id, person_id, decision)\n"
+          f"  pairs:   {pairs_path or 'not written (--pairs PAIRS.csv writes the judged pairs)'}", file=sys.stderr)
