@@ -21,7 +21,7 @@ import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-import synth  # noqa: E402
+import synth
 
 ROOT = HERE.parent
 DEMO = ROOT / "leadgate_dagster" / "examples" / "demo_leads.csv"

@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     truth = bench.pop("true_person").to_numpy(dtype=object)
     train_sweep, bench_sweep = sweep(training, rules), sweep([(bench, truth)], rules)
     print(f"tier B threshold sweep (training sets, seeds {list(TRAIN_SEEDS)} | committed set):")
-    for a, b in zip(train_sweep, bench_sweep):
+    for a, b in zip(train_sweep, bench_sweep, strict=False):
         print(
             f"  t={a['threshold']:<6} train auto P={a['auto_precision']:.4f} R={a['auto_recall']:.4f} "
             f"B edges={a['tier_b_auto_edges']:>4} P_B={a['tier_b_edge_precision']} | bench auto "

@@ -118,10 +118,10 @@ def build_graph(engine: sa.Engine, n: int) -> pd.DataFrame:
     with engine.begin() as conn:
         copy_rows(conn, "leads", ["lead_id", "batch_id", "channel", "received_at", "source", *fields],
                   ((i, "graph", "file", now, "bench", *(None if pd.isna(v) else v for v in row))
-                   for i, row in zip(graph["id"], graph[fields].itertuples(index=False))))
-        copy_rows(conn, "persons", ("person_id", "first_lead_id"), zip(firsts.map(person_id), firsts))
+                   for i, row in zip(graph["id"], graph[fields].itertuples(index=False), strict=False)))
+        copy_rows(conn, "persons", ("person_id", "first_lead_id"), zip(firsts.map(person_id), firsts, strict=False))
         copy_rows(conn, "lead_person", ("lead_id", "person_id", "decision"),
-                  zip(graph["id"], person_of, ["new"] * len(graph)))
+                  zip(graph["id"], person_of, ["new"] * len(graph), strict=False))
         identity.write_keys(conn, keys, person_of, settings.shared_key_max_names)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("VACUUM ANALYZE"))  # what autovacuum leaves after a bulk load: hint bits, statistics

@@ -47,7 +47,9 @@ def lead_rows(n: int, *, seed: int = 7, prefix: str = "") -> list[list[str]]:
         if rng.random() < 0.15:
             email = rng.choice(JUNK_EMAIL)
         phone = "".join(str(rng.randrange(2, 10)) if c == "#" else c for c in phone_fmt) if rng.random() < 0.8 else ""
-        yes = lambda p: "yes" if rng.random() < p else ""
+        def yes(p: float) -> str:
+            return "yes" if rng.random() < p else ""
+
         notes = rng.choice(["", "", "called twice", "=SUM(A1:A9)", "x" * rng.randrange(0, 300)])
         rows.append([first, last, email, phone, company, rng.choice(["VP Sales", "Engineer", "CEO", ""]), country,
                      city, postal, yes(0.8), yes(0.5), yes(0.5), yes(0.2), f"{prefix}{i}", notes])

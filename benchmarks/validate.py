@@ -91,7 +91,7 @@ def make_leads(n: int, seed: int) -> pd.DataFrame:
     companies = _company_domains(rnd, 1900)
     prefixes = [f"{rnd.randint(201, 989)}{rnd.randint(200, 999)}{rnd.randint(0, 9)}" for _ in range(2500)]
     rows = []
-    for i in range(n):
+    for _ in range(n):
         first, last = (rnd.choice(JUNK) if rnd.random() < 0.02 else (rnd.choice(FIRST), rnd.choice(LAST)))
         r = rnd.random()
         domain = rnd.choice(FREE) if r < 0.4 else rnd.choice(BAD_DOMAINS) if r < 0.44 else rnd.choice(companies)

@@ -124,7 +124,7 @@ def test_a_stored_ruleset_that_no_longer_parses_is_reported_never_replaced(pg_ur
         "batching.lease_minutes: unknown key",
         ("scoring.priority.pre_score_weight: Input should be a valid number, unable to parse string as a "
          "number")]
-    with pytest.raises(RulesetError, match="batching.lease_minutes: unknown key"):
+    with pytest.raises(RulesetError, match=r"batching\.lease_minutes: unknown key"):
         RulesResource(db=PostgresResource(url=pg_url)).active()
     assert main(["rules", "show"]) == 1  # never the shipped ruleset's version in its place
     assert "the active ruleset s-1 (h-s-1) does not parse:" in capsys.readouterr().err

@@ -293,7 +293,7 @@ def _record(rng: random.Random, p: Person, kiosks: list[str]) -> dict[str, str]:
         phone = _format_phone(rng, c.switchboard)
     where = rng.random()
     city, region, postal = (c.city, c.region, c.postal) if where < 0.85 else ("", "", "")
-    if 0.95 <= where:
+    if where >= 0.95:
         city, region, postal = rng.choice(COUNTRIES[c.country]["cities"])
     device = ""
     roll = rng.random()

@@ -108,7 +108,7 @@ def _read(input_path: str, id_column: str | None) -> tuple[pd.DataFrame, list[st
         named = by_field
     elif not found and len(frame):
         raise _UsageError(f"no column {id_column!r} in the file")
-    return frame, [s if s is not None else n for s, n in zip(named, numbers)]
+    return frame, [s if s is not None else n for s, n in zip(named, numbers, strict=False)]
 
 
 def _cpus() -> int:
@@ -162,7 +162,7 @@ def dedupe_command(
     model = load_model(IdentitySettings.from_ruleset(rules).model)
     readable = frame["error"].isna().to_numpy()
     leads = frame.loc[readable, list(IDENTITY_FIELDS)].set_axis(
-        pd.Index([i for i, ok in zip(internal, readable) if ok])
+        pd.Index([i for i, ok in zip(internal, readable, strict=False) if ok])
     )
     del frame
     if workers is None:
@@ -174,7 +174,7 @@ def dedupe_command(
     out.loc[readable, "decision"] = result.assignments["decision"].to_numpy()
     write_csv(out, out_path)
     if pairs_path is not None:
-        to_shown = dict(zip(internal, shown))
+        to_shown = dict(zip(internal, shown, strict=False))
         pairs = result.pairs.assign(
             id_l=result.pairs["id_l"].map(to_shown),
             id_r=result.pairs["id_r"].map(to_shown),

@@ -116,7 +116,7 @@ def escape_frame(df: pd.DataFrame) -> pd.DataFrame:
     """
     out = df.copy()
     for i, dtype in enumerate(out.dtypes):
-        if dtype == object or isinstance(dtype, pd.StringDtype):
+        if pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype):
             out.isetitem(i, out.iloc[:, i].map(export_cell))
     labels = [export_cell(c) for c in out.columns]
     if any(new is not old for new, old in zip(labels, out.columns, strict=True)):

@@ -87,7 +87,7 @@ def match_suppressions(leads: pd.DataFrame, suppressions: pd.DataFrame | None,
     n = len(leads)
     none = pd.Series(False, index=leads.index)
     nat = pd.Series(pd.NaT, index=leads.index, dtype="datetime64[ns, UTC]")
-    empty = SuppressionHits(none, {c: none for c in Channel}, {c: nat for c in Channel})
+    empty = SuppressionHits(none, dict.fromkeys(Channel, none), dict.fromkeys(Channel, nat))
     if suppressions is None or suppressions.empty or n == 0:
         return empty
     sup = pd.DataFrame({

@@ -70,7 +70,7 @@ def identity_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str
         touched = {*links["person_id"], *(m.survivor for m in plan.merges), *(m.absorbed for m in plan.merges)}
         refresh_golden(conn, sorted(touched), rules)
         write_ms = (time.perf_counter() - started) * 1000 - match_ms
-    decisions = Counter(zip(plan.links["decision"], plan.links["tier"].fillna("")))
+    decisions = Counter(zip(plan.links["decision"], plan.links["tier"].fillna(""), strict=False))
     return {"linked": len(links), "new_persons": len(plan.new_persons) + len(replay_persons),
             "tier_a_matches": decisions[("auto_merge", "A")], "tier_b_matches": decisions[("auto_merge", "B")],
             "review_items": len(plan.reviews), "person_merges": len(merge_ids), "replays": len(replays),
@@ -104,10 +104,10 @@ def _replay_links(conn: sa.Connection, replays: pd.DataFrame,
                   links: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
     """A replay carries its original's person; one whose original never got a person stands alone."""
     known = identity.linked(conn, list(replays["replay_of"]))
-    origin = dict(zip(known["lead_id"], known["person_id"]))
-    origin.update(dict(zip(links["lead_id"], links["person_id"])))
+    origin = dict(zip(known["lead_id"], known["person_id"], strict=False))
+    origin.update(dict(zip(links["lead_id"], links["person_id"], strict=False)))
     rows, persons = [], []
-    for lid, of in zip(replays.index, replays["replay_of"]):
+    for lid, of in zip(replays.index, replays["replay_of"], strict=False):
         person = origin.get(of)
         if person is None:
             persons.append((person := person_id(lid), lid))

@@ -86,7 +86,7 @@ def candidate_leads(conn: sa.Connection, keys: pd.DataFrame, shared: pd.DataFram
         Lead ids (by id), at most CANDIDATES_PER_LEAD per batch lead.
     """
     columns = {c: keys[c].tolist() for c in KEY_COLUMNS}
-    skip = set(zip(shared["key_type"], shared["key"]))
+    skip = set(zip(shared["key_type"], shared["key"], strict=False))
     exact = {kind: sorted({v for c in cols for v in columns[c] if isinstance(v, str) and (kind, v) not in skip})
              for kind, cols in KEY_GROUPS}
     first, last, domain, postal = columns["first"], columns["last"], columns["domain"], columns["postal"]

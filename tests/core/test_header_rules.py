@@ -82,5 +82,5 @@ def test_a_file_known_only_through_its_sources_map_has_a_header() -> None:
 
 
 def test_a_header_map_naming_an_unknown_field_is_refused() -> None:
-    with pytest.raises(RulesetError, match="intake.header_map"):
+    with pytest.raises(RulesetError, match=r"intake\.header_map"):
         _with_header_map({"acme": {"Opted In?": "consent_mail"}})

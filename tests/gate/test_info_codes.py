@@ -27,7 +27,7 @@ VIEW = importlib.import_module("leadgate_dagster.store.migrations.versions.0009_
 
 
 def test_the_codes_on_almost_every_lead_are_info_and_the_view_leaves_out_exactly_those() -> None:
-    assert INFO == {"EMAIL_DOMAIN_UNVERIFIED", "SCORE_NEUTRAL_FALLBACK", "LOCALITY_FROM_POSTAL_CODE"}
+    assert {"EMAIL_DOMAIN_UNVERIFIED", "SCORE_NEUTRAL_FALLBACK", "LOCALITY_FROM_POSTAL_CODE"} == INFO
     assert set(VIEW.INFO_CODES) == INFO  # a new info code needs a migration that recreates the view
 
 

@@ -52,9 +52,8 @@ def test_a_failed_blocking_check_stops_qualification(engine) -> None:
                 for s in STAGES]
     results = []
     with pytest.raises(BlockingCheckFailed, match="identity_graph_integrity"):
-        for result in run_batch(BatchContext(engine, batch_id, RULES, mx_lookup_for(engine, RULES)),
-                                pipeline=unlinked):
-            results.append(result)
+        results.extend(run_batch(BatchContext(engine, batch_id, RULES, mx_lookup_for(engine, RULES)),
+                                 pipeline=unlinked))
     assert [r.stage.name for r in results] == ["raw_leads", "validated_leads", "enriched_leads", "identity_graph"]
     integrity = results[-1].judgement.outcomes[0]
     assert not integrity.passed and integrity.metadata["leads_without_person"] == 1

@@ -6,13 +6,11 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from dnslib import AAAA, MX, QTYPE, RCODE, RR, A
+from dnslib.server import BaseResolver, DNSLogger, DNSServer
 
 from leadgate_dagster.core.ruleset import load_ruleset
 from leadgate_dagster.providers.dns import LiveMxProvider, OfflineMxProvider, provider_from_rules
-
-dnslib = pytest.importorskip("dnslib")
-from dnslib import AAAA, MX, QTYPE, RCODE, RR, A
-from dnslib.server import BaseResolver, DNSLogger, DNSServer
 
 SLOW_S = 3.0
 
@@ -50,7 +48,7 @@ def server_port() -> Iterator[int]:
         server.stop()
 
 
-@pytest.fixture()
+@pytest.fixture
 def live(server_port: int) -> LiveMxProvider:
     return LiveMxProvider(nameservers=["127.0.0.1"], port=server_port, timeout_s=0.5, deadline_s=5.0)
 

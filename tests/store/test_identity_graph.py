@@ -154,7 +154,7 @@ def test_two_concurrent_batches_holding_one_person_create_it_once(engine: sa.Eng
         try:
             barrier.wait()
             identity_stage(engine, batch_id, RULES)  # each thread: its own connection and transaction
-        except Exception as exc:  # noqa: BLE001  (re-raised in the main thread below)
+        except Exception as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(b,)) for b in batches]

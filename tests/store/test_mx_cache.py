@@ -31,7 +31,7 @@ def mx_engine(server_url: str) -> Iterator[sa.Engine]:
         drop_database(server_url, name)
 
 
-@pytest.fixture()
+@pytest.fixture
 def db(mx_engine: sa.Engine) -> sa.Engine:
     with mx_engine.begin() as conn:
         conn.execute(sa.text("TRUNCATE leadgate.mx_cache"))

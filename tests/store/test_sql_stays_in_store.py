@@ -35,7 +35,7 @@ def sql_in(source: str) -> list[tuple[int, str]]:
                     modules.add(a.asname or a.name)
     for node in ast.walk(tree):
         builder = isinstance(node, ast.Attribute) and node.attr in BUILDERS and _root(node) in modules
-        if builder or isinstance(node, ast.Attribute | ast.Name) and _name(node).startswith("read_sql"):
+        if builder or (isinstance(node, ast.Attribute | ast.Name) and _name(node).startswith("read_sql")):
             found.append((node.lineno, ast.unparse(node)))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
                 node.func.attr in RUNNERS):

@@ -52,8 +52,8 @@ def _codes(*columns: pd.Series) -> np.ndarray:
     more per call than the whole coding; which numbers the groups get does not change the pairs."""
     if len(columns[0]) <= SMALL_INPUT:
         table: dict[tuple[object, ...], int] = {}
-        return np.array([-1 if any(v is None or v != v for v in key) else table.setdefault(key, len(table))  # noqa: PLR0124 (NaN)
-                         for key in zip(*(c.tolist() for c in columns))], dtype=np.int64)
+        return np.array([-1 if any(v is None or v != v for v in key) else table.setdefault(key, len(table))
+                         for key in zip(*(c.tolist() for c in columns), strict=False)], dtype=np.int64)
     missing = np.logical_or.reduce([c.isna().to_numpy() for c in columns])
     codes = combined_codes(*columns) if len(missing) else np.empty(0, np.int64)
     return np.where(missing, -1, codes).astype(np.int64)

@@ -86,7 +86,7 @@ def _key_match(
     multi-valued key such as phone + mobile; shared: per left column, whether its value is a shared key."""
     n = len(left[0])
     exact, via_shared = np.zeros(n, bool), np.zeros(n, bool)
-    for lv, is_shared in zip(left, shared):
+    for lv, is_shared in zip(left, shared, strict=False):
         for rv in right:
             same = (lv >= 0) & (lv == rv)
             exact |= same & ~is_shared
@@ -96,7 +96,7 @@ def _key_match(
 
 def _has_own(values: list[np.ndarray], shared: list[np.ndarray]) -> np.ndarray:
     """Whether a record has a key of this kind that is not shared."""
-    return np.logical_or.reduce([(v >= 0) & ~s for v, s in zip(values, shared)])
+    return np.logical_or.reduce([(v >= 0) & ~s for v, s in zip(values, shared, strict=False)])
 
 
 def _name_conflicts(
@@ -177,7 +177,7 @@ def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings
             names,
             names,
             lambda x, y: np.fromiter(
-                (nick.compatible(a.split()[0], b.split()[0]) for a, b in zip(x, y)), bool, len(x)
+                (nick.compatible(a.split()[0], b.split()[0]) for a, b in zip(x, y, strict=False)), bool, len(x)
             ),
         )
         == 1
@@ -189,7 +189,7 @@ def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings
             names,
             names,
             lambda x, y: np.fromiter(
-                ((len(a) == 1 or len(b) == 1) and a[0] == b[0] for a, b in zip(x, y)), bool, len(x)
+                ((len(a) == 1 or len(b) == 1) and a[0] == b[0] for a, b in zip(x, y, strict=False)), bool, len(x)
             ),
         )
         == 1

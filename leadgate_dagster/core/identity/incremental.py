@@ -101,7 +101,7 @@ def _cluster(n: int, person_of: np.ndarray, edges: pd.DataFrame, id_rank: np.nda
     first_of: dict[str, int] = {}
     for pos in np.flatnonzero(~pd.isna(person_of)):
         parent[pos] = first_of.setdefault(person_of[pos], pos)
-    names = list(zip(keys["first"], keys["last"]))
+    names = list(zip(keys["first"], keys["last"], strict=False))
     boxes_raw = personal_mailboxes(keys, shared)
     variants: dict[int, set[Any]] = {}
     boxes: dict[int, dict[str, str]] = {}

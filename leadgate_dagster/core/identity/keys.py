@@ -173,7 +173,7 @@ def _text_column(leads: pd.DataFrame, name: str) -> list[str | None]:
     """The field as strings, None where it is absent, null or blank."""
     if name not in leads.columns:
         return [None] * len(leads)
-    return [None if v is None or v is pd.NA or v != v or not str(v).strip() else str(v)  # noqa: PLR0124 (NaN)
+    return [None if v is None or v is pd.NA or v != v or not str(v).strip() else str(v)
             for v in leads[name].tolist()]
 
 

@@ -106,7 +106,7 @@ def model_from_dict(doc: Mapping[str, Any]) -> MatchModel:
                 f"model levels for {name} {spec['levels']} differ from the engine's {list(levels)}"
             )
         weights = tuple(float(x) for x in spec["weights_bits"])
-        if len(weights) != len(levels) or any(w != 0 for w, lv in zip(weights, levels) if lv in _WEIGHTLESS):
+        if len(weights) != len(levels) or any(w != 0 for w, lv in zip(weights, levels, strict=False) if lv in _WEIGHTLESS):
             raise ValueError(f"model weights for {name}: one per level, zero for missing and shared levels")
         fields.append(FieldModel(name=name, levels=levels, weights=weights))
     return MatchModel(

@@ -108,7 +108,7 @@ def resolve_identities(
     auto = np.flatnonzero(pairs["decision"].to_numpy() == "auto_merge")
     lo, hi = np.sort(batch.id_rank[pos[auto]], axis=1).T
     strength = np.lexsort((hi, lo, -pairs["probability"].to_numpy()[auto], pairs["rank"].to_numpy()[auto]))
-    names = list(zip(batch.keys["first"], batch.keys["last"]))
+    names = list(zip(batch.keys["first"], batch.keys["last"], strict=False))
     clusters = cluster_records(
         len(leads),
         pos[auto],
@@ -123,7 +123,7 @@ def resolve_identities(
         pairs.loc[refused, "explanation"] + " | would join conflicting names or mailboxes"
     )
     assignments = _assign(ids, clusters.root, pairs)
-    codes = pd.Series(list(zip(assignments["decision"], assignments["tier"])), index=assignments.index).map(
+    codes = pd.Series(list(zip(assignments["decision"], assignments["tier"], strict=False)), index=assignments.index).map(
         _CODES
     )
     shared = has_shared_key(batch.keys, batch.shared)

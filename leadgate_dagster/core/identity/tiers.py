@@ -100,7 +100,7 @@ def explain(comparisons: Comparisons, scores: Scores, model: MatchModel) -> np.n
 
 def _lines(comparisons: Comparisons, model: MatchModel) -> np.ndarray:
     """The line of each (distinct) comparison: plain string joins, as there are few distinct lines."""
-    labels = {f.name: ["" if lv == "null" else f"{f.name}={lv} {w:+.1f}; " for lv, w in zip(f.levels, f.weights)]
+    labels = {f.name: ["" if lv == "null" else f"{f.name}={lv} {w:+.1f}; " for lv, w in zip(f.levels, f.weights, strict=False)]
               for f in model.fields}
     levels = [(labels[f.name], comparisons.levels[f.name].to_numpy(dtype=np.int64).tolist()) for f in model.fields]
     fx = comparisons.facts

@@ -50,7 +50,7 @@ def fit_weights(
     fit = LogisticRegression(C=regularization, max_iter=2000).fit(x, same_person.astype(int))
     bits = fit.coef_[0] / np.log(2)
     weights = {f: [0.0] * len(levels_) for f, levels_ in COMPARISONS.items()}
-    for (f, i), w in zip(_COLUMNS, bits):
+    for (f, i), w in zip(_COLUMNS, bits, strict=False):
         weights[f][i] = round(float(w), 4)
     p = np.clip(fit.predict_proba(x)[:, 1], 1e-12, 1 - 1e-12)
     loss = float(-np.mean(np.where(same_person, np.log(p), np.log(1 - p))))

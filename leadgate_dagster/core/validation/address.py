@@ -79,7 +79,7 @@ def parse_us_street(street: str) -> dict[str, str] | None:
         tagged, kind = usaddress.tag(street)
     except usaddress.RepeatedLabelError:
         return None
-    except Exception:  # noqa: BLE001 - the CRF tagger on hostile text; unparsed is a finding, not a crash
+    except Exception:
         return None
     parsed: dict[str, str] = {str(k): str(v) for k, v in tagged.items()}
     if kind == "Street Address" and ("AddressNumber" not in parsed or "StreetName" not in parsed):

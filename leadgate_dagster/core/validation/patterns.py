@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import pairwise
 
 # QWERTY, AZERTY and QWERTZ letter rows; a run of neighbouring keys, in either direction, is mash.
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "azertyuiop", "qsdfghjklm", "wxcvbn", "qwertzuiop", "yxcvbnm")
@@ -13,7 +14,7 @@ _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "azertyuiop", "qsdfghjklm", "wxcv
 def _neighbours() -> frozenset[tuple[str, str]]:
     pairs = set()
     for row in _ROWS:
-        for a, b in zip(row, row[1:], strict=False):
+        for a, b in pairwise(row):
             pairs.add((a, b))
             pairs.add((b, a))
     return frozenset(pairs)
@@ -24,7 +25,7 @@ def keyboard_run(text: str) -> int:
     pairs = _neighbours()
     s = text.lower()
     best = run = 1 if s else 0
-    for a, b in zip(s, s[1:], strict=False):
+    for a, b in pairwise(s):
         run = run + 1 if (a, b) in pairs else 1
         best = max(best, run)
     return best
@@ -34,7 +35,7 @@ def longest_char_run(text: str) -> int:
     """Length of the longest run of one character, case-insensitive ("Aaaa" -> 4)."""
     s = text.lower()
     best = run = 1 if s else 0
-    for a, b in zip(s, s[1:], strict=False):
+    for a, b in pairwise(s):
         run = run + 1 if a == b else 1
         best = max(best, run)
     return best

@@ -184,7 +184,7 @@ def _mask_width(cc: int, length: int) -> int:
                         while width and not _free_tail(list(alt), width, c, sre, parsed.state, length):
                             width -= 1
         return width
-    except Exception:  # noqa: BLE001 - any surprise in regex internals only costs speed: no masking
+    except Exception:
         return 0
 
 

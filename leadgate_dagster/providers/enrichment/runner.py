@@ -132,7 +132,7 @@ def enrich_batch(keys_by_provider: Mapping[str, Iterable[str | None]],
                 answered[p.kind], ended[p.kind] = futures[p.kind].result(timeout=wait_s)
             except FutureTimeout:
                 failures[p.kind] = "deadline"
-            except Exception as exc:  # noqa: BLE001 - a broken provider degrades to fallbacks, never fails the batch
+            except Exception as exc:
                 failures[p.kind] = type(exc).__name__
                 log.warning("enrichment provider %s failed: %s", p.kind, type(exc).__name__)
     finally:

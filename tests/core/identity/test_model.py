@@ -64,7 +64,7 @@ def test_fit_weights_learns_direction() -> None:
     levels["email"] = np.where(
         agree, COMPARISONS["email"].index("exact"), COMPARISONS["email"].index("different")
     )
-    intercept, weights, loss = fit_weights(levels, same)
+    _, weights, loss = fit_weights(levels, same)
     assert (
         weights["email"][COMPARISONS["email"].index("exact")]
         > 2

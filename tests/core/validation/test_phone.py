@@ -120,7 +120,7 @@ def test_cached_facts_equal_phonenumbers_on_every_example_number_and_neighbours(
 
     rnd = random.Random(7)
     checked = 0
-    for region, _kind, num in _example_numbers():
+    for _region, _kind, num in _example_numbers():
         nsn = phonenumbers.national_significant_number(num)
         variants = [nsn] + [nsn[:-3] + f"{rnd.randrange(1000):03d}" for _ in range(3)] if len(nsn) > 4 else [nsn]
         for v in variants:

@@ -1,7 +1,7 @@
 """foundation: intake, leads, checks, identity, dispositions, rulesets
 
 Revision ID: 0001_foundation
-Revises: 
+Revises:
 """
 
 from __future__ import annotations
