@@ -77,3 +77,17 @@ def test_a_dev_session_warns_once_and_its_children_do_not(dev_key, caplog, monke
     with caplog.at_level(logging.WARNING):
         settings.hmac_key()
     assert _warnings(caplog) == []
+
+
+def test_dev_runs_the_daemon_with_a_short_sensor_loop() -> None:
+    import dagster._daemon.sensor as sensor_daemon
+
+    from leadgate_dagster.daemon import SENSOR_LOOP_SECONDS, shorten_sensor_loop
+
+    assert _commands(verbose=False)["dagster-daemon"][1:4] == ["-m", "leadgate_dagster.daemon", "run"]
+    before = sensor_daemon.MIN_INTERVAL_LOOP_TIME
+    try:
+        shorten_sensor_loop()  # refuses if this Dagster version paces its sensor loop another way
+        assert sensor_daemon.MIN_INTERVAL_LOOP_TIME == SENSOR_LOOP_SECONDS < before
+    finally:
+        sensor_daemon.MIN_INTERVAL_LOOP_TIME = before

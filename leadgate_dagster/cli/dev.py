@@ -39,7 +39,8 @@ def launch_commands(bin_dir: Path, workspace: str, *, port: int, api_port: int,
     return {
         "dagster-webserver": [str(bin_dir / "dagster-webserver"), "-w", workspace, "-h", "127.0.0.1", "-p", str(port),
                               *web_quiet],
-        "dagster-daemon": [str(bin_dir / "dagster-daemon"), "run", "-w", workspace, *daemon_quiet],
+        # dagster-daemon with a short sensor-loop pause (leadgate_dagster/daemon.py)
+        "dagster-daemon": [sys.executable, "-m", "leadgate_dagster.daemon", "run", "-w", workspace, *daemon_quiet],
         "intake-api": [sys.executable, "-m", "uvicorn", "leadgate_dagster.api.app:app", "--host", "127.0.0.1",
                        "--port", str(api_port), "--log-level", "warning"],
     }
