@@ -30,7 +30,8 @@ PID_TAG = "leadgate/run_worker_pid"
 # "__main__": the launching process's script (dagster-daemon, dagster-webserver), which every forked child
 # would otherwise import again.
 PRELOAD = ("__main__", "dagster", "dagster._cli", "dagster._cli.api", "dagster_postgres", "numpy", "pandas", "sqlalchemy",
-           "psycopg", "pydantic", "phonenumbers", "rapidfuzz", "httpx", "tenacity", "yaml")
+           "psycopg", "pydantic", "phonenumbers", "rapidfuzz", "httpx", "tenacity", "yaml", "alembic",
+           "xml.etree.ElementTree", "nameparser", "charset_normalizer", "leadgate_dagster.run_worker_warmup")
 
 
 def _run_worker(command: Sequence[str]) -> None:
