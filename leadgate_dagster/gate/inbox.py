@@ -18,7 +18,6 @@ from pathlib import Path
 
 PARTIAL_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial", ".swp")
 DEFAULT_SOURCE = "inbox"
-SETTLE_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -31,8 +30,8 @@ class InboxFile:
         return self.path.name
 
 
-def ready_files(inbox: Path, *, now: float | None = None) -> list[InboxFile]:
-    """Files ready to read, oldest first."""
+def ready_files(inbox: Path, *, settle_seconds: float, now: float | None = None) -> list[InboxFile]:
+    """Files ready to read, oldest first: not hidden or partial, and not modified for `settle_seconds`."""
     now = time.time() if now is None else now
     found: list[tuple[float, InboxFile]] = []
     if not inbox.is_dir():
@@ -47,7 +46,7 @@ def ready_files(inbox: Path, *, now: float | None = None) -> list[InboxFile]:
                 mtime = path.stat().st_mtime
             except FileNotFoundError:
                 continue
-            if now - mtime < SETTLE_SECONDS:
+            if now - mtime < settle_seconds:
                 continue
             rel = path.relative_to(inbox)
             source = rel.parts[0] if len(rel.parts) > 1 else DEFAULT_SOURCE

@@ -60,12 +60,16 @@ def inbox_sensor(context: dg.SensorEvaluationContext, db: PostgresResource, rule
                  inbox_folder: InboxResource) -> dg.SensorResult:
     folder, engine, ruleset = inbox_folder.folder(), db.engine(), rules.active()
     cfg = ruleset.intake
-    if not long_poll(lambda: bool(inbox.ready_files(folder)), cfg.sensor_long_poll_seconds):
+
+    def ready() -> list[inbox.InboxFile]:
+        return inbox.ready_files(folder, settle_seconds=cfg.file_settle_seconds)
+
+    if not long_poll(lambda: bool(ready()), cfg.sensor_long_poll_seconds):
         return dg.SensorResult(skip_reason=dg.SkipReason(f"no files ready in {folder}"))
     bound = cfg.sensor_parse_max_rows
     started, events, requests, seen = time.monotonic(), [], [], set()
     # rescan until no new file is ready, so files dropped together (a burst) share one batch and one run
-    while (files := [f for f in inbox.ready_files(folder) if f.path not in seen]) and (
+    while (files := [f for f in ready() if f.path not in seen]) and (
             time.monotonic() - started < TICK_BUDGET_SECONDS):
         for file in files:
             seen.add(file.path)

@@ -19,7 +19,7 @@ from leadgate_dagster.core.ruleset import (
 
 # The shipped ruleset's identity. Parsing into typed sections left the hash as it was (0302ddd0... for
 # 2026.11.1); a deliberate change to the shipped defaults changes both: bump `version` and record them here.
-SHIPPED = ("2026.12.1", "36bf25543ae9b22a53c6cef3c352aaf09815291f2d0ce01d877b7774d7ccc8a1")
+SHIPPED = ("2026.12.1", "9ba550e716738565222abd624b5f1879cc2118e83e6e78c46d92e0e656c7d1bc")
 
 
 def _file(tmp_path: Path, text: str) -> Path:

@@ -163,3 +163,62 @@ def test_a_big_unreadable_file_is_rejected_by_its_import_run(engine, dagster_ins
     assert reason["code"] in {"FILE_UNSUPPORTED_FORMAT", "FILE_UNREADABLE"}
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT status FROM leadgate.intake_files")).scalar_one() == "rejected"
+
+
+def _ingested(engine: sa.Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return dict(conn.execute(sa.text(
+            "SELECT f.filename, count(e.*) FROM leadgate.intake_files f "
+            "LEFT JOIN leadgate.intake_events e USING (file_id) GROUP BY 1")).all())
+
+
+def test_a_file_written_in_place_with_pauses_is_taken_once_and_whole(engine, dagster_instance, pg_url,
+                                                                     tmp_path) -> None:
+    import threading
+
+    resources = build_resources(database_url=pg_url, inbox_path=str(tmp_path / "inbox"),
+                                rules_path=str(test_ruleset(tmp_path)))  # the shipped settle time
+    path = tmp_path / "inbox" / "web" / "slow.csv"
+    path.parent.mkdir(parents=True)
+    rows = [f"P{i},Lee,p{i}.lee@northwind.com,+1 415 555 {2600 + i},Northwind,US,s{i}\n" for i in range(40)]
+    chunks = [CSV.splitlines(keepends=True)[0], *("".join(rows[i:i + 10]) for i in range(0, 40, 10))]
+
+    def write() -> None:
+        with path.open("w") as out:
+            for chunk, pause in zip(chunks, (0.3, 1.0, 0.6, 1.0, 0), strict=True):
+                out.write(chunk)
+                out.flush()
+                time.sleep(pause)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    taken = []
+    deadline = time.time() + 8
+    while time.time() < deadline and not taken:
+        taken = _tick(inbox_sensor, dagster_instance, resources).asset_events or []
+        time.sleep(0.1)
+    writer.join()
+    assert [e.metadata["records"].value for e in taken] == [40]  # once, and whole
+    assert _ingested(engine) == {"slow.csv": 40}
+
+
+def test_partial_and_hidden_names_wait_for_their_rename(engine, dagster_instance, resources) -> None:
+    inbox = Path(resources["inbox_folder"].path)
+    partial = [_drop(inbox, f"web/{name}", CSV.encode()) for name in ("a.csv.part", "b.csv.tmp", ".c.csv")]
+    assert _tick(inbox_sensor, dagster_instance, resources).skip_reason is not None  # nothing taken
+    assert _ingested(engine) == {}
+    for path in partial:
+        path.rename(path.with_name(path.name.removeprefix(".").removesuffix(".part").removesuffix(".tmp")))
+    result = _tick(inbox_sensor, dagster_instance, resources)
+    assert sorted(e.metadata["file"].value for e in result.asset_events or []) == ["a.csv", "b.csv", "c.csv"]
+
+
+def test_a_burst_of_eight_files_makes_one_batch(engine, dagster_instance, resources) -> None:
+    inbox = Path(resources["inbox_folder"].path)
+    for i in range(8):
+        _drop(inbox, f"web/burst-{i}.csv", CSV.replace(",1\n", f",b{i}-1\n").replace(",2\n", f",b{i}-2\n")
+              .replace(",3\n", f",b{i}-3\n").encode())
+    result = _tick(inbox_sensor, dagster_instance, resources)
+    assert len(result.asset_events or []) == 8
+    [request] = result.run_requests or []
+    assert request.tags["leadgate/events"] == "24"

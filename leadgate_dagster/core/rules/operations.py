@@ -14,6 +14,7 @@ class IntakeRules(Section):
     sensor_parse_max_rows: int
     sensor_parse_max_bytes: int
     sensor_long_poll_seconds: float
+    file_settle_seconds: float
     import_chunk_rows: int
     header_map: dict[str, dict[str, str]]
 
