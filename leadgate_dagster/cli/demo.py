@@ -49,7 +49,7 @@ def demo() -> int:
     with dg.DagsterInstance.get() as instance:
         batches = run_pending(runtime.engine, instance, rules)
     print(f"leadgate demo: {len(batches)} batch run(s) materialized: {', '.join(batches) or '-'}")
-    _print_summary(runtime.engine, file_id_of(data))
+    _print_summary(runtime.engine, file_id_of(data), rules)
     print(f"\n  done in {time.perf_counter() - started:.1f}s\n"
           "  next: `leadgate dev` opens the Dagster UI (these runs are there) and watches an inbox folder;\n"
           "        `leadgate qa FILE --out OUT.csv` is a dry run.")
@@ -88,7 +88,8 @@ def run_pending(engine: sa.Engine, instance: dg.DagsterInstance, rules: Ruleset)
     return done
 
 
-def _print_summary(engine: sa.Engine, file_id: str) -> None:
+def _print_summary(engine: sa.Engine, file_id: str, rules: Ruleset) -> None:
+    from leadgate_dagster.core.top_reasons import top_reasons
     from leadgate_dagster.store import dispositions
 
     with engine.connect() as conn:
@@ -101,5 +102,5 @@ def _print_summary(engine: sa.Engine, file_id: str) -> None:
         print(f"  {disposition:<22}{n:>7}{n / total:>8.0%}")
     print(f"  {'total':<22}{len(rows):>7}")
     print(f"\n  {'top reason codes':<28}{'leads':>7}")
-    for code, n in reasons.most_common(8):
+    for code, n in top_reasons(reasons, rules, 8).items():  # info codes sit on almost every lead
         print(f"  {code:<28}{n:>7}")

@@ -31,7 +31,13 @@ class InboxFile:
 
 
 def ready_files(inbox: Path, *, settle_seconds: float, now: float | None = None) -> list[InboxFile]:
-    """Files ready to read, oldest first: not hidden or partial, and not modified for `settle_seconds`."""
+    """Files ready to read, oldest first: not hidden or partial, and complete.
+
+    Complete means moved in after its last write, or not modified for `settle_seconds`. A write sets a file's
+    modification and status-change times to the same instant; a rename, or a copy that restores the original
+    time (`cp -p`) at its end, advances only the status-change time. So a file written elsewhere and moved in is
+    taken at once, and one written in place is taken once its writer has paused longer than any pause between
+    its chunks."""
     now = time.time() if now is None else now
     found: list[tuple[float, InboxFile]] = []
     if not inbox.is_dir():
@@ -43,10 +49,11 @@ def ready_files(inbox: Path, *, settle_seconds: float, now: float | None = None)
             if name.startswith(".") or name.lower().endswith(PARTIAL_SUFFIXES) or name.endswith(".reason.json"):
                 continue
             try:
-                mtime = path.stat().st_mtime
+                info = path.stat()
             except FileNotFoundError:
                 continue
-            if now - mtime < settle_seconds:
+            mtime = info.st_mtime
+            if info.st_ctime_ns <= info.st_mtime_ns and now - mtime < settle_seconds:
                 continue
             rel = path.relative_to(inbox)
             source = rel.parts[0] if len(rel.parts) > 1 else DEFAULT_SOURCE
