@@ -31,15 +31,24 @@ LEAD_SPECS = [dg.AssetSpec(stage.name, description=stage.description, deps=[upst
                 can_subset=True, retry_policy=IO_RETRY)
 def lead_pipeline(context: dg.AssetExecutionContext, db: PostgresResource, rules: RulesResource,
                   mx: MxResource, enrichment: EnrichmentResource) -> Iterator[dg.MaterializeResult]:
-    """raw -> validated -> enriched -> identity -> qualified for one intake batch (the selected ones)."""
+    """raw -> validated -> enriched -> identity -> qualified for one intake batch (the selected ones).
+
+    Every stage runs before any materialization is written: each event-log write costs 30-90 ms, and leads
+    should not wait for bookkeeping to get their disposition (≈ 0.35 s of a 50-lead file). What ran is still
+    recorded when a later stage fails or a blocking check stops the batch."""
     engine, ruleset = db.engine(), rules.active()
     batch = BatchContext(engine, context.partition_key, ruleset, mx.lookup_for(ruleset),
                          enrichment.enricher_for(ruleset))
+    results: list[StageResult] = []
     try:
-        for result in run_batch(batch, {key.to_user_string() for key in context.selected_asset_keys}):
-            yield _materialization(result, batch)
+        results.extend(run_batch(batch, {key.to_user_string() for key in context.selected_asset_keys}))
     except BlockingCheckFailed as exc:  # a broken identity graph must not feed dispositions
-        raise dg.Failure(str(exc)) from exc
+        yield from (_materialization(r, batch) for r in results)
+        raise dg.Failure(str(exc), allow_retries=False) from exc  # a retry cannot mend the graph
+    except Exception:
+        yield from (_materialization(r, batch) for r in results)
+        raise
+    yield from (_materialization(r, batch) for r in results)
 
 
 def _materialization(result: StageResult, batch: BatchContext) -> dg.MaterializeResult:

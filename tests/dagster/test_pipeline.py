@@ -92,3 +92,22 @@ def test_the_lineage_runs_from_intake_through_the_pipeline_to_the_model() -> Non
     assert parents["raw_leads"] == {"intake_events"}
     assert parents["qualified_leads"] == {"identity_graph"}
     assert parents["conversion_model"] == {"qualified_leads"}
+
+
+def test_a_broken_identity_graph_fails_the_run_before_any_disposition(engine, dagster_instance, resources,
+                                                                       monkeypatch) -> None:
+    from leadgate_dagster.assets.leads import LEAD_ASSETS
+    from leadgate_dagster.assets.partitions import intake_batches
+    from leadgate_dagster.gate import stages
+
+    batch_id = _claim(engine)
+    monkeypatch.setattr(stages, "identity_stage", lambda *args, **kwargs: {"linked": 0})  # links nobody
+    dagster_instance.add_dynamic_partitions(intake_batches.name, [batch_id])
+    result = dg.materialize(LEAD_ASSETS, partition_key=batch_id, instance=dagster_instance,
+                            resources=resources, raise_on_error=False)
+    assert not result.success
+    done = {m.asset_key.to_user_string() for m in result.asset_materializations_for_node("lead_pipeline")}
+    assert done == {"raw_leads", "validated_leads", "enriched_leads", "identity_graph"}  # what ran is recorded
+    [integrity] = [e for e in result.get_asset_check_evaluations() if e.check_name == "identity_graph_integrity"]
+    assert not integrity.passed and integrity.severity == dg.AssetCheckSeverity.ERROR
+    assert current_dispositions(engine) == {}
