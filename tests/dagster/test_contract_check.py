@@ -87,8 +87,10 @@ def _tick(instance: dg.DagsterInstance, cursor: str | None) -> dg.SensorResult |
 
 
 def test_the_contract_is_evaluated_at_start_and_after_each_batch_that_decided_leads(
-        engine: sa.Engine, dagster_instance: dg.DagsterInstance, resources: dict[str, object]) -> None:
+        engine: sa.Engine, dagster_instance: dg.DagsterInstance, resources: dict[str, object], monkeypatch) -> None:
     from dagster._core.storage.dagster_run import DagsterRun
+
+    from leadgate_dagster.sensors import contract as contract_sensors
 
     first = _tick(dagster_instance, None)  # a new deployment: evaluated once at once
     assert isinstance(first, dg.SensorResult) and len(first.run_requests or []) == 1
@@ -97,6 +99,9 @@ def test_the_contract_is_evaluated_at_start_and_after_each_batch_that_decided_le
     ingest_bytes(engine, LEADS, filename="s.csv", source="web", rules=load_ruleset())
     [(batch_id, _)] = claim_batches(engine, max_events=10, max_batches=1, lease_seconds=60)
     assert materialize_batch(batch_id, dagster_instance, resources).success
+    busy = _tick(dagster_instance, first.cursor)  # intake just decided leads: wait until it is quiet
+    assert isinstance(busy, dg.SkipReason) and "busy" in (busy.skip_message or "")
+    monkeypatch.setattr(contract_sensors, "QUIET_SECONDS", 0.0)
     after = _tick(dagster_instance, first.cursor)
     assert isinstance(after, dg.SensorResult) and int(after.cursor or 0) > int(first.cursor or 0)
     [request] = after.run_requests or []
