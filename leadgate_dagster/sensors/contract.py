@@ -6,7 +6,6 @@ run costs seconds of CPU, which on a small host would slow the very next batches
 
 import time
 
-
 import dagster as dg
 
 from leadgate_dagster.jobs import contract_job
