@@ -11,6 +11,7 @@ the libraries' state and `re`'s compiled-pattern cache, keyed by pattern text.
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import pandas as pd
@@ -63,5 +64,7 @@ def _forget_leadgate() -> None:
 
 try:
     warm()
+except Exception:  # an optimisation only: the forkserver (and every run) must not fail because of it
+    logging.getLogger(__name__).warning("run worker warm-up failed; runs start cold", exc_info=True)
 finally:
     _forget_leadgate()
