@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from leadgate_dagster.core.reasons import CATALOGUE, Severity
+from leadgate_dagster.core.rules.api import ApiRules
 from leadgate_dagster.core.rules.consent import ConsentRules
 from leadgate_dagster.core.rules.disposition import DispositionRules
 from leadgate_dagster.core.rules.document import SECTIONS, Problem, RulesetError, parse_document
@@ -42,6 +43,7 @@ class Ruleset:
     content_hash: str
     body: dict[str, Any] = field(repr=False)
     intake: IntakeRules = field(repr=False)
+    api: ApiRules = field(repr=False)
     batching: BatchingRules = field(repr=False)
     alerts: AlertRules = field(repr=False)
     severity_overrides: dict[str, Severity] = field(repr=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,27 +12,31 @@ from leadgate_dagster.core.header_rules import header_rules
 from leadgate_dagster.core.intake_keys import api_lead_id
 from leadgate_dagster.core.intake_rows import intake_event_row
 from leadgate_dagster.core.ruleset import Ruleset
-from leadgate_dagster.gate.idempotent_request import answer_once, request_hash
+from leadgate_dagster.gate.api_access import Caller
+from leadgate_dagster.gate.idempotent_request import Answer, answer_once, request_hash
 from leadgate_dagster.store import intake
 
 
-def accept_leads(engine: sa.Engine, items: list[Any], *, idempotency_key: str | None, source: str,
-                 rules: Ruleset) -> dict[str, Any]:
-    """Write one intake event per item and return the acknowledgement. Raises ValueError when the key was used
-    for a different body."""
+def accept_leads(engine: sa.Engine, items: list[Any], *, caller: Caller, idempotency_key: str | None,
+                 rules: Ruleset, render: Callable[[dict[str, Any]], bytes]) -> Answer:
+    """Write one intake event per item and answer with `render(acknowledgement)`, stored under the caller's
+    Idempotency-Key. Raises KeyReused when the key was used for a different body."""
     cfg = rules.intake
-    headers = header_rules(rules, source)
+    headers = header_rules(rules, caller.source)
+    fixed = None if caller.scope == "open" else {"source": caller.source, "partner_id": caller.partner_id}
 
-    def accept(conn: sa.Connection) -> dict[str, Any]:
+    def accept(conn: sa.Connection) -> bytes:
         records = (record_from_mapping(item, record_no=index, max_field_chars=cfg.max_field_chars, headers=headers)
                    for index, item in enumerate(items, start=1))
-        rows = [intake_event_row(rec, lead_id=api_lead_id(), channel="api", file_id=None, default_source=source)
-                for rec in records]
+        rows = [intake_event_row(rec, lead_id=api_lead_id(), channel="api", file_id=None,
+                                 default_source=caller.source, fixed=fixed) for rec in records]
         intake.insert_events(conn, rows, replay_window_hours=cfg.replay_window_hours)
         replays = intake.replays_of(conn, [r["lead_id"] for r in rows])
         leads = [{"lead_id": r["lead_id"], "index": r["record_no"], "replay_of": replays.get(r["lead_id"]),
                   "error": r["parse_error"]} for r in rows]
-        return {"accepted": len(rows), "lead_ids": [r["lead_id"] for r in rows], "leads": leads,
-                "idempotency_key": idempotency_key}
+        return render({"accepted": len(rows), "lead_ids": [r["lead_id"] for r in rows], "leads": leads,
+                       "idempotency_key": idempotency_key})
 
-    return answer_once(engine, idempotency_key, request_hash(items), accept)
+    key = (caller.scope, "leads", idempotency_key) if idempotency_key else None
+    return answer_once(engine, key, request_hash(items), accept, status_code=202,
+                       retention_days=rules.api.idempotency_days)

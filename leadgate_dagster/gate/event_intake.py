@@ -12,7 +12,7 @@ or file, so a broken tracker is visible and nothing is dropped silently.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import PurePath
 from typing import Any
@@ -23,14 +23,13 @@ from leadgate_dagster.core.behavior_events import REJECT_CODES, prepare_events
 from leadgate_dagster.core.file_reader import FileRejected
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.core.table_file import TableRow, read_table
-from leadgate_dagster.gate.idempotent_request import answer_once, request_hash
+from leadgate_dagster.gate.api_access import Caller
+from leadgate_dagster.gate.idempotent_request import Answer, answer_once, request_hash
 from leadgate_dagster.gate.ingest import IngestOutcome, file_id_of, reject_registered_file
 from leadgate_dagster.store import alerts, behavior_events, intake
 
 EVENT_FILE_PREFIX = "events"
 REJECTED_ALERT = "events_rejected"
-# API keys live in one table with the leads endpoint's: a prefix keeps the two endpoints' keys apart
-_KEY_PREFIX = "events:"
 
 
 def is_event_file(name: str) -> bool:
@@ -46,24 +45,25 @@ def _keep_rejected(conn: sa.Connection, subject: str, rejected: list[dict[str, A
                           details={"rejected": rejected, "codes": {c: REJECT_CODES[c] for c in codes}})
 
 
-def accept_events(engine: sa.Engine, items: list[Any], *, idempotency_key: str | None, source: str,
-                  rules: Ruleset) -> dict[str, Any]:
-    """Store the valid events of one request and answer for every item. Raises ValueError when the key was
-    used for a different body (as POST /v1/leads does)."""
+def accept_events(engine: sa.Engine, items: list[Any], *, caller: Caller, idempotency_key: str | None,
+                  rules: Ruleset, render: Callable[[dict[str, Any]], bytes]) -> Answer:
+    """Store the valid events of one request and answer for every item with `render(acknowledgement)`.
+    Raises KeyReused when the key was used for a different body (as POST /v1/leads does)."""
     body_hash = request_hash(items)
-    batch = prepare_events(items, default_source=source, rules=rules)
+    batch = prepare_events(items, default_source=caller.source, rules=rules)
 
-    def accept(conn: sa.Connection) -> dict[str, Any]:
+    def accept(conn: sa.Connection) -> bytes:
         new = behavior_events.insert(conn, batch.rows)
         _keep_rejected(conn, f"api:{body_hash[:32]}", batch.rejected, len(items))
         events = [{"index": int(r.index), "event_id": r.event_id,
                    "status": "stored" if r.event_id in new else "duplicate"} for r in batch.rows.itertuples()]
-        return {"accepted": len(events), "stored": sum(e["status"] == "stored" for e in events),
-                "rejected": len(batch.rejected), "events": events,
-                "rejections": [{k: r[k] for k in ("index", "error", "detail")} for r in batch.rejected],
-                "idempotency_key": idempotency_key}
+        return render({"accepted": len(events), "stored": sum(e["status"] == "stored" for e in events),
+                       "rejected": len(batch.rejected), "events": events,
+                       "rejections": [{k: r[k] for k in ("index", "error", "detail")} for r in batch.rejected],
+                       "idempotency_key": idempotency_key})
 
-    return answer_once(engine, _KEY_PREFIX + idempotency_key if idempotency_key else None, body_hash, accept)
+    key = (caller.scope, "events", idempotency_key) if idempotency_key else None
+    return answer_once(engine, key, body_hash, accept, status_code=202, retention_days=rules.api.idempotency_days)
 
 
 def _items(rows: Iterable[TableRow]) -> Iterator[tuple[int, dict[str, str] | str]]:

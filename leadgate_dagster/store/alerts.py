@@ -24,6 +24,14 @@ def open_alert(conn: sa.Connection, *, kind: str, subject: str, severity: str, m
     return conn.execute(stmt.returning(alerts.c.alert_id)).first() is not None
 
 
+def resolve_other_subjects(conn: sa.Connection, *, kind: str, keep: str | None) -> int:
+    """Resolve the open alerts of `kind` except the one about `keep` (None: all of them)."""
+    stmt = sa.update(alerts).where(alerts.c.kind == kind, alerts.c.resolved_at.is_(None))
+    if keep is not None:
+        stmt = stmt.where(alerts.c.subject != keep)
+    return conn.execute(stmt.values(resolved_at=sa.func.now())).rowcount
+
+
 def open_unscored(conn: sa.Connection, *, received_before: datetime) -> int:
     """Open a `lead_unscored` alert for every intake event received before the cutoff whose lead has no
     current disposition (one open alert per lead). An event is marked processed in the transaction that

@@ -179,3 +179,10 @@ def has_claimable(conn: sa.Connection, *, file_grace_seconds: float = 0) -> bool
     """Whether any event awaits a batch (new, or its lease expired); cheap enough to poll."""
     return conn.execute(sa.text("SELECT EXISTS (SELECT 1 FROM leadgate.intake_events WHERE " + _CLAIMABLE + ")"),
                         {"grace": file_grace_seconds}).scalar_one()
+
+
+def pending_up_to(conn: sa.Connection, bound: int) -> int:
+    """The number of undecided events, counted no further than `bound` (cheap however long the backlog)."""
+    return conn.execute(sa.text(
+        "SELECT count(*) FROM (SELECT 1 FROM leadgate.intake_events WHERE processed_at IS NULL LIMIT :n) p"),
+        {"n": bound}).scalar_one()

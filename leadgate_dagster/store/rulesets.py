@@ -9,6 +9,7 @@ from leadgate_dagster.core.ruleset import Ruleset, RulesetError, load_ruleset, r
 from leadgate_dagster.store.tables import rulesets
 
 _STORED = (rulesets.c.body, rulesets.c.version, rulesets.c.content_hash)
+_PARSED: dict[str, Ruleset] = {}
 
 
 def _parsed(row: sa.Row, role: str) -> Ruleset:
@@ -21,9 +22,17 @@ def _parsed(row: sa.Row, role: str) -> Ruleset:
 
 
 def active(conn: sa.Connection) -> Ruleset | None:
-    """The activated ruleset, None when none was; raises RulesetError when it no longer parses."""
-    row = conn.execute(sa.select(*_STORED).where(rulesets.c.is_active)).first()
-    return _parsed(row, "active") if row else None
+    """The activated ruleset, None when none was; raises RulesetError when it no longer parses.
+
+    Parsed once per content hash and process (a ruleset never changes under its hash): the intake API reads
+    the active one on every request."""
+    content_hash = conn.execute(sa.select(rulesets.c.content_hash).where(rulesets.c.is_active)).scalar()
+    if content_hash is None:
+        return None
+    if content_hash not in _PARSED:
+        row = conn.execute(sa.select(*_STORED).where(rulesets.c.content_hash == content_hash)).one()
+        _PARSED[content_hash] = _parsed(row, "active")
+    return _PARSED[content_hash]
 
 
 def current(conn: sa.Connection) -> Ruleset:

@@ -2,17 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-
-from leadgate_dagster.api.app import app
-
-
-@pytest.fixture
-def client(pg_url: str, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch) -> TestClient:
-    monkeypatch.setenv("LEADGATE_DATABASE_URL", pg_url)
-    return TestClient(app)
 
 
 def _events(engine: sa.Engine) -> list[sa.Row]:
@@ -23,13 +14,12 @@ def _events(engine: sa.Engine) -> list[sa.Row]:
 
 
 def test_one_lead_is_written_before_the_202(client: TestClient, engine: sa.Engine) -> None:
-    resp = client.post("/v1/leads", json={"E-mail Address": "ann@northwind.com", "First Name": "Ann"},
-                       headers={"X-Lead-Source": "website"})
+    resp = client.post("/v1/leads", json={"E-mail Address": "ann@northwind.com", "First Name": "Ann"})
     assert resp.status_code == 202
     [lead_id] = resp.json()["lead_ids"]
     [event] = _events(engine)
     assert event.lead_id == lead_id and event.channel == "api" and event.source == "website"
-    assert event.fields == {"email": "ann@northwind.com", "first_name": "Ann"}
+    assert event.fields == {"email": "ann@northwind.com", "first_name": "Ann", "source": "website"}
 
 
 def test_same_idempotency_key_returns_the_stored_answer_and_writes_nothing(client: TestClient, engine: sa.Engine) -> None:
@@ -37,7 +27,7 @@ def test_same_idempotency_key_returns_the_stored_answer_and_writes_nothing(clien
     first = client.post("/v1/leads", json=body, headers={"Idempotency-Key": "k-1"})
     again = client.post("/v1/leads", json=body, headers={"Idempotency-Key": "k-1"})
     assert first.status_code == again.status_code == 202
-    assert again.json()["lead_ids"] == first.json()["lead_ids"] and again.json()["replayed_request"]
+    assert again.content == first.content and again.headers["Idempotent-Replayed"] == "true"
     assert len(_events(engine)) == 2
     conflict = client.post("/v1/leads", json=[{"email": "c@northwind.com"}], headers={"Idempotency-Key": "k-1"})
     assert conflict.status_code == 409 and len(_events(engine)) == 2
@@ -48,14 +38,6 @@ def test_a_resubmitted_lead_without_a_key_is_recognised_as_a_replay(client: Test
     first = client.post("/v1/leads", json=lead).json()
     second = client.post("/v1/leads", json=lead).json()
     assert second["leads"][0]["replay_of"] == first["lead_ids"][0]
-
-
-def test_items_that_are_not_objects_are_kept_and_flagged(client: TestClient, engine: sa.Engine) -> None:
-    resp = client.post("/v1/leads", json=[{"email": "a@northwind.com"}, "just a string", 42])
-    assert resp.status_code == 202
-    errors = [item["error"] for item in resp.json()["leads"]]
-    assert errors == [None, "ROW_UNPARSEABLE", "ROW_UNPARSEABLE"]
-    assert [e.parse_error for e in _events(engine)] == errors
 
 
 def test_an_empty_list_is_refused(client: TestClient) -> None:

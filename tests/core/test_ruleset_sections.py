@@ -19,7 +19,7 @@ from leadgate_dagster.core.ruleset import (
 
 # The shipped ruleset's identity. Parsing into typed sections left the hash as it was (0302ddd0... for
 # 2026.11.1); a deliberate change to the shipped defaults changes both: bump `version` and record them here.
-SHIPPED = ("2026.12.1", "9ba550e716738565222abd624b5f1879cc2118e83e6e78c46d92e0e656c7d1bc")
+SHIPPED = ("2026.12.2", "6a6eaccb71da8e4ca832b10b4354633140ddeada3e457534b9bf4fd7ed078e54")
 
 
 def _file(tmp_path: Path, text: str) -> Path:

@@ -7,17 +7,18 @@ alert; a retried request with the same Idempotency-Key gets the stored answer an
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
-from fastapi import APIRouter, Body, HTTPException
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
-from leadgate_dagster.api.deps import EngineDep, IdempotencyKeyDep, RulesDep, SourceDep
+from leadgate_dagster.api.admission import admit
+from leadgate_dagster.api.errors import ERROR_RESPONSES
+from leadgate_dagster.api.intake_answer import items_of, renderer, respond
+from leadgate_dagster.api.openapi import SECURED, json_body
 from leadgate_dagster.core.behavior_events import BehaviorEventIn
 from leadgate_dagster.gate.event_intake import accept_events
 
 router = APIRouter(prefix="/v1", tags=["events"])
-MAX_ITEMS = 5000
 
 
 class AcceptedEvent(BaseModel):
@@ -28,7 +29,7 @@ class AcceptedEvent(BaseModel):
 
 class RejectedEvent(BaseModel):
     index: int
-    error: str  # EVENT_NOT_AN_OBJECT | EVENT_INVALID | EVENT_NO_LEAD_KEY | EVENT_IN_FUTURE
+    error: str  # EVENT_INVALID | EVENT_NO_LEAD_KEY | EVENT_IN_FUTURE
     detail: str
 
 
@@ -39,26 +40,21 @@ class EventsAck(BaseModel):
     events: list[AcceptedEvent]
     rejections: list[RejectedEvent]
     idempotency_key: str | None = None
-    replayed_request: bool = False
 
 
-_EVENT_SCHEMA = BehaviorEventIn.model_json_schema()
-# the body is read as plain JSON and each item validated on its own (an invalid item is answered in
-# `rejections`, not with a 422 for the whole request); the schema below documents what an item should be
-_BODY_DOC = {"requestBody": {"required": True, "content": {"application/json": {"schema": {
-    "oneOf": [_EVENT_SCHEMA, {"type": "array", "items": _EVENT_SCHEMA, "maxItems": MAX_ITEMS}]}}}}}
+# an item with a bad field is answered in `rejections` (the others are stored), not with a 422 for the
+# whole request; the schema documents what an item should be
+@router.post("/events", status_code=202, response_model=EventsAck, responses=ERROR_RESPONSES,
+             openapi_extra={**SECURED, **json_body(BehaviorEventIn, "one event object, or a list of them",
+                                                   max_items=5000)})
+async def post_events(request: Request) -> Response:
+    admitted = await admit(request, "events")
 
+    def handle() -> Response:
+        rules = admitted.rules
+        items = items_of(admitted, "events", max_items=rules.api.max_events_per_request)
+        return respond(admitted, lambda: accept_events(
+            admitted.engine, items, caller=admitted.caller, idempotency_key=admitted.idempotency_key, rules=rules,
+            render=renderer(EventsAck)), batch=len(items) > 1)
 
-@router.post("/events", status_code=202, response_model=EventsAck, openapi_extra=_BODY_DOC)
-def post_events(engine: EngineDep, rules: RulesDep,
-                body: Annotated[Any, Body(description="one event object, or a list of them")],
-                key: IdempotencyKeyDep = None, source: SourceDep = None) -> EventsAck:
-    items = body if isinstance(body, list) else [body]
-    if not items:
-        raise HTTPException(status_code=422, detail="the body holds no events")
-    if len(items) > MAX_ITEMS:
-        raise HTTPException(status_code=413, detail=f"at most {MAX_ITEMS} events per request")
-    try:
-        return EventsAck(**accept_events(engine, items, idempotency_key=key, source=source or "api", rules=rules))
-    except ValueError as exc:  # same key, different body
-        raise HTTPException(status_code=409, detail=str(exc)) from exc
+    return await run_in_threadpool(handle)

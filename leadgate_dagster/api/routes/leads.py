@@ -1,14 +1,18 @@
 """POST /v1/leads: durable intake. Events are written before the 202 is sent; a retried request with the same
-Idempotency-Key gets the stored answer and writes nothing."""
+Idempotency-Key gets the stored answer, byte for byte, and writes nothing."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import APIRouter, Body, HTTPException
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
-from leadgate_dagster.api.deps import EngineDep, IdempotencyKeyDep, RulesDep, SourceDep
+from leadgate_dagster.api.admission import admit
+from leadgate_dagster.api.errors import ERROR_RESPONSES
+from leadgate_dagster.api.intake_answer import items_of, renderer, respond
+from leadgate_dagster.api.openapi import SECURED, json_body
+from leadgate_dagster.core.header_rules import header_rules
+from leadgate_dagster.core.lead_body import LeadIn, lead_errors
 from leadgate_dagster.gate.api_intake import accept_leads
 
 router = APIRouter(prefix="/v1", tags=["intake"])
@@ -26,19 +30,20 @@ class IntakeAck(BaseModel):
     lead_ids: list[str]
     leads: list[AcceptedLead]
     idempotency_key: str | None = None
-    replayed_request: bool = False
 
 
-@router.post("/leads", status_code=202, response_model=IntakeAck)
-def post_leads(engine: EngineDep, rules: RulesDep,
-               body: Any = Body(..., description="one lead object, or a list of them"),
-               key: IdempotencyKeyDep = None, source: SourceDep = None) -> IntakeAck:
-    items = body if isinstance(body, list) else [body]
-    if not items:
-        raise HTTPException(status_code=422, detail="the body holds no leads")
-    if len(items) > 1000:
-        raise HTTPException(status_code=413, detail="at most 1000 leads per request")
-    try:
-        return IntakeAck(**accept_leads(engine, items, idempotency_key=key, source=source or "api", rules=rules))
-    except ValueError as exc:  # same key, different body
-        raise HTTPException(status_code=409, detail=str(exc)) from exc
+@router.post("/leads", status_code=202, response_model=IntakeAck, responses=ERROR_RESPONSES,
+             openapi_extra={**SECURED, **json_body(LeadIn, "one lead object, or a list of them", max_items=1000)})
+async def post_leads(request: Request) -> Response:
+    admitted = await admit(request, "leads")
+
+    def handle() -> Response:
+        rules = admitted.rules
+        own = header_rules(rules, admitted.caller.source).own
+        items = items_of(admitted, "leads", max_items=rules.api.max_leads_per_request,
+                         item_errors=lambda leads: lead_errors(leads, own))
+        return respond(admitted, lambda: accept_leads(
+            admitted.engine, items, caller=admitted.caller, idempotency_key=admitted.idempotency_key, rules=rules,
+            render=renderer(IntakeAck)), batch=len(items) > 1)
+
+    return await run_in_threadpool(handle)

@@ -13,6 +13,7 @@ from typing import Annotated, Any, NamedTuple
 from pydantic import ConfigDict, Field, ValidationError, field_validator
 
 from leadgate_dagster.core.reasons import CATALOGUE, Severity
+from leadgate_dagster.core.rules.api import ApiRules
 from leadgate_dagster.core.rules.consent import ConsentRules
 from leadgate_dagster.core.rules.disposition import DispositionRules
 from leadgate_dagster.core.rules.eligibility import EligibilityRules
@@ -30,6 +31,7 @@ class RulesetDocument(Section):
 
     version: Annotated[str, Field(min_length=1)]
     intake: IntakeRules
+    api: ApiRules
     batching: BatchingRules
     alerts: AlertRules
     severity_overrides: dict[str, Severity]

@@ -55,10 +55,14 @@ intake_events = sa.Table(
 
 api_requests = sa.Table(
     "api_requests", metadata,
+    sa.Column("scope", sa.Text, primary_key=True),  # the caller: an Idempotency-Key is one caller's own
+    sa.Column("endpoint", sa.Text, primary_key=True),  # leads | events
     sa.Column("idempotency_key", sa.Text, primary_key=True),
     sa.Column("request_hash", sa.Text, nullable=False),
-    sa.Column("response", JSONB, nullable=False),
+    sa.Column("status_code", sa.Integer, nullable=False),
+    sa.Column("response_body", sa.LargeBinary, nullable=False),  # replayed byte for byte
     sa.Column("created_at", TS, nullable=False, server_default=NOW),
+    sa.Index("ix_api_requests_created", "created_at"),
 )
 
 batches = sa.Table(
