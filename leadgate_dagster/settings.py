@@ -81,3 +81,11 @@ def _warn_dev_key() -> None:
         return
     logging.getLogger(__name__).warning(
         "LEADGATE_HMAC_KEY is not set: IP addresses are hashed with the public dev key; set a secret")
+
+
+API_INSECURE_ENV = "LEADGATE_API_INSECURE_DEV"
+"""Set to 1 by `serve --insecure-dev` and `dev`: the intake API takes posts without a key."""
+
+
+def api_insecure_dev() -> bool:
+    return os.environ.get(API_INSECURE_ENV, "") == "1"

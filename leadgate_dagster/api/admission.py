@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,10 +29,10 @@ from leadgate_dagster.api.errors import ApiError
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.gate import api_access
 from leadgate_dagster.gate.api_access import Caller, Unauthorized
+from leadgate_dagster.settings import api_insecure_dev
 from leadgate_dagster.store import api_rejections
 
 log = logging.getLogger("leadgate.api")
-INSECURE_ENV = "LEADGATE_API_INSECURE_DEV"
 _BODY_EXCERPT = 65_536
 
 
@@ -45,10 +44,6 @@ class Admitted:
     body: Any  # the parsed JSON
     text: str  # the body as received, for keeping a refused request
     idempotency_key: str | None
-
-
-def insecure_dev() -> bool:
-    return os.environ.get(INSECURE_ENV, "") == "1"
 
 
 async def admit(request: Request, endpoint: str) -> Admitted:
@@ -117,7 +112,7 @@ def _credential(engine: sa.Engine, request: Request) -> Caller | None:
             raise _unauthorized(request, str(exc)) from None
     if "webhook-signature" in request.headers:
         return None
-    if insecure_dev():
+    if api_insecure_dev():
         return api_access.open_door(request.headers.get("x-lead-source"))
     raise _unauthorized(request, "no API key and no webhook signature" + (f" ({auth[:12]}...)" if auth else ""))
 

@@ -1,4 +1,5 @@
-"""`leadgate dev`: Dagster UI + daemon + intake API on one database; everything stops on Ctrl-C or SIGTERM.
+"""`leadgate dev`: Dagster UI + daemon + intake API (the app `leadgate serve` runs, taking posts without a key)
+on one database; everything stops on Ctrl-C or SIGTERM.
 
 Quiet by default, so what needs attention stands out: the daemon and the webserver log warnings only, run
 workers log INFO (not Dagster's DEBUG events), and the dev-key warning is given once for the session.
@@ -56,6 +57,7 @@ def dev(*, inbox: str | None, port: int, api_port: int, verbose: bool = False) -
     inbox_path = Path(inbox).resolve() if inbox else settings.inbox_dir()
     inbox_path.mkdir(parents=True, exist_ok=True)
     os.environ["LEADGATE_INBOX"] = str(inbox_path)
+    os.environ[settings.API_INSECURE_ENV] = "1"  # a sandbox on loopback: posts need no key (`serve` does)
     commands = launch_commands(Path(sys.executable).parent, str(runtime.dagster_home / "workspace.yaml"),
                                port=port, api_port=api_port, verbose=verbose)
     children: dict[str, subprocess.Popen[bytes]] = {}
@@ -70,7 +72,8 @@ def dev(*, inbox: str | None, port: int, api_port: int, verbose: bool = False) -
         print(f"leadgate dev: database {shown_url(runtime.database_url)}\n"
               f"  inbox:      {inbox_path}   (drop CSV/TSV/JSONL/XLSX; a subfolder name is the lead source)\n"
               f"  Dagster UI: http://127.0.0.1:{port}\n"
-              f"  intake API: http://127.0.0.1:{api_port}/v1/leads  (docs at /docs)\n"
+              f"  intake API: http://127.0.0.1:{api_port}/v1/leads  (docs at /docs; no key needed here, "
+              "`leadgate serve` asks for one)\n"
               "  Ctrl-C stops everything.", flush=True)
         while True:
             for name, child in children.items():

@@ -13,12 +13,12 @@ from leadgate_dagster.core.intake_keys import api_lead_id
 from leadgate_dagster.core.intake_rows import intake_event_row
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.gate.api_access import Caller
-from leadgate_dagster.gate.idempotent_request import Answer, answer_once, request_hash
+from leadgate_dagster.gate.idempotent_request import Answer, answer_once, request_hash, to_json
 from leadgate_dagster.store import intake
 
 
 def accept_leads(engine: sa.Engine, items: list[Any], *, caller: Caller, idempotency_key: str | None,
-                 rules: Ruleset, render: Callable[[dict[str, Any]], bytes]) -> Answer:
+                 rules: Ruleset, render: Callable[[dict[str, Any]], bytes] = to_json) -> Answer:
     """Write one intake event per item and answer with `render(acknowledgement)`, stored under the caller's
     Idempotency-Key. Raises KeyReused when the key was used for a different body."""
     cfg = rules.intake

@@ -24,7 +24,7 @@ from leadgate_dagster.core.file_reader import FileRejected
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.core.table_file import TableRow, read_table
 from leadgate_dagster.gate.api_access import Caller
-from leadgate_dagster.gate.idempotent_request import Answer, answer_once, request_hash
+from leadgate_dagster.gate.idempotent_request import Answer, answer_once, request_hash, to_json
 from leadgate_dagster.gate.ingest import IngestOutcome, file_id_of, reject_registered_file
 from leadgate_dagster.store import alerts, behavior_events, intake
 
@@ -46,7 +46,7 @@ def _keep_rejected(conn: sa.Connection, subject: str, rejected: list[dict[str, A
 
 
 def accept_events(engine: sa.Engine, items: list[Any], *, caller: Caller, idempotency_key: str | None,
-                  rules: Ruleset, render: Callable[[dict[str, Any]], bytes]) -> Answer:
+                  rules: Ruleset, render: Callable[[dict[str, Any]], bytes] = to_json) -> Answer:
     """Store the valid events of one request and answer for every item with `render(acknowledgement)`.
     Raises KeyReused when the key was used for a different body (as POST /v1/leads does)."""
     body_hash = request_hash(items)

@@ -26,6 +26,10 @@ class Answer:
     replayed: bool
 
 
+def to_json(answer: dict[str, Any]) -> bytes:
+    return json.dumps(answer, separators=(",", ":"), default=str).encode()
+
+
 def request_hash(items: list[Any]) -> str:
     return hashlib.sha256(json.dumps(items, sort_keys=True, default=str).encode()).hexdigest()
 

@@ -7,7 +7,9 @@ import dagster as dg
 import sqlalchemy as sa
 
 from leadgate_dagster.assets.partitions import intake_batches
-from leadgate_dagster.core.rules.operations import BatchingRules
+from leadgate_dagster.core.ruleset import Ruleset
+from leadgate_dagster.gate.intake_pressure import pressure
+from leadgate_dagster.gate.intake_pressure import record as record_pressure
 from leadgate_dagster.jobs import lead_batch_job
 from leadgate_dagster.store.intake import claim_batches, has_claimable
 
@@ -32,16 +34,22 @@ def long_poll(ready: Callable[[], bool], seconds: float) -> bool:
     return True
 
 
-def batch_requests(context: dg.SensorEvaluationContext, engine: sa.Engine, cfg: BatchingRules, *,
+def batch_requests(context: dg.SensorEvaluationContext, engine: sa.Engine, rules: Ruleset, *,
                    file_grace_seconds: float = 0) -> tuple[list[dg.RunRequest], list[dg.AddDynamicPartitionsRequest], str]:
     """Claim up to the free run slots' worth of batches; returns run requests, partition requests and, when
-    nothing was claimed, why."""
+    nothing was claimed, why. Under intake pressure (the ruleset's `api.degradation`) batches grow by the
+    tier's factor, and the `intake_degraded` alert follows the tier."""
+    cfg = rules.batching
+    with engine.begin() as conn:
+        now = pressure(conn, rules.api)
+        record_pressure(conn, now)
+    batch_size = int(cfg.max_events_per_batch * (now.setting.batch_factor if now.setting else 1))
     in_flight = len(context.instance.get_run_ids(
         filters=dg.RunsFilter(job_name=lead_batch_job.name, statuses=IN_FLIGHT), limit=cfg.max_runs_in_flight))
     slots = min(cfg.max_runs_in_flight - in_flight, cfg.max_batches_per_tick)
     if slots <= 0:
         return [], [], f"{in_flight} batch runs in flight; letting the backlog grow"
-    claimed = claim_batches(engine, max_events=cfg.max_events_per_batch, max_batches=slots,
+    claimed = claim_batches(engine, max_events=batch_size, max_batches=slots,
                             lease_seconds=cfg.lease_seconds, file_grace_seconds=file_grace_seconds)
     if not claimed:
         return [], [], "no pending intake events"

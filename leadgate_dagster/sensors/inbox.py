@@ -81,6 +81,6 @@ def inbox_sensor(context: dg.SensorEvaluationContext, db: PostgresResource, rule
                         "path": str(moved), "source": file.source, "filename": file.name}}})))
             context.log.info(f"{file.name}: {outcome.status} ({outcome.records} records, {outcome.inserted} new)")
             events.append(file_event(file, outcome, str(moved)))
-    batches, partitions, _ = batch_requests(context, engine, ruleset.batching)
+    batches, partitions, _ = batch_requests(context, engine, ruleset)
     return dg.SensorResult(run_requests=requests + batches, dynamic_partitions_requests=partitions,
                            asset_events=events)

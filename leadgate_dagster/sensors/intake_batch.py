@@ -21,7 +21,7 @@ def intake_batch_sensor(context: dg.SensorEvaluationContext, db: PostgresResourc
     cfg = ruleset.batching
     grace = cfg.file_claim_grace_seconds  # the inbox sensor claims its own files' events first
     long_poll(claimable(engine, file_grace_seconds=grace), ruleset.intake.sensor_long_poll_seconds)
-    requests, partitions, why = batch_requests(context, engine, cfg, file_grace_seconds=grace)
+    requests, partitions, why = batch_requests(context, engine, ruleset, file_grace_seconds=grace)
     if not requests:
         return dg.SensorResult(skip_reason=dg.SkipReason(why))
     return dg.SensorResult(run_requests=requests, dynamic_partitions_requests=partitions)

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from leadgate_dagster.api.app import app
 from leadgate_dagster.gate.api_access import issue_key
+from leadgate_dagster.settings import API_INSECURE_ENV
 
 ClientFor = Callable[..., TestClient]
 
@@ -18,7 +19,7 @@ ClientFor = Callable[..., TestClient]
 def client_for(pg_url: str, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch) -> ClientFor:
     """`client_for(source, partner_id=None)`: a client sending a new key of that source."""
     monkeypatch.setenv("LEADGATE_DATABASE_URL", pg_url)
-    monkeypatch.delenv("LEADGATE_API_INSECURE_DEV", raising=False)
+    monkeypatch.delenv(API_INSECURE_ENV, raising=False)
 
     def make(source: str = "website", partner_id: str | None = None, **key_options: object) -> TestClient:
         _, key = issue_key(engine, source, partner_id=partner_id, **key_options)  # type: ignore[arg-type]
@@ -35,5 +36,5 @@ def client(client_for: ClientFor) -> TestClient:
 @pytest.fixture
 def anonymous(pg_url: str, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch) -> TestClient:
     monkeypatch.setenv("LEADGATE_DATABASE_URL", pg_url)
-    monkeypatch.delenv("LEADGATE_API_INSECURE_DEV", raising=False)
+    monkeypatch.delenv(API_INSECURE_ENV, raising=False)
     return TestClient(app)

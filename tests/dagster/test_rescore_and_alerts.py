@@ -9,6 +9,7 @@ import dagster as dg
 import sqlalchemy as sa
 
 from leadgate_dagster.core.ruleset import load_ruleset
+from leadgate_dagster.gate.api_access import open_door
 from leadgate_dagster.gate.event_intake import accept_events
 from leadgate_dagster.gate.ingest import ingest_bytes
 from leadgate_dagster.gate.pipeline import run_all_stages
@@ -53,7 +54,7 @@ def test_new_events_are_rescored_once_and_a_reviewers_decision_is_left_alone(eng
     now = datetime.now(UTC)
     accept_events(engine, [_event("ann.lee@northwind.com", "demo_request", now - timedelta(hours=1)),
                            _event("bea.ray@northwind.com", "demo_request", now - timedelta(hours=1))],
-                  idempotency_key=None, source="tracker", rules=RULES)
+                  idempotency_key=None, caller=open_door("tracker"), rules=RULES)
     request = _tick(rescore_schedule, dagster_instance, resources, datetime.now(UTC) + timedelta(seconds=1))
     assert isinstance(request, dg.RunRequest) and request.tags["leadgate/due_leads"] == "1"
     report = _run(rescore_job, dagster_instance, resources, request)
@@ -76,7 +77,7 @@ def test_a_demo_request_aging_out_of_the_intent_window_is_rescored_by_decay_alon
     window = timedelta(days=RULES.scoring.engagement.intent_window_days)
     accept_events(engine, [_event("ann.lee@northwind.com", "demo_request",
                                   datetime.now(UTC) - window + timedelta(seconds=4))],
-                  idempotency_key=None, source="tracker", rules=RULES)
+                  idempotency_key=None, caller=open_door("tracker"), rules=RULES)
     decide_file(engine, lead_file(ANN.format(p="", i="aging")), RULES)
     assert decisions(engine)["aging"].disposition == "ROUTE_AE"
     since = datetime.now(UTC)
@@ -115,7 +116,7 @@ def test_behaviour_that_moves_only_the_engagement_score_is_recorded_with_history
     assert before.engagement_score == 0
     since = datetime.now(UTC)
     accept_events(engine, [_event("ann.lee@northwind.com", "page_view", since - timedelta(minutes=m))
-                           for m in (5, 10, 20)], idempotency_key=None, source="tracker", rules=RULES)
+                           for m in (5, 10, 20)], idempotency_key=None, caller=open_door("tracker"), rules=RULES)
     report = rescore(engine, RULES, since=since - timedelta(seconds=1), until=datetime.now(UTC))
     after = decisions(engine)["views"]
     assert after.disposition == before.disposition and report["dispositions_changed"] == 0

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from leadgate_dagster.core.ruleset import load_ruleset
 from leadgate_dagster.definitions import build_resources
+from leadgate_dagster.gate.api_access import open_door
 from leadgate_dagster.gate.api_intake import accept_leads
 from leadgate_dagster.sensors.inbox import inbox_sensor
 from leadgate_dagster.sensors.intake_batch import intake_batch_sensor
@@ -112,7 +113,7 @@ def test_large_file_is_handed_to_an_import_run(engine, dagster_instance, pg_url,
 
 
 def test_sensor_claims_nothing_while_two_batch_runs_are_in_flight(engine, dagster_instance, resources) -> None:
-    accept_leads(engine, [{"email": "ann@northwind.com"}], idempotency_key=None, source="api", rules=RULES)
+    accept_leads(engine, [{"email": "ann@northwind.com"}], idempotency_key=None, caller=open_door("api"), rules=RULES)
     fake = [dg.DagsterRun(job_name="lead_batch_job", run_id=str(uuid.uuid4()), status=dg.DagsterRunStatus.STARTED)
             for _ in range(2)]
     for run in fake:

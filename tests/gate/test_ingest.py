@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from leadgate_dagster.core.ruleset import load_ruleset
+from leadgate_dagster.gate.api_access import open_door
 from leadgate_dagster.gate.ingest import import_registered_file, ingest_bytes
 
 RULES = load_ruleset()
@@ -80,7 +81,7 @@ def test_the_batch_sensor_leaves_fresh_file_events_to_the_inbox_sensor(engine: s
     from leadgate_dagster.store.intake import claim_batches
 
     ingest_bytes(engine, CSV, filename="a.csv", source="webinar", rules=RULES)
-    accept_leads(engine, [{"email": "c@northwind.com"}], idempotency_key=None, source="api", rules=RULES)
+    accept_leads(engine, [{"email": "c@northwind.com"}], idempotency_key=None, caller=open_door("api"), rules=RULES)
     [(_, n)] = claim_batches(engine, max_events=100, max_batches=2, lease_seconds=60, file_grace_seconds=60)
     assert n == 1  # only the API event: the file's two are the inbox sensor's to claim
     [(_, n)] = claim_batches(engine, max_events=100, max_batches=2, lease_seconds=60, file_grace_seconds=0)
@@ -112,7 +113,7 @@ def test_a_sources_header_map_applies_to_its_files_and_api_posts(engine: sa.Engi
     assert ingest_bytes(engine, data, filename="a.csv", source="expo", rules=rules).unmapped == ()
     ingest_bytes(engine, data + b"\n", filename="b.csv", source="other", rules=rules)
     accept_leads(engine, [{"email": "bo@northwind.com", "Opt In Status": "yes"}], idempotency_key=None,
-                 source="expo", rules=rules)
+                 caller=open_door("expo"), rules=rules)
     fields = [e.fields for e in _events(engine)]
     assert fields == [{"email": "ann@northwind.com", "consent_email": "yes"}, {"email": "ann@northwind.com"},
                       {"email": "bo@northwind.com", "consent_email": "yes"}]

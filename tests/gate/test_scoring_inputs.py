@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from leadgate_dagster.cli import main
 from leadgate_dagster.core.ruleset import load_ruleset
+from leadgate_dagster.gate.api_access import open_door
 from leadgate_dagster.gate.event_intake import accept_events
 from tests.gate.scoring_helpers import ANN, decide_file, decisions, lead_file
 
@@ -43,8 +44,8 @@ def test_a_demo_request_event_sent_by_email_routes_the_lead_to_an_ae(engine) -> 
     ack = accept_events(engine, [
         {"email": "Ann.Lee@northwind.com", "event_type": "demo_request", "occurred_at": now - timedelta(days=2)},
         {"email": "ann.lee@northwind.com", "event_type": "page_view", "occurred_at": now - timedelta(days=400)},
-    ], idempotency_key=None, source="tracker", rules=RULES)
-    assert ack["stored"] == 2
+    ], idempotency_key=None, caller=open_door("tracker"), rules=RULES)
+    assert json.loads(ack.body)["stored"] == 2
     decide_file(engine, lead_file(ANN.format(p="", i="engaged")), RULES)
     got = decisions(engine)["engaged"]
     assert got.disposition == "ROUTE_AE"
@@ -97,7 +98,7 @@ def test_a_duplicates_activity_counts_for_the_persons_routed_lead(engine) -> Non
     assert "DUP_TIER_A" in got["again"].reason_codes  # same person by the mobile number
     before = datetime.now(UTC)
     accept_events(engine, [{"lead_id": dup, "event_type": "demo_request", "occurred_at": before}],
-                  idempotency_key=None, source="tracker", rules=RULES)
+                  idempotency_key=None, caller=open_door("tracker"), rules=RULES)
     with engine.connect() as conn:
         events = for_leads(conn, [first])
         due = rescore_candidates(conn, since=before - timedelta(seconds=1), until=datetime.now(UTC) + timedelta(1),
