@@ -8,7 +8,6 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from pydantic import BaseModel
 
 SECURITY_SCHEMES = {
     "bearer": {"type": "http", "scheme": "bearer", "description": "an API key from `leadgate keys add`"},
@@ -20,8 +19,7 @@ SECURITY_SCHEMES = {
 SECURED: dict[str, Any] = {"security": [{"bearer": []}, {"apiKey": []}, {"webhook": []}]}
 
 
-def json_body(model: type[BaseModel], description: str, *, max_items: int) -> dict[str, Any]:
-    schema = model.model_json_schema()
+def json_body(schema: dict[str, Any], description: str, *, max_items: int) -> dict[str, Any]:
     return {"requestBody": {"required": True, "description": description, "content": {"application/json": {
         "schema": {"oneOf": [schema, {"type": "array", "items": schema, "minItems": 1, "maxItems": max_items}]}}}}}
 

@@ -1,10 +1,11 @@
 """The shape a posted lead must have, checked before anything is stored, so a misconfigured client is told
 at once (422, naming each field) instead of seeing 202 and losing its leads to a rejection later.
 
-A lead is a JSON object of scalars. Its keys may be any header spelling the intake maps (`E-mail Address`
-is `email`); a mapped field must have its type (text fields are strings: a phone or postal code sent as a
-number has already lost its `+` or leading zeros), and keys the intake does not know are carried along as
-long as they are scalars. `LeadIn` is that schema, published in the API's OpenAPI document.
+A lead is a JSON object of scalars. A key named as a canonical field must have its type (text fields are
+strings: a phone or postal code sent as a number has already lost its `+` or leading zeros); any other key
+is a scalar, read as text and mapped like a file's column (`E-mail Address` is `email`). `LeadIn` is that
+schema, published in the API's OpenAPI document, and nothing else is checked here: what the document
+promises is what a client gets.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
-from leadgate_dagster.core.lead_schema import CANONICAL_FIELDS, EMAIL_OPT_OUT, map_headers
+from leadgate_dagster.core.lead_schema import CANONICAL_FIELDS, EMAIL_OPT_OUT
 
 Scalar = str | int | float | bool | None
 _FLAGS = ("consent_email", "consent_sms", "consent_voice", "demo_requested", EMAIL_OPT_OUT)
@@ -22,7 +23,9 @@ _COUNTS = ("employee_count",)
 
 
 class _Lead(BaseModel):
-    model_config = ConfigDict(extra="allow", title="Lead")
+    # a lead whose every value is null or "" (`{}` included) is refused: nothing in it could be judged
+    model_config = ConfigDict(extra="allow", title="Lead", strict=True,
+                              json_schema_extra={"not": {"additionalProperties": {"enum": [None, ""]}}})
     __pydantic_extra__: dict[str, Scalar] = Field(init=False)
 
 
@@ -57,30 +60,18 @@ def shape_errors(body: Any, *, max_items: int) -> list[dict[str, Any]]:
             for i, item in enumerate(body) if not isinstance(item, dict)]
 
 
-def lead_errors(items: list[dict[str, Any]], own_headers: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
-    """Every field of every lead whose type is wrong, and every lead with no value at all; `field` is the key
-    as the client sent it."""
+def lead_errors(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every field of every lead whose type is not the published one, and every lead with no value at all."""
     errors: list[dict[str, Any]] = []
     for index, item in enumerate(items):
         if not any(v not in (None, "") for v in item.values()):
             errors.append({"index": index, "field": None, "error": "LEAD_EMPTY",
                            "message": "the lead holds no values"})
             continue
-        keys = [str(k) for k in item]
-        as_sent: dict[str, str] = {}
-        data: dict[str, Any] = {}
-        for key, field, value in zip(keys, map_headers(keys, own_headers), item.values(), strict=True):
-            name = field or (key if key not in LeadIn.model_fields else None)
-            if name is None:  # an unmapped key spelled like a field another key already claimed
-                if not isinstance(value, Scalar):
-                    errors.append(_error(index, key, "must be a string, number, boolean or null"))
-                continue
-            as_sent[name], data[name] = key, value
         try:
-            LeadIn.model_validate(data)
+            LeadIn.model_validate(item)
         except ValidationError as exc:
-            errors += [_error(index, as_sent.get(str(e["loc"][0]), str(e["loc"][0])), _message(e))
-                       for e in exc.errors() if e["loc"]]
+            errors += [_error(index, str(e["loc"][0]), _message(e)) for e in exc.errors() if e["loc"]]
     return _one_per_field(errors)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from leadgate_dagster.store import pg_text
 from leadgate_dagster.store.tables import alerts
 
 UNSCORED = "lead_unscored"
@@ -17,8 +18,8 @@ UNSCORED = "lead_unscored"
 def open_alert(conn: sa.Connection, *, kind: str, subject: str, severity: str, message: str,
                details: Mapping[str, Any]) -> bool:
     """Open an alert unless one is open for (kind, subject); returns whether it was opened."""
-    stmt = pg_insert(alerts).values(kind=kind, subject=subject, severity=severity, message=message,
-                                    details=dict(details))
+    stmt = pg_insert(alerts).values(kind=kind, subject=subject, severity=severity, message=pg_text.text(message),
+                                    details=pg_text.jsonb(dict(details)))
     stmt = stmt.on_conflict_do_nothing(index_elements=["kind", "subject"],
                                        index_where=alerts.c.resolved_at.is_(None))
     return conn.execute(stmt.returning(alerts.c.alert_id)).first() is not None

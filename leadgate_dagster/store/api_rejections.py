@@ -7,11 +7,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from leadgate_dagster.store import pg_text
 from leadgate_dagster.store.tables import api_rejections
 
 
 def record(conn: sa.Connection, *, caller: str, source: str | None, endpoint: str, status_code: int, error: str,
            detail: Any, body: str | None) -> None:
     conn.execute(sa.insert(api_rejections).values(caller=caller, source=source, endpoint=endpoint,
-                                                  status_code=status_code, error=error, detail=detail,
-                                                  body=body))
+                                                  status_code=status_code, error=error,
+                                                  detail=pg_text.jsonb(detail), body=pg_text.text(body)))

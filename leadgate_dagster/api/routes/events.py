@@ -42,10 +42,16 @@ class EventsAck(BaseModel):
     idempotency_key: str | None = None
 
 
-# an item with a bad field is answered in `rejections` (the others are stored), not with a 422 for the
-# whole request; the schema documents what an item should be
+# An item with a bad field is answered in `rejections` (the others are stored), not with a 422 for the
+# whole request: a tracker's one broken event must not hold back the rest. So the body's schema is "objects",
+# and the description carries what each should be.
+_EVENT = {"type": "object", "description": "a behaviour event: " + ", ".join(
+    f"{name}{'' if field.is_required() else '?'}" for name, field in BehaviorEventIn.model_fields.items())}
+
+
 @router.post("/events", status_code=202, response_model=EventsAck, responses=ERROR_RESPONSES,
-             openapi_extra={**SECURED, **json_body(BehaviorEventIn, "one event object, or a list of them",
+             openapi_extra={**SECURED, **json_body(_EVENT, "one event object, or a list of them; each is validated "
+                                                   "on its own and an invalid one is answered in `rejections`",
                                                    max_items=5000)})
 async def post_events(request: Request) -> Response:
     admitted = await admit(request, "events")

@@ -11,7 +11,6 @@ from leadgate_dagster.api.admission import admit
 from leadgate_dagster.api.errors import ERROR_RESPONSES
 from leadgate_dagster.api.intake_answer import items_of, renderer, respond
 from leadgate_dagster.api.openapi import SECURED, json_body
-from leadgate_dagster.core.header_rules import header_rules
 from leadgate_dagster.core.lead_body import LeadIn, lead_errors
 from leadgate_dagster.gate.api_intake import accept_leads
 
@@ -33,15 +32,14 @@ class IntakeAck(BaseModel):
 
 
 @router.post("/leads", status_code=202, response_model=IntakeAck, responses=ERROR_RESPONSES,
-             openapi_extra={**SECURED, **json_body(LeadIn, "one lead object, or a list of them", max_items=1000)})
+             openapi_extra={**SECURED, **json_body(LeadIn.model_json_schema(), "one lead object, or a list of them",
+                                                      max_items=1000)})
 async def post_leads(request: Request) -> Response:
     admitted = await admit(request, "leads")
 
     def handle() -> Response:
         rules = admitted.rules
-        own = header_rules(rules, admitted.caller.source).own
-        items = items_of(admitted, "leads", max_items=rules.api.max_leads_per_request,
-                         item_errors=lambda leads: lead_errors(leads, own))
+        items = items_of(admitted, "leads", max_items=rules.api.max_leads_per_request, item_errors=lead_errors)
         return respond(admitted, lambda: accept_leads(
             admitted.engine, items, caller=admitted.caller, idempotency_key=admitted.idempotency_key, rules=rules,
             render=renderer(IntakeAck)), batch=len(items) > 1)
