@@ -143,6 +143,8 @@ def test_a_persistent_failure_keeps_the_cursor_pauses_and_alerts(engine, dagster
     assert timedelta(seconds=25) < state.not_before - datetime.now(UTC) <= timedelta(seconds=30)
     assert "poll failed (1 in a row): http_5xx: HTTP 500" in failed.skip_reason.skip_message
     assert len(api.seen) == 3 + 2 and len(_events(engine)) == 7
+    with engine.connect() as conn:  # one failure is not yet an alert
+        assert conn.execute(sa.text("SELECT count(*) FROM leadgate.alerts")).scalar() == 0
 
     asked = len(api.seen)
     paused = _tick(spec, dagster_instance, resources, failed.cursor)
@@ -155,7 +157,8 @@ def test_a_persistent_failure_keeps_the_cursor_pauses_and_alerts(engine, dagster
     with engine.connect() as conn:
         alert = conn.execute(sa.text("SELECT subject, severity, message, resolved_at FROM leadgate.alerts "
                                      "WHERE kind = 'lead_source_failing'")).one()
-    assert alert.subject == "cursor_feed" and alert.resolved_at is None and "2 polls in a row" in alert.message
+    assert (alert.subject, alert.severity, alert.resolved_at) == ("cursor_feed", "error", None)
+    assert "2 polls in a row failed, the last with http_5xx: HTTP 500" in alert.message
 
     api.down = None
     healed = _tick(spec, dagster_instance, resources,
