@@ -24,6 +24,19 @@ def inbox_dir() -> Path:
     return Path(os.environ.get("LEADGATE_INBOX") or leadgate_home() / "inbox").resolve()
 
 
+LEAD_SOURCES_FILE = "lead_sources.yaml"
+
+
+def lead_sources_file() -> Path | None:
+    """The lead-source APIs to poll: LEADGATE_LEAD_SOURCES (which must exist), else `lead_sources.yaml` in
+    LEADGATE_HOME when there is one; None: no source is polled."""
+    named = os.environ.get("LEADGATE_LEAD_SOURCES")
+    if named:
+        return Path(named).resolve()
+    default = leadgate_home() / LEAD_SOURCES_FILE
+    return default if default.is_file() else None
+
+
 def with_driver(url: str, driver: str) -> str:
     """`url` with its driver set to `driver` ("psycopg" for leadgate, "psycopg2" for Dagster's storage)."""
     parsed = make_url(url.replace("postgres://", "postgresql://", 1))

@@ -43,6 +43,12 @@ def file_lead_id(file_id: str, record_no: int) -> str:
     return "ld_" + _sha(f"{file_id}:{record_no}")[:24]
 
 
+def polled_lead_id(source: str, source_key: str) -> str:
+    """Deterministic from the source and its own lead id (or, for an item without one, its content), so an
+    item the source delivers again (a page re-read, a tick retried) is never inserted twice."""
+    return "ld_" + _sha(f"poll\x1f{source.lower()}\x1f{source_key}")[:24]
+
+
 def api_lead_id() -> str:
     return "ld_" + uuid.uuid4().hex[:24]
 

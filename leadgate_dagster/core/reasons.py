@@ -48,6 +48,8 @@ _REASONS: tuple[Reason, ...] = (
     _r("intake", W, "FIELD_NUL_REMOVED", "A field held NUL characters, which were removed from the value used."),
     _r("intake", W, "FORMULA_INJECTION", "A value starts like a spreadsheet formula (=, +, -, @); it is stored "
        "unchanged and escaped in CSV/XLSX exports."),
+    _r("intake", Q, "SOURCE_ID_MISSING", "A lead polled from a source's API has no usable id in the field the "
+       "source's configuration names (`id_field`: misnamed, or a broken item); kept as received for review."),
     _r("intake", W, "INTAKE_REPLAY", "The record replays an earlier one (same idempotency key or same content "
        "within the replay window); it carries that record's results."),
     # validation: every field is cut at a ruleset bound before any parser sees it

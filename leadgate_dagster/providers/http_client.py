@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,13 +126,15 @@ class ProviderHttpClient:
     def close(self) -> None:
         self._client.close()
 
-    def request_json(self, method: str, path: str, *, body: Any = None, deadline: float | None = None) -> Any:
+    def request_json(self, method: str, path: str, *, body: Any = None, params: Mapping[str, str] | None = None,
+                     deadline: float | None = None) -> Any:
         """One logical call: up to `attempts` exchanges, returning the decoded JSON body of the 2xx answer.
 
         Args:
             method: "GET" or "POST".
-            path: path under the base URL.
+            path: path under the base URL (or an absolute URL: httpx adds a slash to a base URL's path).
             body: JSON body for POST.
+            params: query parameters, merged with any the URL carries.
             deadline: time.monotonic() by which the call must have ended, or None.
 
         Returns:
@@ -144,7 +146,7 @@ class ProviderHttpClient:
         """
         retrying = Retrying(stop=self._stop(deadline), wait=self._wait, retry=retry_if_exception(_retryable),
                             sleep=self._sleep, reraise=True)
-        return retrying(self._attempt, method, path, body, deadline)
+        return retrying(self._attempt, method, path, body, params, deadline)
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -162,7 +164,8 @@ class ProviderHttpClient:
 
         return stop
 
-    def _attempt(self, method: str, path: str, body: Any, deadline: float | None) -> Any:
+    def _attempt(self, method: str, path: str, body: Any, params: Mapping[str, str] | None,
+                 deadline: float | None) -> Any:
         remaining = None if deadline is None else deadline - time.monotonic()
         if remaining is not None and remaining <= 0:
             self.stats.record("deadline", None)
@@ -179,7 +182,7 @@ class ProviderHttpClient:
         timeout = self._client.timeout if remaining is None else _shorter(self._client.timeout, deadline)
         started = time.monotonic()
         try:
-            response = self._client.request(method, path, json=body, timeout=timeout)
+            response = self._client.request(method, path, json=body, params=params, timeout=timeout)
         except httpx.TimeoutException as exc:
             self._failed("timeout", started)
             raise ProviderTimeout(type(exc).__name__) from exc

@@ -33,6 +33,13 @@ def resolve_other_subjects(conn: sa.Connection, *, kind: str, keep: str | None) 
     return conn.execute(stmt.values(resolved_at=sa.func.now())).rowcount
 
 
+def resolve_alert(conn: sa.Connection, *, kind: str, subject: str) -> bool:
+    """Resolve the open alert for (kind, subject), if there is one; returns whether there was."""
+    return conn.execute(sa.update(alerts).where(alerts.c.kind == kind, alerts.c.subject == subject,
+                                                alerts.c.resolved_at.is_(None))
+                        .values(resolved_at=sa.func.now())).rowcount > 0
+
+
 def open_unscored(conn: sa.Connection, *, received_before: datetime) -> int:
     """Open a `lead_unscored` alert for every intake event received before the cutoff whose lead has no
     current disposition (one open alert per lead). An event is marked processed in the transaction that

@@ -82,7 +82,7 @@ class RulesetError(ValueError):
         return RulesetError(sorted(located, key=lambda p: p.line or 0), self.subject)
 
 
-def _problems(errors: list[Any]) -> list[Problem]:
+def problems_of(errors: list[Any]) -> list[Problem]:
     """One problem per pydantic error; a key outside a closed set of names (a provider kind) is one problem,
     not one more per setting its block lacks."""
     bad_keys = {tuple(str(p) for p in e["loc"][:-1]) for e in errors if e["loc"][-1:] == ("[key]",)}
@@ -105,4 +105,4 @@ def parse_document(body: dict[str, Any]) -> RulesetDocument:
     try:
         return RulesetDocument.model_validate(body)
     except ValidationError as exc:
-        raise RulesetError(_problems(exc.errors())) from None
+        raise RulesetError(problems_of(exc.errors())) from None
