@@ -18,12 +18,13 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synth import HEADER, lead_rows  # noqa: E402
+from leadgate_dagster.core.file_reader import ParsedRecord, record_from_mapping
+from leadgate_dagster.core.intake_verdict import lead_verdicts
+from leadgate_dagster.core.ruleset import load_ruleset
+from leadgate_dagster.providers.call_stats import percentile
 
-from leadgate_dagster.core.file_reader import ParsedRecord, record_from_mapping  # noqa: E402
-from leadgate_dagster.core.intake_verdict import lead_verdicts  # noqa: E402
-from leadgate_dagster.core.ruleset import load_ruleset  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synth import HEADER, lead_rows
 
 SIZES = (1, 100)
 WARMUP_ROUNDS = 5
@@ -32,10 +33,6 @@ WARMUP_ROUNDS = 5
 def _records(rows: list[list[str]]) -> list[ParsedRecord]:
     return [record_from_mapping({h: v for h, v in zip(HEADER, row, strict=True) if v}, record_no=i)
             for i, row in enumerate(rows, start=1)]
-
-
-def _percentile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
 
 def measure(size: int, rounds: int, seed: int) -> dict[str, float]:
@@ -48,8 +45,8 @@ def measure(size: int, rounds: int, seed: int) -> dict[str, float]:
         lead_verdicts(records, rules=rules)
         if r >= WARMUP_ROUNDS:
             times.append((time.perf_counter() - start) * 1000)
-    return {"p50_ms": round(statistics.median(times), 2), "p95_ms": round(_percentile(times, 95), 2),
-            "p99_ms": round(_percentile(times, 99), 2), "max_ms": round(max(times), 2), "rounds": rounds}
+    return {"p50_ms": round(statistics.median(times), 2), "p95_ms": round(percentile(times, 0.95) or 0, 2),
+            "p99_ms": round(percentile(times, 0.99) or 0, 2), "max_ms": round(max(times), 2), "rounds": rounds}
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, HTTPException
 from pydantic import BaseModel
 
 from leadgate_dagster.api.deps import EngineDep, IdempotencyKeyDep, RulesDep, SourceDep
+from leadgate_dagster.core.lead_answers import LeadVerdict
 from leadgate_dagster.gate.api_intake import accept_leads
 
 router = APIRouter(prefix="/v1", tags=["intake"])
@@ -19,6 +20,7 @@ class AcceptedLead(BaseModel):
     index: int
     replay_of: str | None = None
     error: str | None = None
+    verdict: LeadVerdict | None = None  # null only if the verdict engine failed; the lead is stored regardless
 
 
 class IntakeAck(BaseModel):
