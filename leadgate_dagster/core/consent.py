@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from leadgate_dagster.core.columns import as_utc, column, list_column, member, parse_times, text_values
+from leadgate_dagster.core.columns import as_utc, column, list_values, member, parse_times, text_values
 from leadgate_dagster.core.consent_policy import (
     PROOF_COLUMNS,
     CaptureType,
@@ -122,7 +122,7 @@ def evaluate_consent(leads: pd.DataFrame, *, rules: Ruleset, suppressions: pd.Da
                    capture != CaptureType.UNSPECIFIED.value, _proof_present(leads, consent_at), country,
                    text_values(leads, "campaign"))
     missing = np.array([policy.missing_by_country.get(c, policy.missing_default) for c in country], dtype=object)
-    business = np.fromiter(("free" not in flags for flags in list_column(leads, "email_flags")), dtype=bool,
+    business = np.fromiter(("free" not in flags for flags in list_values(leads, "email_flags")), dtype=bool,
                            count=len(leads))
     nurture = (missing == MissingConsent.NURTURE) & business
     columns: dict[str, np.ndarray] = {"consent_capture_type": capture}
