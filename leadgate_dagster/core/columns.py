@@ -6,11 +6,13 @@ through here: an absent column is all-missing with the frame's index, never a Ke
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+LOOP_MAX_ROWS = 16  # up to this many rows (a form's leads), a Python loop beats factorize's fixed cost
 
 
 def column(df: pd.DataFrame, name: str) -> pd.Series:
@@ -21,19 +23,53 @@ def column(df: pd.DataFrame, name: str) -> pd.Series:
 
 
 def text(df: pd.DataFrame, name: str, *, lower: bool = False) -> pd.Series:
-    """A stripped text column where blank, NaN and None all read as None.
+    """A stripped text column where blank, NaN and None all read as None."""
+    return pd.Series(text_values(df, name, lower=lower), index=df.index, dtype=object)
 
-    Cleaned once per distinct value (factorize + take): lead columns repeat a few values (yes/no, statuses)
-    or are short keys, so this is a hash pass over the column, not a Python call per row.
+
+def text_values(df: pd.DataFrame, name: str, *, lower: bool = False) -> np.ndarray:
+    """`text` as an object array in row order, for engines that compute on numpy arrays.
+
+    A batch is cleaned once per distinct value (factorize + take): lead columns repeat a few values (yes/no,
+    statuses) or are short keys, so this is a hash pass over the column, not a Python call per row. A few
+    rows (the intake API's inline verdict) are cleaned one by one: factorize's fixed cost is larger.
     """
-    col = column(df, name)
-    codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    cleaned = []
-    for value in uniques:
-        t = str(value).strip()
-        cleaned.append((t.lower() if lower else t) or None)
-    table = np.array([*cleaned, None], dtype=object)  # code -1 (missing) takes the trailing None
-    return pd.Series(table[codes], index=df.index, dtype=object)
+    if name not in df.columns:
+        return np.full(len(df), None, dtype=object)
+    values = df[name].to_numpy(dtype=object)
+    if len(values) <= LOOP_MAX_ROWS:
+        out = np.empty(len(values), dtype=object)
+        out[:] = [None if is_missing(v) else _clean(v, lower) for v in values]
+        return out
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = np.array([*(_clean(v, lower) for v in uniques), None], dtype=object)  # code -1 takes the None
+    return table[codes]
+
+
+def is_missing(value: Any) -> bool:
+    """What pandas counts as missing (None, NaN, NaT, NA), for one value."""
+    if value is None or isinstance(value, str):
+        return value is None
+    found = pd.isna(value)  # an array for a list-like value: present
+    return isinstance(found, (bool, np.bool_)) and bool(found)
+
+
+def _clean(value: Any, lower: bool) -> str | None:
+    t = str(value).strip()
+    return (t.lower() if lower else t) or None
+
+
+def member(values: np.ndarray, allowed: Collection[str]) -> np.ndarray:
+    """`values.isin(allowed)` on an object array (text_values), without a Series' fixed cost."""
+    wanted = allowed if isinstance(allowed, (set, frozenset)) else frozenset(allowed)
+    return np.fromiter((v in wanted for v in values), dtype=bool, count=len(values))
+
+
+def list_values(df: pd.DataFrame, name: str) -> list[Any]:
+    """`list_column` as a plain list: lists and tuples as given, anything else as ()."""
+    if name not in df.columns:
+        return [()] * len(df)
+    return [v if isinstance(v, (list, tuple, np.ndarray)) else () for v in df[name].tolist()]
 
 
 def flag(df: pd.DataFrame, name: str, yes: Iterable[str]) -> pd.Series:

@@ -125,7 +125,9 @@ def records_to_dataframe(records: Iterable[ParsedRecord]) -> pd.DataFrame:
     rows = [(r.record_no, *(r.fields.get(name) for name in CANONICAL_FIELDS), r.extra, r.raw, list(r.codes),
              r.error, r.detail) for r in records]
     columns = ["record_no", *CANONICAL_FIELDS, "extra", "raw", "codes", "error", "detail"]
-    return pd.DataFrame(rows, columns=columns, dtype=object).astype({"record_no": "int64"})
+    frame = pd.DataFrame(rows, columns=columns, dtype=object)
+    frame["record_no"] = frame["record_no"].astype("int64")  # one column: astype({...}) copies the whole frame
+    return frame
 
 
 def _open(data: bytes, filename: str, rules: HeaderRules) -> tuple[FileInfo, Source, list[str], int]:

@@ -12,7 +12,6 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any
 
 from leadgate_dagster.core.ruleset import Ruleset
-from leadgate_dagster.core.validation.data import well_known_mx
 from leadgate_dagster.core.validation.mx import (
     MX_NO_DOMAIN,
     MX_NONE,
@@ -20,9 +19,9 @@ from leadgate_dagster.core.validation.mx import (
     MX_OK,
     MX_UNKNOWN,
     UNAVAILABLE,
-    UNVERIFIED,
     MxProvider,
     MxResult,
+    ShippedMx,
 )
 
 
@@ -35,13 +34,8 @@ class OfflineMxProvider:
 
     def lookup(self, domains: Iterable[str]) -> dict[str, MxResult]:
         """Answer from the table only; no network."""
-        table = well_known_mx()
-        out: dict[str, MxResult] = {}
-        for d in _distinct(domains):
-            known = table.get(d)
-            out[d] = (MxResult(d, known[0], known[1]) if known
-                      else MxResult(d, MX_UNKNOWN, reason=UNVERIFIED))
-        return out
+        table = ShippedMx()
+        return {d: table[d] for d in _distinct(domains)}
 
 
 class LiveMxProvider:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
@@ -42,3 +43,41 @@ def test_a_resubmitted_lead_without_a_key_is_recognised_as_a_replay(client: Test
 
 def test_an_empty_list_is_refused(client: TestClient) -> None:
     assert client.post("/v1/leads", json=[]).status_code == 422
+
+
+def test_the_202_carries_each_leads_verdict(client: TestClient, engine: sa.Engine) -> None:
+    body = [{"email": "ann@gmial.com", "Mobile": "+1 415 839 2671", "first_name": "Ann", "last_name": "Lee"},
+            {"email": "bob.lee@gmail.com", "phone": "12345", "country": "US"}]
+    resp = client.post("/v1/leads", json=body, headers={"Idempotency-Key": "form-1"})
+    assert resp.status_code == 202
+    typo, bad_phone = (lead["verdict"] for lead in resp.json()["leads"])
+    assert typo["checked"] == "syntax" and not typo["ok"]
+    assert typo["email"]["did_you_mean"] == "ann@gmail.com"
+    assert ("EMAIL_DOMAIN_TYPO", "email") in [(e["code"], e["field"]) for e in typo["errors"]]
+    assert typo["phone"] == {"status": "valid", "e164": "+14158392671", "line_type": "fixed_line_or_mobile",
+                             "region": "US"}
+    assert [(e["code"], e["field"]) for e in bad_phone["errors"]] == [("PHONE_INVALID", "phone")]
+    assert bad_phone["allowed_channels"] == ["email"] and bad_phone["channels"]["email"]["allowed"]
+    assert len(_events(engine)) == 2
+    again = client.post("/v1/leads", json=body, headers={"Idempotency-Key": "form-1"}).json()
+    assert [lead["verdict"] for lead in again["leads"]] == [lead["verdict"] for lead in resp.json()["leads"]]
+
+
+def test_a_failing_verdict_never_costs_the_lead(client: TestClient, engine: sa.Engine,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("verdict engine bug")
+
+    monkeypatch.setattr("leadgate_dagster.gate.api_intake.lead_verdicts", broken)
+    resp = client.post("/v1/leads", json={"email": "ann@northwind.com"})
+    assert resp.status_code == 202 and resp.json()["leads"][0]["verdict"] is None
+    assert [e.lead_id for e in _events(engine)] == resp.json()["lead_ids"]
+
+
+def test_the_verdict_is_published_in_openapi(client: TestClient) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    verdict = schemas["AcceptedLead"]["properties"]["verdict"]
+    assert {"$ref": "#/components/schemas/LeadVerdict"} in verdict["anyOf"]
+    assert {"ok", "checked", "errors", "warnings", "email", "phone", "channels"} <= set(
+        schemas["LeadVerdict"]["properties"])
+    assert "did_you_mean" in schemas["EmailVerdict"]["properties"]

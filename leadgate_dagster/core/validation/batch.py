@@ -135,9 +135,10 @@ def _shared_numbers(e164: list[str | None], names: list[Any], max_names: int) ->
     """Numbers given by more than `max_names` distinct people in the batch (vectorized)."""
     keys = [f"{(r.first or '').lower()}|{(r.last or '').lower()}" if r.status != "missing" else None
             for r in names]
-    frame = pd.DataFrame({"phone": e164, "name": keys}).dropna()
-    if frame.empty:
+    pairs = [(p, k) for p, k in zip(e164, keys, strict=True) if p is not None and k is not None]
+    if len(pairs) <= max_names:  # too few to share one (a form's single lead: no frame to build)
         return set()
+    frame = pd.DataFrame(pairs, columns=["phone", "name"])
     counts = frame.groupby("phone")["name"].nunique()
     return set(counts[counts > max_names].index)
 

@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable, Hashable, Sequence
 from typing import TypeVar
 
+from leadgate_dagster.core.columns import LOOP_MAX_ROWS, is_missing
+
 T = TypeVar("T")
 
 # C0/C1 controls, zero-width space, bidi marks and embeddings, BOM, lone surrogates. ZWNJ/ZWJ (U+200C/D) stay:
@@ -75,6 +77,8 @@ def map_column(values: list[object], fn: Callable[[object], T]) -> list[T]:
     """Like map_unique, with the distinct values found by pandas (C hashing) for plain columns."""
     import pandas as pd
 
+    if len(values) <= LOOP_MAX_ROWS:
+        return map_unique([None if is_missing(v) else v for v in values], fn)
     try:
         codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
     except TypeError:  # unhashable cells
