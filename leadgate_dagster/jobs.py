@@ -27,7 +27,7 @@ from leadgate_dagster.gate.unscored import escalate_unscored
 from leadgate_dagster.resources.db import PostgresResource
 from leadgate_dagster.resources.enrichment import EnrichmentResource
 from leadgate_dagster.resources.rules import RulesResource
-from leadgate_dagster.store import intake
+from leadgate_dagster.store import api_requests, intake
 
 # In-process: a batch is five short stages, and a process per step would cost more than the work.
 lead_batch_job = dg.define_asset_job(
@@ -92,9 +92,18 @@ def prune_partitions(context: dg.OpExecutionContext, config: HousekeepingConfig,
     context.add_output_metadata({"pruned_partitions": len(stale)})
 
 
+@dg.op
+def purge_stored_answers(context: dg.OpExecutionContext, db: PostgresResource, rules: RulesResource) -> None:
+    """Forget the API's stored answers older than `api.idempotency_days` (a retry after that is new)."""
+    with db.engine().begin() as conn:
+        purged = api_requests.purge(conn, older_than_days=rules.active().api.idempotency_days)
+    context.add_output_metadata({"purged_answers": purged})
+
+
 @dg.job(executor_def=dg.in_process_executor)
 def housekeeping_job() -> None:
     prune_partitions()
+    purge_stored_answers()
 
 
 @dg.op
