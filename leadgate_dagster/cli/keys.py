@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     hooks.add_parser("list", help="the secrets per source (never the secrets themselves)").set_defaults(
         run=lambda args: list_secrets())
     hret = hooks.add_parser("retire", help="stop accepting a secret")
-    hret.add_argument("secret_id", metavar="SECRET_ID")
+    hret.add_argument("secret_id", metavar="SECRET_ID", help="as `webhooks list` shows it")
     hret.set_defaults(run=lambda args: retire_secret(args.secret_id))
 
 
