@@ -13,6 +13,7 @@ into consent_email (core/header_rules.py).
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Mapping, Sequence
 
@@ -172,7 +173,13 @@ def map_headers(headers: Sequence[str], own: Mapping[str, str] | None = None) ->
         One entry per column: the field, or None for a column that is carried along as an extra,
         either because it is unknown or because an earlier column already claimed its field.
     """
-    own = own or {}
+    return list(_mapped(tuple(headers), tuple(sorted((own or {}).items()))))
+
+
+@functools.lru_cache(maxsize=4096)
+def _mapped(headers: tuple[str, ...], own_items: tuple[tuple[str, str], ...]) -> tuple[str | None, ...]:
+    """Cached: the API maps the same few key sets (one per form) for every lead it is sent."""
+    own = dict(own_items)
     claimed: set[str] = set()
     mapping: list[str | None] = []
     for header in headers:
@@ -183,4 +190,4 @@ def map_headers(headers: Sequence[str], own: Mapping[str, str] | None = None) ->
             mapping.append(field)
         else:
             mapping.append(None)
-    return mapping
+    return tuple(mapping)
