@@ -17,9 +17,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
+
+from tests.loopback_server import serving
 
 
 @dataclass
@@ -87,12 +89,5 @@ def _handler(api: LeadApi) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def serve(api: LeadApi) -> Iterator[str]:
     """Run the API on a free loopback port; yields the feed's URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(api))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/leads"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_handler(api)) as base:
+        yield base + "/leads"
