@@ -52,6 +52,7 @@ async def admit(request: Request, endpoint: str) -> Admitted:
     limits = rules.api
     caller = await run_in_threadpool(_credential, engine, request)
     try:
+        _check_declared_size(request, limits.max_body_bytes)
         _check_media_type(request)
         raw = await _read_limited(request, limits.max_body_bytes)
         text = _utf8(raw)
@@ -127,10 +128,13 @@ def _signed(engine: sa.Engine, request: Request, raw: bytes) -> Caller:
         raise _unauthorized(request, str(exc)) from None
 
 
-async def _read_limited(request: Request, limit: int) -> bytes:
+def _check_declared_size(request: Request, limit: int) -> None:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise ApiError(413, "BODY_TOO_LARGE", f"the body is {int(declared)} bytes; at most {limit} per request")
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
