@@ -16,6 +16,7 @@ from leadgate_dagster.jobs import (
     model_training_job,
     recheck_job,
     rescore_job,
+    review_queue_job,
     unscored_alert_job,
 )
 from leadgate_dagster.resources.db import PostgresResource
@@ -28,6 +29,7 @@ from leadgate_dagster.schedules.housekeeping import housekeeping_schedule
 from leadgate_dagster.schedules.model import model_training_schedule
 from leadgate_dagster.schedules.recheck import recheck_schedule
 from leadgate_dagster.schedules.rescore import rescore_schedule
+from leadgate_dagster.schedules.review import review_queue_schedule
 from leadgate_dagster.schedules.unscored import unscored_alert_schedule
 from leadgate_dagster.sensors.contract import contract_sensor
 from leadgate_dagster.sensors.inbox import inbox_sensor
@@ -44,9 +46,9 @@ defs = dg.Definitions(
     assets=[*INTAKE_ASSETS, *LEAD_ASSETS, conversion_model],
     asset_checks=[rejection_rate_by_source_check, qualified_leads_contract],
     jobs=[lead_batch_job, inbox_import_job, housekeeping_job, recheck_job, contract_job, rescore_job,
-          unscored_alert_job, model_training_job],
+          unscored_alert_job, model_training_job, review_queue_job],
     sensors=[inbox_sensor, intake_batch_sensor, contract_sensor],
     schedules=[housekeeping_schedule, recheck_schedule, contract_schedule, rescore_schedule,
-               unscored_alert_schedule, model_training_schedule],
+               unscored_alert_schedule, model_training_schedule, review_queue_schedule],
     resources=build_resources(),
 )

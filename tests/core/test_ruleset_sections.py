@@ -19,7 +19,7 @@ from leadgate_dagster.core.ruleset import (
 
 # The shipped ruleset's identity. Parsing into typed sections left the hash as it was (0302ddd0... for
 # 2026.11.1); a deliberate change to the shipped defaults changes both: bump `version` and record them here.
-SHIPPED = ("2026.12.1", "9ba550e716738565222abd624b5f1879cc2118e83e6e78c46d92e0e656c7d1bc")
+SHIPPED = ("2026.12.2", "79a113869cac77b20959b8ec18a91a8ceda7cc92d280de14c43af4dca2e2314a")
 
 
 def _file(tmp_path: Path, text: str) -> Path:
