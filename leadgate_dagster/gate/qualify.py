@@ -62,6 +62,15 @@ def requalify(engine: sa.Engine, lead_ids: Sequence[str], rules: Ruleset, *, dec
     return {"leads": len(decided), "changed": written, **summary(decided, rules)}
 
 
+def redecide(conn: sa.Connection, lead_ids: Sequence[str], rules: Ruleset, *, decided_by: str,
+             now: datetime) -> None:
+    """Decide these leads again inside the caller's transaction, their overrides applied (a waived reason, a
+    kept-apart pair, a reviewer's merge); a lead never decided yet is left to its batch."""
+    decided = list(dispositions.current(conn, lead_ids)["lead_id"])
+    if decided:
+        qualify_leads(conn, decided, rules, decided_by=decided_by, now=now)
+
+
 def summary(decided: pd.DataFrame, rules: Ruleset) -> dict[str, Any]:
     """Disposition mix, reject rate, top reasons (info codes left out: they sit on almost every lead) and any
     code outside the catalogue."""

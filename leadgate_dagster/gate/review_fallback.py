@@ -5,7 +5,6 @@ the expiry at `review.ttl_days`. Each decision is recorded as a disposition by a
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +14,7 @@ import sqlalchemy as sa
 from leadgate_dagster.core.review.actions import Kind
 from leadgate_dagster.core.review.fallback import fallback_for, hopeless, pair_codes, set_aside
 from leadgate_dagster.core.ruleset import Ruleset
-from leadgate_dagster.gate.qualify import qualify_leads
+from leadgate_dagster.gate.qualify import redecide
 from leadgate_dagster.store import dispositions, review_overrides, review_sweep
 
 FALLBACK = "fallback"
@@ -77,14 +76,6 @@ def _apply(conn: sa.Connection, action: str, rows: pd.DataFrame, rules: Ruleset,
                            note=f"review fallback: {action}", now=now)
     redecide(conn, leads, rules, decided_by=FALLBACK, now=now)
     review_sweep.log_many(conn, pairs, action=action, actor=FALLBACK, after="decided again", now=now)
-
-
-def redecide(conn: sa.Connection, lead_ids: Sequence[str], rules: Ruleset, *, decided_by: str,
-             now: datetime) -> None:
-    """Decide these leads again (their overrides applied); a lead never decided is left to its batch."""
-    decided = list(dispositions.current(conn, lead_ids)["lead_id"])
-    if decided:
-        qualify_leads(conn, decided, rules, decided_by=decided_by, now=now)
 
 
 def expire(engine: sa.Engine, rules: Ruleset, now: datetime) -> dict[str, Any]:

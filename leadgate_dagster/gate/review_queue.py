@@ -1,5 +1,5 @@
 """One run of the review queue job: items in (held leads caught up, the weekly merge audit, score reviews),
-then the clock (escalation, fallback, expiry) and the priorities.
+then the clock (fallback, expiry, escalation) and the priorities.
 
 The run holds the queue's session advisory lock, so a second run started meanwhile waits and then finds
 nothing left to do; each step is also guarded on the items' state, so running it twice changes nothing the
@@ -29,8 +29,10 @@ def run_queue(engine: sa.Engine, rules: Ruleset, now: datetime) -> dict[str, Any
         review_sweep.lock_queue(guard)
         guard.commit()
         try:
-            report = {**intake_items(engine, rules, now), **escalate(engine, now), **take_fallbacks(engine, rules, now),
-                      **expire(engine, rules, now), **recompute_priorities(engine, rules, now)}
+            # escalation after the deciding sweeps: an item they closed is not escalated, and an alert whose
+            # last item they closed is resolved in the same run
+            report = {**intake_items(engine, rules, now), **take_fallbacks(engine, rules, now),
+                      **expire(engine, rules, now), **escalate(engine, now), **recompute_priorities(engine, rules, now)}
         finally:
             review_sweep.unlock_queue(guard)
             guard.commit()

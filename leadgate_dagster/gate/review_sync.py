@@ -22,3 +22,4 @@ def sync_held(conn: sa.Connection, lead_ids: Sequence[str] | None, rules: Rulese
     return review_intake.sync_quarantine(conn, lead_ids, holding=sorted(holding_codes(rules)),
                                          pair_codes=sorted(pair_codes()), clock=ReviewClock.from_rules(rules),
                                          now=now)
+

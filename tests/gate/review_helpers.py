@@ -92,3 +92,16 @@ def snapshot(engine: sa.Engine) -> dict[str, list[tuple[Any, ...]]]:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def cache_mx(engine: sa.Engine, domain: str, status: str, catch_all: bool | None = None,
+             reason: str | None = None) -> None:
+    """Plant the MX cache's answer for a domain (what a live DNS lookup would have stored), fresh for 30 days."""
+    with engine.begin() as conn:
+        conn.execute(sa.text("""
+            INSERT INTO leadgate.mx_cache (domain, status, mx_hosts, catch_all, reason, expires_at)
+            VALUES (:d, :s, CASE WHEN :s = 'ok' THEN ARRAY['mx.' || :d] ELSE '{}' END, :c, :r,
+                    now() + interval '30 days')
+            ON CONFLICT (domain) DO UPDATE SET status = EXCLUDED.status, mx_hosts = EXCLUDED.mx_hosts,
+                catch_all = EXCLUDED.catch_all, reason = EXCLUDED.reason"""),
+            {"d": domain, "s": status, "c": catch_all, "r": reason})

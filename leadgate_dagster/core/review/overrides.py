@@ -9,7 +9,9 @@ import pandas as pd
 
 def adjust_priorities(decided: pd.DataFrame, adjustments: pd.DataFrame) -> pd.DataFrame:
     """Add each lead's adjustments to its priority (kept within 0-100) and record them in `score_inputs`
-    under priority.adjustment: the total, and each adjustment's points, reason and author.
+    under priority.adjustment: the total, the priority before it, and each adjustment's points, reason and
+    author. A decision that already carries adjustments is adjusted from its unadjusted priority, so
+    applying the full list again never counts one twice.
 
     Args:
         decided: decisions indexed by lead id (priority_score, score_inputs).
@@ -20,7 +22,8 @@ def adjust_priorities(decided: pd.DataFrame, adjustments: pd.DataFrame) -> pd.Da
         return decided
     out = decided.copy()
     totals = mine.groupby("lead_id", sort=False)["delta"].sum()
-    before = out.loc[totals.index, "priority_score"].astype(int)
+    before = pd.Series([_unadjusted(out.at[lid, "priority_score"], out.at[lid, "score_inputs"])
+                        for lid in totals.index], index=totals.index)
     out.loc[totals.index, "priority_score"] = np.clip(before + totals, 0, 100).astype(int)
     listed = {lid: [{"points": int(r.delta), "reason": r.note, "by": r.actor} for r in rows.itertuples()]
               for lid, rows in mine.groupby("lead_id", sort=False)}
@@ -28,6 +31,11 @@ def adjust_priorities(decided: pd.DataFrame, adjustments: pd.DataFrame) -> pd.Da
         _with_adjustment(doc, int(totals[lid]), int(before[lid]), listed[lid]) if lid in listed else doc
         for lid, doc in zip(out.index, out["score_inputs"], strict=True)]
     return out
+
+
+def _unadjusted(priority: object, doc: object) -> int:
+    adjustment = doc.get("priority", {}).get("adjustment") if isinstance(doc, dict) else None
+    return int(adjustment["before"]) if adjustment else int(priority)  # type: ignore[call-overload]
 
 
 def _with_adjustment(doc: dict, total: int, before: int, items: list[dict]) -> dict:

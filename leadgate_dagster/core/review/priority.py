@@ -26,11 +26,11 @@ def priorities(items: pd.DataFrame, rules: Ruleset, now: datetime) -> np.ndarray
     w = cfg.weights
     source = items["source"].map(cfg.source_value).astype(float).fillna(cfg.default_source_value)
     score = (pd.to_numeric(items["score"], errors="coerce").clip(0, 100) / 100).fillna(0.0)
-    intent = items["intent"].fillna(False).astype(bool).astype(float)
+    intent = items["intent"].eq(True).astype(float)  # unknown intent counts as none
     match = pd.to_numeric(items["probability"], errors="coerce").clip(0, 1).fillna(0.0)
     age_h = (pd.Timestamp(now) - pd.to_datetime(items["created_at"], utc=True)).dt.total_seconds() / 3600
     age = (age_h.clip(lower=0) / rules.review.sla_hours).clip(upper=cfg.age_cap_slas) / cfg.age_cap_slas
-    bump = items["escalated"].fillna(False).astype(bool).astype(float) * cfg.escalation_bump
+    bump = items["escalated"].eq(True).astype(float) * cfg.escalation_bump
     total = (w.source * source + w.score * score + w.intent * intent + w.match * match + w.age * age.fillna(0.0)
              + bump)
     return np.round(total.to_numpy(dtype=float), 2)
