@@ -13,9 +13,9 @@ import warnings
 from collections.abc import Sequence
 from importlib.metadata import version
 
-from leadgate_dagster.cli import db, dedupe, demo, dev, docs, identity, model, outcomes, qa, rules, suppress
+from leadgate_dagster.cli import db, dedupe, demo, dev, docs, identity, model, outcomes, qa, review, rules, suppress
 
-GROUPS = (demo, dev, qa, dedupe, identity, db, rules, suppress, outcomes, model, docs)
+GROUPS = (demo, dev, qa, dedupe, identity, review, db, rules, suppress, outcomes, model, docs)
 
 
 def parser() -> argparse.ArgumentParser:
