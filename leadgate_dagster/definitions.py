@@ -6,6 +6,7 @@ import dagster as dg
 from leadgate_dagster.assets.intake import INTAKE_ASSETS
 from leadgate_dagster.assets.leads import LEAD_ASSETS
 from leadgate_dagster.assets.model import conversion_model
+from leadgate_dagster.assets.review import review_queue
 from leadgate_dagster.checks.contract import qualified_leads_contract
 from leadgate_dagster.checks.rejection_rate import rejection_rate_by_source_check
 from leadgate_dagster.jobs import (
@@ -43,7 +44,7 @@ def build_resources(database_url: str = "", inbox_path: str = "", rules_path: st
 
 
 defs = dg.Definitions(
-    assets=[*INTAKE_ASSETS, *LEAD_ASSETS, conversion_model],
+    assets=[*INTAKE_ASSETS, *LEAD_ASSETS, conversion_model, review_queue],
     asset_checks=[rejection_rate_by_source_check, qualified_leads_contract],
     jobs=[lead_batch_job, inbox_import_job, housekeeping_job, recheck_job, contract_job, rescore_job,
           unscored_alert_job, model_training_job, review_queue_job],

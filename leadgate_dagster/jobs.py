@@ -25,7 +25,6 @@ from leadgate_dagster.gate.ingest import import_registered_file
 from leadgate_dagster.gate.recheck import recheck
 from leadgate_dagster.gate.recheck_held import recheck_held
 from leadgate_dagster.gate.rescore import rescore
-from leadgate_dagster.gate.review_queue import run_queue
 from leadgate_dagster.gate.unscored import escalate_unscored
 from leadgate_dagster.resources.db import PostgresResource
 from leadgate_dagster.resources.enrichment import EnrichmentResource
@@ -121,23 +120,11 @@ def recheck_job() -> None:
     recheck_enrichment()
 
 
-@dg.op
-def sweep_review_queue(context: dg.OpExecutionContext, db: PostgresResource, rules: RulesResource) -> None:
-    """Bring the review queue up to now (`gate.review_queue.run_queue`): held leads caught up, the weekly
-    merge audit sample, score reviews, escalation (one alert per kind and source), fallbacks, expiry and
-    priorities. Idempotent; a concurrent run waits for this one and then finds nothing to do."""
-    report = run_queue(db.engine(), rules.active(), datetime.now(UTC))
-    if report["escalated"]:
-        context.log.warning(f"{report['escalated']} review item(s) escalated past the SLA")
-    context.add_output_metadata(to_metadata(report, row_count_key="open_items"))
-
-
-@dg.job(executor_def=dg.in_process_executor, tags={"dagster/max_retries": 1},
-        description="The review queue's clock: escalation, fallback, expiry and priorities; new audit and "
-                    "score-review items.")
-def review_queue_job() -> None:
-    sweep_review_queue()
-
+review_queue_job = dg.define_asset_job(
+    "review_queue_job", selection=dg.AssetSelection.assets("review_queue"), executor_def=dg.in_process_executor,
+    tags={"dagster/max_retries": 1},
+    description="The review queue's clock (fallback, expiry, escalation, priorities; new audit and score-review "
+                "items) and its report: backlog, ages, SLA adherence.")
 
 contract_job = dg.define_asset_job(
     "contract_job", selection=dg.AssetSelection.checks(qualified_leads_contract),
