@@ -48,8 +48,8 @@ def test_adherence_below_the_minimum_fails_the_check(engine: sa.Engine, dagster_
     assert (meta["closed_1d"], meta["closed_within_sla_1d"], meta["sla_adherence_1d"]) == (2, 1, 0.5)
     assert meta["quarantine/web/adherence"] == 0.5 and meta["open_items"] == 0
     assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
-    assert "50.0% of 2 review items closed in the last day were closed within 4 h (below the 90% minimum)" \
-        == check.description
+    assert check.description \
+        == "50.0% of 2 review items closed in the last day were closed within 4 h (below the 90% minimum)"
 
 
 def test_adherence_at_the_minimum_passes_and_a_second_materialization_changes_nothing(
