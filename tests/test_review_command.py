@@ -30,7 +30,8 @@ def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> object:
 def test_list_json_is_an_array_of_items_with_the_documented_fields(queue: dict[str, str], capsys) -> None:
     found = _json(capsys, "review", "list", "--json")
     assert isinstance(found, list) and len(found) == 2
-    assert {"review_id", "kind", "status", "priority", "lead_id", "reason_codes"} <= set(found[0])
+    assert {"id", "kind", "status", "priority", "lead_id", "reason_codes"} <= set(found[0])
+    assert all(i["id"] == i["review_id"] for i in found)
     assert {(i["lead_id"], tuple(i["reason_codes"])) for i in found} == {
         (queue["de"], ("CONSENT_UNKNOWN",)), (queue["bad"], ("EMAIL_INVALID",))}
     assert all(i["kind"] == "quarantine" and i["status"] == "open" for i in found)

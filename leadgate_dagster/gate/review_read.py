@@ -38,4 +38,6 @@ def show_item(engine: sa.Engine, review_id: int) -> dict[str, Any]:
 
 
 def _plain(row: Any, columns: tuple[str, ...]) -> dict[str, Any]:
-    return {c: (row[c].isoformat() if isinstance(row[c], datetime) else row[c]) for c in columns}
+    """JSON-ready values; an item also carries its review_id as `id`."""
+    out = {c: (row[c].isoformat() if isinstance(row[c], datetime) else row[c]) for c in columns}
+    return {"id": out["review_id"], **out} if "kind" in out else out
