@@ -62,8 +62,7 @@ def list_items(conn: sa.Connection, f: ListFilter) -> list[sa.Row[Any]]:
 
 def update(conn: sa.Connection, review_id: int, fields: Mapping[str, Any], *, now: datetime) -> int:
     """Change an item (fields named by column) and bump its version; returns the new version."""
-    allowed = {"status", "assignee", "assigned_at", "resolved_at", "resolved_by", "resolution", "resolution_note",
-               "reason_codes"}
+    allowed = {"status", "assignee", "assigned_at", "resolved_at", "resolved_by", "resolution", "resolution_note"}
     if unknown := set(fields) - allowed:
         raise KeyError(f"not an item field an action sets: {sorted(unknown)}")
     sets = ", ".join(f"{name} = :{name}" for name in fields)
