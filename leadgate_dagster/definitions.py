@@ -7,6 +7,7 @@ from leadgate_dagster import settings
 from leadgate_dagster.assets.intake import INTAKE_ASSETS
 from leadgate_dagster.assets.leads import LEAD_ASSETS
 from leadgate_dagster.assets.model import conversion_model
+from leadgate_dagster.assets.review import review_queue
 from leadgate_dagster.checks.contract import qualified_leads_contract
 from leadgate_dagster.checks.rejection_rate import rejection_rate_by_source_check
 from leadgate_dagster.core.lead_sources import load_lead_sources
@@ -18,6 +19,7 @@ from leadgate_dagster.jobs import (
     model_training_job,
     recheck_job,
     rescore_job,
+    review_queue_job,
     unscored_alert_job,
 )
 from leadgate_dagster.resources.db import PostgresResource
@@ -31,6 +33,7 @@ from leadgate_dagster.schedules.housekeeping import housekeeping_schedule
 from leadgate_dagster.schedules.model import model_training_schedule
 from leadgate_dagster.schedules.recheck import recheck_schedule
 from leadgate_dagster.schedules.rescore import rescore_schedule
+from leadgate_dagster.schedules.review import review_queue_schedule
 from leadgate_dagster.schedules.unscored import unscored_alert_schedule
 from leadgate_dagster.sensors.contract import contract_sensor
 from leadgate_dagster.sensors.inbox import inbox_sensor
@@ -48,12 +51,12 @@ def build_resources(database_url: str = "", inbox_path: str = "", rules_path: st
 LEAD_SOURCES = load_lead_sources(settings.lead_sources_file())
 
 defs = dg.Definitions(
-    assets=[*INTAKE_ASSETS, *LEAD_ASSETS, conversion_model],
+    assets=[*INTAKE_ASSETS, *LEAD_ASSETS, conversion_model, review_queue],
     asset_checks=[rejection_rate_by_source_check, qualified_leads_contract],
     jobs=[lead_batch_job, inbox_import_job, housekeeping_job, recheck_job, contract_job, rescore_job,
-          unscored_alert_job, model_training_job],
+          unscored_alert_job, model_training_job, review_queue_job],
     sensors=[inbox_sensor, intake_batch_sensor, contract_sensor, *lead_source_sensors(LEAD_SOURCES)],
     schedules=[housekeeping_schedule, recheck_schedule, contract_schedule, rescore_schedule,
-               unscored_alert_schedule, model_training_schedule],
+               unscored_alert_schedule, model_training_schedule, review_queue_schedule],
     resources={**build_resources(), **lead_source_resources(LEAD_SOURCES)},
 )

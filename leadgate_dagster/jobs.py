@@ -1,5 +1,6 @@
 """Every job and op of the code location: the hot-path batch job, the chunked import of large inbox files,
-housekeeping, the enrichment recheck, the contract, model training, re-scores and the unscored-lead alert.
+housekeeping, the recheck (held leads, enrichment lookups), the review queue, the contract, model training,
+re-scores and the unscored-lead alert.
 Sensors and schedules (`sensors/`, `schedules/`) only decide when these run.
 
 Re-score watermark: Dagster's own run history, no extra table. A run covers (since, until], where `until` is
@@ -22,10 +23,12 @@ from leadgate_dagster.gate import inbox
 from leadgate_dagster.gate.event_intake import ingest_event_file, is_event_file
 from leadgate_dagster.gate.ingest import import_registered_file
 from leadgate_dagster.gate.recheck import recheck
+from leadgate_dagster.gate.recheck_held import recheck_held
 from leadgate_dagster.gate.rescore import rescore
 from leadgate_dagster.gate.unscored import escalate_unscored
 from leadgate_dagster.resources.db import PostgresResource
 from leadgate_dagster.resources.enrichment import EnrichmentResource
+from leadgate_dagster.resources.mx import MxResource
 from leadgate_dagster.resources.rules import RulesResource
 from leadgate_dagster.store import api_requests, intake
 
@@ -108,20 +111,29 @@ def housekeeping_job() -> None:
 
 @dg.op
 def recheck_enrichment(context: dg.OpExecutionContext, db: PostgresResource, rules: RulesResource,
-                       enrichment: EnrichmentResource) -> None:
-    """Ask the enrichment providers again for the keys that got a fallback and are due (their backoff has
-    passed), refresh the cache and the leads' enrichments, and re-decide the leads whose answer changed
-    (`gate.recheck`; history kept, `decided_by` recheck)."""
+                       enrichment: EnrichmentResource, mx: MxResource) -> None:
+    """Recheck what can change: first the held leads due (`review.recheck.interval_hours`: validated again and
+    their fallback lookups made due, `gate.recheck_held`), then every enrichment lookup due (asked again,
+    cache and leads refreshed, leads whose answer changed decided again, `gate.recheck`); history kept,
+    `decided_by` recheck."""
     ruleset = rules.active()
-    report = recheck(db.engine(), ruleset, enrichment.enricher_for(ruleset))
-    context.add_output_metadata(to_metadata(report, row_count_key="keys_retried"))
+    now = datetime.now(UTC)
+    held = recheck_held(db.engine(), ruleset, mx.lookup_for(ruleset), now=now)
+    report = recheck(db.engine(), ruleset, enrichment.enricher_for(ruleset), as_of=now)
+    context.add_output_metadata(to_metadata({**report, **held}, row_count_key="keys_retried"))
 
 
 @dg.job(executor_def=dg.in_process_executor, tags={"dagster/max_retries": 1},
-        description="Rechecks of enrichment lookups that fell back to a stale or neutral value.")
+        description="Rechecks of held leads whose reasons can change, and of enrichment lookups that fell back.")
 def recheck_job() -> None:
     recheck_enrichment()
 
+
+review_queue_job = dg.define_asset_job(
+    "review_queue_job", selection=dg.AssetSelection.assets("review_queue"), executor_def=dg.in_process_executor,
+    tags={"dagster/max_retries": 1},
+    description="The review queue's clock (fallback, expiry, escalation, priorities; new audit and score-review "
+                "items) and its report: backlog, ages, SLA adherence.")
 
 contract_job = dg.define_asset_job(
     "contract_job", selection=dg.AssetSelection.checks(qualified_leads_contract),

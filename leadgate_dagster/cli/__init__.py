@@ -24,12 +24,13 @@ from leadgate_dagster.cli import (
     model,
     outcomes,
     qa,
+    review,
     rules,
     serve,
     suppress,
 )
 
-GROUPS = (demo, dev, serve, keys, qa, dedupe, identity, db, rules, suppress, outcomes, model, docs)
+GROUPS = (demo, dev, serve, keys, qa, dedupe, identity, review, db, rules, suppress, outcomes, model, docs)
 
 
 def parser() -> argparse.ArgumentParser:

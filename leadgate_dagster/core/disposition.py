@@ -100,7 +100,9 @@ def decide(leads: pd.DataFrame, *, rules: Ruleset, suppressions: pd.DataFrame | 
             the lead's consent, product, partner and firmographic fields, demo_requested, `reasons` (codes
             found upstream: intake, validation, enrichment, identity; never an earlier decision's
             reason_codes, whose outcome codes would re-decide the lead), and optionally pending_match, duplicate_of / duplicate_of_disposition /
-            duplicate_tier from identity. Absent columns mean "not provided", never "yes".
+            duplicate_tier from identity, and `waived` (codes a reviewer or a review fallback set aside: they
+            neither decide nor appear, and a precedence rule adding only waived codes is passed over).
+            Absent columns mean "not provided", never "yes".
         rules: the active ruleset.
         suppressions: suppression / DNC entries sharing a key with the batch (core.suppression).
         events: behaviour events of the batch's leads (lead_id, event_type, occurred_at).
@@ -130,6 +132,12 @@ def decide(leads: pd.DataFrame, *, rules: Ruleset, suppressions: pd.DataFrame | 
         findings.extend(part)
     pending, duplicate, inherited = _identity(leads, policy, yes, findings)
     upstream = list_column(leads, "reasons")
+    waived = list_column(leads, "waived")
+    waived_masks = _waived(waived)
+    if waived_masks:
+        upstream = pd.Series([[c for c in r if c not in w] for r, w in zip(upstream, waived, strict=True)],
+                             index=upstream.index)
+        findings.waive(waived)
     by_severity = severity_masks(upstream, rules.severity)
     conditions = _conditions(leads, policy, pre.frame, channels, consent.hold_unknown, eligibility,
                              flag(leads, "demo_requested", yes) | engaged["demo_event"])
@@ -138,7 +146,7 @@ def decide(leads: pd.DataFrame, *, rules: Ruleset, suppressions: pd.DataFrame | 
         conditions[name] = by_severity[level] | findings.where(_has_severity(rules, level))
     conditions[Condition.PENDING_MATCH] = pending
     conditions[Condition.DUPLICATE_OF_ROUTED] = duplicate
-    outcome, fired = apply_precedence(policy, conditions, inherited, findings)
+    outcome, fired = apply_precedence(policy, conditions, inherited, findings, waived_masks)
 
     out = pre.frame.copy()
     out.insert(0, "disposition", outcome)
@@ -149,7 +157,16 @@ def decide(leads: pd.DataFrame, *, rules: Ruleset, suppressions: pd.DataFrame | 
     out = pd.concat([out, priority], axis=1)
     out["ruleset_version"] = rules.version
     header = {"ruleset_version": rules.version, "ruleset_hash": rules.content_hash, "as_of": now.isoformat()}
-    out["score_inputs"] = score_documents(
-        {**pre.inputs, "engagement": engaged, "priority": priority,
-         "channels": channels.allowed.assign(rule=fired)}, header, len(leads))
+    docs = score_documents({**pre.inputs, "engagement": engaged, "priority": priority,
+                            "channels": channels.allowed.assign(rule=fired)}, header, len(leads))
+    out["score_inputs"] = [{**doc, "waived": w} if w else doc for doc, w in zip(docs, waived, strict=True)]
     return out[list(OUTPUT_COLUMNS)]
+
+
+def _waived(waived: pd.Series) -> dict[str, np.ndarray]:
+    """Per waived code, the rows it is set aside for (empty when nothing is waived)."""
+    out: dict[str, np.ndarray] = {}
+    for i, codes in enumerate(waived):
+        for code in codes:
+            out.setdefault(code, np.zeros(len(waived), dtype=bool))[i] = True
+    return out

@@ -97,7 +97,8 @@ def disposition_policy(rules: Ruleset) -> DispositionPolicy:
 
 
 def apply_precedence(policy: DispositionPolicy, conditions: dict[Condition, np.ndarray],
-                     inherited: np.ndarray, findings: Findings) -> tuple[np.ndarray, np.ndarray]:
+                     inherited: np.ndarray, findings: Findings,
+                     waived: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The first matching rule per lead, vectorized over rules rather than leads.
 
     Args:
@@ -105,6 +106,8 @@ def apply_precedence(policy: DispositionPolicy, conditions: dict[Condition, np.n
         conditions: one boolean array per condition the policy names (ALWAYS may be left out).
         inherited: per lead, the open routed lead's disposition (used by `inherit` rules).
         findings: receives each rule's `add` codes for the leads it decided.
+        waived: per code, the leads for which it was set aside: a rule whose `add` codes are all waived for a
+            lead passes that lead on to the next rule (a verified CONSENT_UNKNOWN hold no longer holds).
 
     Returns:
         (disposition per lead, the condition name of the rule that decided it).
@@ -113,6 +116,8 @@ def apply_precedence(policy: DispositionPolicy, conditions: dict[Condition, np.n
     chosen = np.full(n, -1)
     for i, rule in enumerate(policy.precedence):
         hold = np.ones(n, dtype=bool) if rule.when is Condition.ALWAYS else conditions[rule.when]
+        if waived and rule.add and rule.when is not Condition.ALWAYS:
+            hold = hold & ~np.logical_and.reduce([waived.get(c, np.zeros(n, dtype=bool)) for c in rule.add])
         chosen[np.asarray(hold, dtype=bool) & (chosen < 0)] = i
     outcome = np.array([r.then.value if r.then else "" for r in policy.precedence], dtype=object)[chosen]
     inherit_rows = np.isin(chosen, [i for i, r in enumerate(policy.precedence) if r.then is None])

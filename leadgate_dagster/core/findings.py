@@ -37,6 +37,15 @@ class Findings:
             raise ValueError("findings of different batches")
         self._hits.extend(other._hits)
 
+    def waive(self, waived: pd.Series) -> None:
+        """Drop, row by row, the codes set aside for that row (a reviewer's or a fallback's waiver): a waived
+        code no longer decides the row nor appears in its reason codes."""
+        by_code: dict[str, np.ndarray] = {}
+        for i, codes in enumerate(waived):
+            for code in codes:
+                by_code.setdefault(code, np.zeros(self.n, dtype=bool))[i] = True
+        self._hits = [(code, mask & ~by_code[code]) if code in by_code else (code, mask) for code, mask in self._hits]
+
     def codes(self) -> set[str]:
         """Every code recorded for at least one row."""
         return {code for code, _ in self._hits}

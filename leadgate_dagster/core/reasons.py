@@ -220,6 +220,17 @@ _REASONS: tuple[Reason, ...] = (
     _r("scoring", R, "NOT_QUALIFIED", "Below the qualification thresholds, outside the review band and with no "
        "channel to nurture on."),
     _r("scoring", R, "NO_ALLOWED_CHANNEL", "No channel is both reachable and permitted by consent."),
+    # review queue: why an item that holds no lead asks for a person (never on a disposition)
+    _r("review", W, "SCORE_SIGNALS_CONFLICT", "The conversion model's priority and the rules pre-score are further "
+       "apart than review.score_review.conflict_points: one of the two signals is wrong about the lead."),
+    _r("review", W, "SCORE_INTENT_CONFLICT", "The lead shows buying intent (pricing visit, trial, contact sales, "
+       "demo) yet was decided as one of review.score_review.intent_conflict_dispositions."),
+    _r("review", W, "SCORE_LOW_CONFIDENCE", "The lead was routed to sales on a score that leaned on neutral "
+       "fallbacks (SCORE_NEUTRAL_FALLBACK): its priority rests on missing data."),
+    _r("review", W, "HIGH_VALUE_ACCOUNT", "The lead's company is in one of review.score_review.high_value_size_bands "
+       "and was not routed to an AE: a person confirms its priority."),
+    _r("review", W, "MERGE_AUDIT_SAMPLE", "An automatic merge drawn into the weekly seeded audit sample; the "
+       "reviewer's verdict measures auto-merge precision."),
 )
 
 CATALOGUE: dict[str, Reason] = {r.code: r for r in _REASONS}

@@ -29,6 +29,7 @@ from leadgate_dagster.core.rules.enrichment import EnrichmentRules
 from leadgate_dagster.core.rules.identity import IdentityGraphRules, IdentityRules
 from leadgate_dagster.core.rules.key_lines import key_lines
 from leadgate_dagster.core.rules.operations import AlertRules, BatchingRules, IntakeRules
+from leadgate_dagster.core.rules.review import ReviewRules
 from leadgate_dagster.core.rules.scoring import ScoringRules
 from leadgate_dagster.core.rules.validation import ValidationRules
 
@@ -55,6 +56,7 @@ class Ruleset:
     identity: IdentityRules = field(repr=False)
     identity_graph: IdentityGraphRules = field(repr=False)
     enrichment: EnrichmentRules = field(repr=False)
+    review: ReviewRules = field(repr=False)
 
     def severity(self, code: str) -> Severity:
         """The catalogue severity of `code`, unless the ruleset re-maps it."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -22,6 +23,7 @@ from leadgate_dagster.core.identity import IdentitySettings, MatchModel, load_mo
 from leadgate_dagster.core.identity.clustering import person_id
 from leadgate_dagster.core.identity.incremental import LINK_COLUMNS, MatchPlan, plan_matches
 from leadgate_dagster.core.identity.keys import build_keys, shared_keys
+from leadgate_dagster.core.review.clock import ReviewClock
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.gate.golden import refresh_golden
 from leadgate_dagster.store import identity, identity_merges, leads
@@ -62,7 +64,8 @@ def identity_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str
         replay_links, replay_persons = _replay_links(conn, replays, plan.links)
         parts = [frame.astype(object) for frame in (plan.links, replay_links) if len(frame)]
         links = pd.concat(parts) if len(parts) > 1 else (parts[0] if parts else plan.links)
-        identity.write_links(conn, [*plan.new_persons, *replay_persons], links, plan.reviews)
+        identity.write_links(conn, [*plan.new_persons, *replay_persons], links, plan.reviews,
+                             clock=ReviewClock.from_rules(rules), now=datetime.now(UTC))
         if len(plan.links):
             identity.write_keys(conn, plan.keys.loc[plan.links.index], plan.links["person_id"],
                                 settings.shared_key_max_names)

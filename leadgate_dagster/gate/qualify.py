@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
@@ -12,10 +13,12 @@ import sqlalchemy as sa
 from leadgate_dagster.core.disposition import decide
 from leadgate_dagster.core.locality import place_localities
 from leadgate_dagster.core.reasons import CATALOGUE
+from leadgate_dagster.core.review.overrides import adjust_priorities
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.core.top_reasons import top_reasons
+from leadgate_dagster.gate.review_sync import sync_held
 from leadgate_dagster.gate.scoring_inputs import scoring_inputs
-from leadgate_dagster.store import dispositions, intake, leads
+from leadgate_dagster.store import dispositions, intake, leads, review_overrides
 from leadgate_dagster.store.enrichment_inputs import with_enrichment
 from leadgate_dagster.store.identity_context import identity_context
 
@@ -59,6 +62,15 @@ def requalify(engine: sa.Engine, lead_ids: Sequence[str], rules: Ruleset, *, dec
     return {"leads": len(decided), "changed": written, **summary(decided, rules)}
 
 
+def redecide(conn: sa.Connection, lead_ids: Sequence[str], rules: Ruleset, *, decided_by: str,
+             now: datetime) -> None:
+    """Decide these leads again inside the caller's transaction, their overrides applied (a waived reason, a
+    kept-apart pair, a reviewer's merge); a lead never decided yet is left to its batch."""
+    decided = list(dispositions.current(conn, lead_ids)["lead_id"])
+    if decided:
+        qualify_leads(conn, decided, rules, decided_by=decided_by, now=now)
+
+
 def summary(decided: pd.DataFrame, rules: Ruleset) -> dict[str, Any]:
     """Disposition mix, reject rate, top reasons (info codes left out: they sit on almost every lead) and any
     code outside the catalogue."""
@@ -68,16 +80,23 @@ def summary(decided: pd.DataFrame, rules: Ruleset) -> dict[str, Any]:
             "top_reasons": top_reasons(codes, rules), "unknown_codes": sorted(set(codes) - set(CATALOGUE))}
 
 
-def qualify_leads(conn: sa.Connection, lead_ids: Sequence[str], rules: Ruleset, *,
-                  decided_by: str) -> tuple[pd.DataFrame, int]:
-    """Decide these leads and record the result; returns the decisions and how many rows changed."""
+def qualify_leads(conn: sa.Connection, lead_ids: Sequence[str], rules: Ruleset, *, decided_by: str,
+                  now: datetime | None = None) -> tuple[pd.DataFrame, int]:
+    """Decide these leads and record the result; returns the decisions and how many rows changed.
+
+    The review queue follows in the same transaction: a lead now held has its quarantine item, and the item
+    of a lead no longer held is resolved by `decided_by` (`now`, default the current time, stamps both)."""
     df = _inputs(conn, lead_ids)
+    waived, adjustments = review_overrides.of_leads(conn, list(df["lead_id"]))
+    df["waived"] = df["lead_id"].map(lambda lid: waived.get(lid, []))  # a reviewer's verdicts stand
     extra = scoring_inputs(conn, df, rules)  # suppressions, events, partner counts, model
     fresh, replays = df[df["replay_of"].isna()], df[df["replay_of"].notna()]
     decided = _decide(fresh, rules, decided_by, extra)
     if len(replays):
         decided = pd.concat([decided, _replayed(conn, replays, decided, df, rules, decided_by, extra)])
+    decided = adjust_priorities(decided, adjustments)
     written = dispositions.record(conn, decided[[c for c in dispositions.COLUMNS if c != "is_current"]])
+    sync_held(conn, list(decided["lead_id"]), rules, now=now or datetime.now(UTC))
     return decided, written
 
 

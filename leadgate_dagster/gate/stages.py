@@ -57,18 +57,22 @@ def validate_stage(engine: sa.Engine, batch_id: str, rules: Ruleset, mx: MxLooku
     todo = df[df["replay_of"].isna() & ~df["lead_id"].isin(unparseable)]
     result = validate_batch(todo, rules=rules, mx=mx(email_domains(todo, rules)))
     with engine.begin() as conn:
-        update_from_rows(conn, "leads", "lead_id", [*VALIDATION_COLUMNS, "validation", "validated_at",
-                                                    "ruleset_version"],
-                         _validation_rows(result, rules))
-        checks = [(lid, "validation", c["code"], c["severity"], c.get("detail"), rules.version)
-                  for lid, cs in result["checks"].items() for c in _unique_checks(cs)]
-        leads.replace_checks(conn, "validation", list(result.index), checks)
+        write_validation(conn, result, rules)
     statuses = Counter(result["email_status"])
     dns_mode = rules.validation.dns.mode
     return {"validated": len(result), "email_status": dict(statuses),
             "phone_status": dict(Counter(result["phone_status"])),
             "top_reasons": top_reasons(Counter(c for r in result["reasons"] for c in r), rules),
             "dns_mode": dns_mode, **({"note": OFFLINE_DNS_NOTE} if dns_mode == "offline" else {})}
+
+
+def write_validation(conn: sa.Connection, result: pd.DataFrame, rules: Ruleset) -> None:
+    """Store the validation engine's output for its leads: the typed columns, the JSONB and the checks."""
+    update_from_rows(conn, "leads", "lead_id", [*VALIDATION_COLUMNS, "validation", "validated_at", "ruleset_version"],
+                     _validation_rows(result, rules))
+    checks = [(lid, "validation", c["code"], c["severity"], c.get("detail"), rules.version)
+              for lid, cs in result["checks"].items() for c in _unique_checks(cs)]
+    leads.replace_checks(conn, "validation", list(result.index), checks)
 
 
 def _unique_checks(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:

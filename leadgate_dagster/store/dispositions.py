@@ -34,7 +34,7 @@ def record(conn: sa.Connection, decided: pd.DataFrame) -> int:
     """
     if decided.empty:
         return 0
-    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK})
+    lock(conn)
     now = current(conn, list(decided["lead_id"])).reindex(decided["lead_id"])
     same = now["lead_id"].notna().to_numpy()
     for c in _COMPARED:
@@ -47,6 +47,36 @@ def record(conn: sa.Connection, decided: pd.DataFrame) -> int:
                  {"ids": list(changed["lead_id"])})
     rows = changed.assign(is_current=True)[list(COLUMNS)].itertuples(index=False, name=None)
     return copy_rows(conn, "dispositions", COLUMNS, rows)
+
+
+def lock(conn: sa.Connection) -> None:
+    """Take the disposition writers' transaction lock. A writer that also changes review items takes it
+    first, as qualification does, so the two never wait on each other in opposite orders."""
+    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK})
+
+
+def restate(conn: sa.Connection, lead_ids: Sequence[str], disposition: str, *, decided_by: str,
+            only_from: str | None = None) -> dict[str, int]:
+    """Make `disposition` the current decision of these leads, all else as their current decision says (a
+    reviewer's route or reject, a review fallback's REJECT, an expiry); a REJECT opens no channel. The old
+    row stays as history; a lead already so decided (or, with `only_from`, not currently so decided) is left
+    alone. Returns lead id -> new disposition_id."""
+    if not lead_ids:
+        return {}
+    lock(conn)
+    cols = [c for c in COLUMNS if c not in ("disposition", "allowed_channels", "decided_by", "is_current")]
+    rows = conn.execute(sa.text(f"""
+        WITH old AS (
+          UPDATE leadgate.dispositions SET is_current = false
+          WHERE is_current AND lead_id = ANY(:ids) AND disposition <> :d
+            AND (CAST(:only AS text) IS NULL OR disposition = :only)
+          RETURNING *
+        )
+        INSERT INTO leadgate.dispositions ({", ".join(cols)}, disposition, allowed_channels, decided_by, is_current)
+        SELECT {", ".join(cols)}, :d, CASE WHEN :d = 'REJECT' THEN '{{}}' ELSE allowed_channels END, :by, true
+        FROM old RETURNING lead_id, disposition_id
+    """), {"ids": list(lead_ids), "d": disposition, "by": decided_by, "only": only_from}).all()
+    return {r.lead_id: int(r.disposition_id) for r in rows}
 
 
 def _norm(v: object) -> object:

@@ -149,3 +149,16 @@ def given_up(conn: sa.Connection, keys: Iterable[tuple[str, str]]) -> set[tuple[
         WHERE r.resolved_at IS NULL AND r.next_attempt_at >= :gave_up""").bindparams(*_PAIRS, _GAVE_UP),
         {"providers": [p for p, _ in pairs], "keys": [k for _, k in pairs]})
     return {(r.provider, r.key) for r in rows}
+
+
+def rearm_for_leads(conn: sa.Connection, lead_ids: Iterable[str], now: datetime) -> int:
+    """Make the pending (or given-up) retries of these leads' fallback lookups due at `now` with a fresh
+    attempt count: the review queue rechecks a held lead every `review.recheck.interval_hours`, whatever the
+    key's own backoff says."""
+    return conn.execute(sa.text(f"""
+        UPDATE {_T} r SET next_attempt_at = :now, attempts = 0
+        FROM leadgate.enrichments e
+        WHERE e.lead_id = ANY(:ids) AND e.answer_source IN ('neutral', 'stale_cache')
+          AND r.provider = e.provider AND r.key = e.lookup_key AND r.resolved_at IS NULL
+          AND r.next_attempt_at > :now
+    """), {"ids": list(lead_ids), "now": now}).rowcount

@@ -1,15 +1,17 @@
 """The identity graph's reads and writes for incremental matching: candidates from the indexes, shared-key
-state, and the set-based write of one batch's plan (persons, links, keys, review items)."""
+state, and the set-based write of one batch's plan (persons, links, keys, the pairs' review items)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from leadgate_dagster.core.identity.incremental import REVIEW_CODES
 from leadgate_dagster.core.identity.keys import (
     IDENTITY_FIELDS,
     KEY_COLUMNS,
@@ -17,7 +19,9 @@ from leadgate_dagster.core.identity.keys import (
     company_slugs,
     full_names,
 )
+from leadgate_dagster.core.review.clock import ReviewClock
 from leadgate_dagster.store.bulk import copy_rows
+from leadgate_dagster.store.review_intake import add_pairs
 
 # Match-and-write is serialised: two batches holding the same person must not both create it.
 IDENTITY_LOCK = 7_215_004
@@ -219,18 +223,11 @@ def _insert(conn: sa.Connection, target: str, columns: Sequence[Iterable[Any]]) 
 
 
 def write_links(conn: sa.Connection, persons: Sequence[tuple[str, str]], links: pd.DataFrame,
-                reviews: pd.DataFrame) -> None:
-    """New persons, lead -> person links and open review items (links are new leads only: never rewritten)."""
+                reviews: pd.DataFrame, *, clock: ReviewClock, now: datetime) -> None:
+    """New persons, lead -> person links (new leads only: never rewritten) and a merge_candidate item in the
+    review queue per pair awaiting a person."""
     copy_rows(conn, "persons", ("person_id", "first_lead_id"), persons)
     cols = ("lead_id", "person_id", "decision", "duplicate_of", "tier", "probability", "evidence")
     copy_rows(conn, "lead_person", cols, links[list(cols)].astype(object).itertuples(index=False))
     if len(reviews):
-        conn.execute(sa.text("""
-            INSERT INTO leadgate.review_items (lead_id, candidate_person_id, candidate_lead_id, tier, probability,
-                                               explanation)
-            SELECT * FROM unnest(CAST(:l AS text[]), CAST(:p AS text[]), CAST(:c AS text[]), CAST(:t AS text[]),
-                                 CAST(:pr AS double precision[]), CAST(:e AS text[]))
-            ON CONFLICT (lead_id, candidate_lead_id) DO NOTHING
-        """), {"l": list(reviews["lead_id"]), "p": list(reviews["candidate_person_id"]),
-               "c": list(reviews["candidate_lead_id"]), "t": list(reviews["tier"]),
-               "pr": [float(x) for x in reviews["probability"]], "e": list(reviews["explanation"])})
+        add_pairs(conn, reviews, [REVIEW_CODES[t] for t in reviews["tier"]], clock, now)

@@ -89,3 +89,15 @@ def apply_split(conn: sa.Connection, person_id: str, lead_ids: Sequence[str], *,
     """), {"p": person_id, "n": new, "e": Jsonb({"duplicate_of_cleared": cleared}), "a": actor,
            "m": Jsonb(chosen)}).scalar_one())
     return new, log_id
+
+
+def person_of(conn: sa.Connection, lead_id: str) -> str | None:
+    """The surviving person a lead is linked to (None: not linked yet)."""
+    return conn.execute(sa.text("SELECT person_id FROM leadgate.lead_person WHERE lead_id = :l"),
+                        {"l": lead_id}).scalar_one_or_none()
+
+
+def mark_duplicate(conn: sa.Connection, lead_id: str, duplicate_of: str, *, tier: str) -> None:
+    """Record that a lead repeats an earlier one (a reviewer's merge of a pair), as an automatic match does."""
+    conn.execute(sa.text("UPDATE leadgate.lead_person SET duplicate_of = :d, tier = :t WHERE lead_id = :l"),
+                 {"d": duplicate_of, "t": tier, "l": lead_id})

@@ -71,14 +71,15 @@ def test_recheck_schedule_asks_for_a_run_only_when_keys_are_due(engine: sa.Engin
 
     from leadgate_dagster.store import enrichment_retries
 
-    context = dg.build_schedule_context(resources={"db": resources["db"]})
-    assert isinstance(recheck_schedule(context), dg.SkipReason)
-    with engine.begin() as conn:
-        enrichment_retries.record_failures(conn, [("firmographics", "later.example", "http_5xx")], timedelta(hours=1))
-    assert isinstance(recheck_schedule(context), dg.SkipReason)  # queued, but its backoff has not passed
-    with engine.begin() as conn:
-        enrichment_retries.record_failures(conn, [("firmographics", "now.example", "timeout")], timedelta(0))
-    request = recheck_schedule(context)
+    with dg.build_schedule_context(resources={"db": resources["db"], "rules": resources["rules"]}) as context:
+        assert isinstance(recheck_schedule(context), dg.SkipReason)
+        with engine.begin() as conn:
+            enrichment_retries.record_failures(conn, [("firmographics", "later.example", "http_5xx")],
+                                               timedelta(hours=1))
+        assert isinstance(recheck_schedule(context), dg.SkipReason)  # queued, but its backoff has not passed
+        with engine.begin() as conn:
+            enrichment_retries.record_failures(conn, [("firmographics", "now.example", "timeout")], timedelta(0))
+        request = recheck_schedule(context)
     assert isinstance(request, dg.RunRequest) and request.tags["leadgate/due_keys"] == "1"
 
 

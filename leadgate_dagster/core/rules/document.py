@@ -21,6 +21,7 @@ from leadgate_dagster.core.rules.enrichment import EnrichmentRules
 from leadgate_dagster.core.rules.identity import IdentityGraphRules, IdentityRules
 from leadgate_dagster.core.rules.key_lines import KeyPath, line_of
 from leadgate_dagster.core.rules.operations import AlertRules, BatchingRules, IntakeRules
+from leadgate_dagster.core.rules.review import ReviewRules
 from leadgate_dagster.core.rules.scoring import ScoringRules
 from leadgate_dagster.core.rules.section import Section
 from leadgate_dagster.core.rules.validation import ValidationRules
@@ -43,6 +44,7 @@ class RulesetDocument(Section):
     identity: IdentityRules
     identity_graph: IdentityGraphRules
     enrichment: EnrichmentRules
+    review: ReviewRules
 
     @field_validator("severity_overrides")
     @classmethod

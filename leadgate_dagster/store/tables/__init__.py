@@ -18,10 +18,10 @@ from leadgate_dagster.store.tables.identity import (
     lead_person,
     merge_log,
     persons,
-    review_items,
 )
 from leadgate_dagster.store.tables.intake import api_requests, batches, intake_events, intake_files
 from leadgate_dagster.store.tables.leads import lead_checks, leads
+from leadgate_dagster.store.tables.review import review_decisions, review_items, review_overrides
 from leadgate_dagster.store.tables.schema import NOW, SCHEMA, TEXTS, TS, metadata
 from leadgate_dagster.store.tables.scoring import behavior_events, outcomes, score_models, suppressions
 
@@ -29,6 +29,6 @@ __all__ = [
     "NOW", "SCHEMA", "TEXTS", "TS", "alerts", "api_keys", "api_rejections", "api_requests", "batches", "behavior_events", "dispositions",
     "enrichment_cache", "enrichment_retries", "enrichments", "golden_records", "identity_key_names",
     "identity_keys", "intake_events", "intake_files", "lead_checks", "lead_keys", "lead_person", "leads",
-    "merge_log", "metadata", "mx_cache", "outcomes", "persons", "rate_buckets", "review_items", "rulesets",
-    "score_models", "suppressions", "webhook_secrets",
+    "merge_log", "metadata", "mx_cache", "outcomes", "persons", "rate_buckets", "review_decisions",
+    "review_items", "review_overrides", "rulesets", "score_models", "suppressions", "webhook_secrets",
 ]

@@ -28,6 +28,8 @@ dispositions = sa.Table(
     sa.Column("decided_at", TS, nullable=False, server_default=NOW),
     sa.Column("is_current", sa.Boolean, nullable=False),
     sa.Index("uq_dispositions_current", "lead_id", unique=True, postgresql_where=sa.text("is_current")),
+    # the review queue's score_review scan reads the current decisions of the last hours
+    sa.Index("ix_dispositions_current_decided_at", "decided_at", postgresql_where=sa.text("is_current")),
 )
 
 rulesets = sa.Table(

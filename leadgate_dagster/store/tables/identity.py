@@ -1,5 +1,6 @@
 """The identity graph's tables: persons, the keys and blocking profile of each lead, lead -> person links, the
-merge log that makes every merge reversible, the review queue's items and the golden record.
+merge log that makes every merge reversible and the golden record (identity pairs awaiting a person are
+items of the review queue, `store/tables/review.py`).
 
 Migration 0004 creates the pg_trgm and fuzzystrmatch extensions the `lead_keys` indexes need.
 """
@@ -87,20 +88,6 @@ merge_log = sa.Table(
     sa.Column("created_at", TS, nullable=False, server_default=NOW),
     sa.Column("undone_at", TS),
     sa.Column("undone_by", sa.Text),
-)
-
-review_items = sa.Table(
-    "review_items", metadata,
-    sa.Column("review_id", sa.BigInteger, sa.Identity(), primary_key=True),
-    sa.Column("lead_id", sa.Text, nullable=False, index=True),
-    sa.Column("candidate_person_id", sa.Text, nullable=False),
-    sa.Column("candidate_lead_id", sa.Text, nullable=False),
-    sa.Column("tier", sa.Text, nullable=False),
-    sa.Column("probability", sa.Float, nullable=False),
-    sa.Column("explanation", sa.Text, nullable=False),
-    sa.Column("status", sa.Text, nullable=False, server_default="open"),  # open | resolved
-    sa.Column("created_at", TS, nullable=False, server_default=NOW),
-    sa.UniqueConstraint("lead_id", "candidate_lead_id", name="uq_review_items_pair"),
 )
 
 golden_records = sa.Table(
