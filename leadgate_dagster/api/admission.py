@@ -26,6 +26,7 @@ from starlette.concurrency import run_in_threadpool
 
 from leadgate_dagster.api.deps import get_engine, load_rules
 from leadgate_dagster.api.errors import ApiError
+from leadgate_dagster.core.rules.api import ApiRules
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.gate import api_access
 from leadgate_dagster.gate.api_access import Caller, Unauthorized
@@ -64,9 +65,7 @@ async def admit(request: Request, endpoint: str) -> Admitted:
         caller = await run_in_threadpool(_signed, engine, request, raw)
     wait = await run_in_threadpool(api_access.throttle, engine, caller, limits)
     if wait:
-        raise ApiError(429, "RATE_LIMITED", f"rate limit of {caller.rate_per_second or limits.rate_per_second:g} "
-                       f"requests/s spent; retry after {math.ceil(wait)} s",
-                       headers={"Retry-After": str(math.ceil(wait))})
+        raise _rate_limited(caller, limits, wait)
     try:
         body = json.loads(text)
     except (ValueError, RecursionError) as exc:
@@ -94,12 +93,24 @@ def _unauthorized(request: Request, why: str) -> ApiError:
                     "valid Standard Webhooks signature", headers={"WWW-Authenticate": "Bearer"})
 
 
-def authenticate(engine: sa.Engine, request: Request) -> Caller:
-    """The caller of a request that carries no body to sign (GET): an API key, or the open door."""
+def authenticate(engine: sa.Engine, request: Request, *, scope: str = "intake") -> Caller:
+    """The caller of a request that is not an intake POST (no body to sign): an API key holding `scope` (403
+    without it), or for intake the open door; its token bucket taken (429)."""
     caller = _credential(engine, request)
     if caller is None:
         raise _unauthorized(request, "a webhook signature cannot sign a request without a body")
+    if scope not in caller.scopes:
+        raise ApiError(403, "FORBIDDEN", f"this key has no {scope} scope (`leadgate keys add NAME --scope {scope}`)")
+    limits = load_rules(engine).api
+    wait = api_access.throttle(engine, caller, limits)
+    if wait:
+        raise _rate_limited(caller, limits, wait)
     return caller
+
+
+def _rate_limited(caller: Caller, limits: ApiRules, wait: float) -> ApiError:
+    return ApiError(429, "RATE_LIMITED", f"rate limit of {caller.rate_per_second or limits.rate_per_second:g} "
+                    f"requests/s spent; retry after {math.ceil(wait)} s", headers={"Retry-After": str(math.ceil(wait))})
 
 
 def _credential(engine: sa.Engine, request: Request) -> Caller | None:

@@ -11,11 +11,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from leadgate_dagster.api import openapi
-from leadgate_dagster.api.errors import ApiError, api_error_handler
-from leadgate_dagster.api.routes import events, leads, ops
+from leadgate_dagster.api.errors import ApiError, api_error_handler, http_error_handler, validation_error_handler
+from leadgate_dagster.api.routes import events, leads, ops, review
 from leadgate_dagster.core.file_reader import record_from_mapping
 from leadgate_dagster.core.intake_verdict import lead_verdicts
 from leadgate_dagster.core.ruleset import load_ruleset
@@ -39,7 +41,9 @@ def create_app() -> FastAPI:
     app = FastAPI(title="leadgate intake API", version="1", lifespan=_lifespan,
                   description="Leads and behaviour events in; every POST is stored before its 202.")
     app.add_exception_handler(ApiError, api_error_handler)
-    for module in (leads, events, ops):
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(StarletteHTTPException, http_error_handler)
+    for module in (leads, events, review, ops):
         app.include_router(module.router)
     openapi.install(app)
     return app

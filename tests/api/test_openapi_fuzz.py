@@ -1,5 +1,6 @@
-"""Schemathesis against the published OpenAPI document, with a valid key: generated bodies, headers and
-paths never produce a server error, and every answer matches what the document says."""
+"""Schemathesis against the published OpenAPI document, with a valid key (intake and reviewer scopes):
+generated bodies, headers, paths and queries never produce a server error, every answer matches what the
+document says, and a body the schema forbids is refused."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import schemathesis
 import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
+from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from leadgate_dagster.api.app import app
 from leadgate_dagster.gate.api_access import issue_key
@@ -27,7 +29,7 @@ def api_key(pg_url: str) -> Iterator[str]:
     mp.setenv("LEADGATE_DATABASE_URL", pg_url)
     mp.delenv("LEADGATE_API_INSECURE_DEV", raising=False)
     _, key = issue_key(sa.create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://", 1)), "fuzz",
-                       rate_per_second=10_000.0)
+                       scopes=("intake", "reviewer"), rate_per_second=10_000.0)
     yield key
     mp.undo()
 
@@ -36,4 +38,7 @@ def api_key(pg_url: str) -> Iterator[str]:
 @settings(max_examples=int(os.environ.get("LEADGATE_FUZZ_EXAMPLES", "60")), deadline=None,
           suppress_health_check=list(HealthCheck))
 def test_no_generated_request_gets_a_server_error(case: schemathesis.Case, api_key: str) -> None:
-    case.call_and_validate(headers={"Authorization": f"Bearer {api_key}"})
+    # a query parameter given twice is read as its last value (FastAPI), not refused: the negative-data check
+    # is kept for bodies, where the refusals are ours
+    excluded = [negative_data_rejection] if case.method == "GET" else []
+    case.call_and_validate(headers={"Authorization": f"Bearer {api_key}"}, excluded_checks=excluded)
