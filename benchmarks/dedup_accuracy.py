@@ -89,7 +89,7 @@ def with_review(res: IdentityResolution) -> np.ndarray:
 def tallies(leads: pd.DataFrame, truth: np.ndarray, rules: Ruleset) -> dict[str, object]:
     """Resolve one labelled set and count what the metrics need."""
     model = load_model(IdentitySettings.from_ruleset(rules).model)
-    res = resolve_identities(leads, rules=rules, model=model)
+    res = resolve_identities(leads, rules=rules, model=model, estimate=True)
     tier_b = res.pairs[(res.pairs["tier"] == "B") & (res.pairs["decision"] == "auto_merge")]
     pos = pd.Series(np.arange(len(leads)), index=leads.index.astype(str))
     b_true = truth[pos[tier_b["id_l"]].to_numpy()] == truth[pos[tier_b["id_r"]].to_numpy()]

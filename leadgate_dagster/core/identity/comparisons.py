@@ -21,6 +21,7 @@ from leadgate_dagster.core.identity.codes import first_of_each
 from leadgate_dagster.core.identity.key_codes import KeyTable, code_keys, take
 from leadgate_dagster.core.identity.keys import personal_mailboxes
 from leadgate_dagster.core.identity.names import names_conflict, nickname_index
+from leadgate_dagster.core.identity.places import dob_level, street_similar
 from leadgate_dagster.core.identity.settings import IdentitySettings
 
 __all__ = ["COMPARISONS", "Comparisons", "compare_coded", "compare_pairs", "personal_mailboxes"]
@@ -34,6 +35,9 @@ COMPARISONS: dict[str, tuple[str, ...]] = {
     "company": ("null", "exact", "similar", "different"),
     "locality": ("null", "postal", "city", "region", "different"),
     "device": ("null", "exact", "shared", "different"),
+    "date_of_birth": ("null", "exact", "transposed", "within_days", "year_only", "different"),
+    "street": ("null", "exact", "similar", "shared", "different"),
+    "job_title": ("null", "exact", "different"),
 }
 """Field -> levels. Level 0 ("null": a side is missing) and "shared" levels carry no weight."""
 
@@ -41,7 +45,9 @@ COMPARISONS: dict[str, tuple[str, ...]] = {
 @dataclass(frozen=True)
 class Comparisons:
     """levels: one int8 column per field (index into COMPARISONS[field]); facts: the booleans and
-    similarities the tier rules read (name conflict, swapped names, key matches, company agreement)."""
+    similarities the tier rules read (name conflict, swapped names, key matches, company agreement, keys
+    matched only through a contested key), and tf_<field>: the frequency of the agreed value at a field's
+    exact level (NaN elsewhere) for term-frequency adjustments."""
 
     levels: pd.DataFrame
     facts: pd.DataFrame
@@ -80,18 +86,20 @@ def _jw(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def _key_match(
-    left: list[np.ndarray], right: list[np.ndarray], shared: list[np.ndarray]
+    left: list[np.ndarray], right: list[np.ndarray], shared: list[np.ndarray], contested: list[np.ndarray]
 ) -> tuple[np.ndarray, ...]:
-    """(exact non-shared match, match on a shared key only, both sides have a non-shared key) for a
-    multi-valued key such as phone + mobile; shared: per left column, whether its value is a shared key."""
+    """(exact non-shared match, match on a shared key only, exact match on an uncontested key) for a
+    multi-valued key such as phone + mobile; shared / contested: per left column, whether its value is a
+    shared / contested key."""
     n = len(left[0])
-    exact, via_shared = np.zeros(n, bool), np.zeros(n, bool)
-    for lv, is_shared in zip(left, shared, strict=False):
+    exact, via_shared, clean = np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool)
+    for lv, is_shared, is_contested in zip(left, shared, contested, strict=False):
         for rv in right:
             same = (lv >= 0) & (lv == rv)
             exact |= same & ~is_shared
             via_shared |= same & is_shared
-    return exact, via_shared & ~exact
+            clean |= same & ~is_shared & ~is_contested
+    return exact, via_shared & ~exact, clean
 
 
 def _has_own(values: list[np.ndarray], shared: list[np.ndarray]) -> np.ndarray:
@@ -124,7 +132,8 @@ def _name_conflicts(
 
 
 def compare_pairs(
-    keys: pd.DataFrame, pairs: np.ndarray, shared: pd.DataFrame, settings: IdentitySettings
+    keys: pd.DataFrame, pairs: np.ndarray, shared: pd.DataFrame, settings: IdentitySettings,
+    contested: pd.DataFrame | None = None,
 ) -> Comparisons:
     """Levels and facts for each candidate pair.
 
@@ -133,11 +142,24 @@ def compare_pairs(
         pairs: (m, 2) positions into keys.
         shared: shared_keys output.
         settings: name similarity thresholds.
+        contested: guards.contested_keys output, if any.
 
     Returns:
         Comparisons aligned with pairs.
     """
-    return compare_coded(code_keys(keys, shared), pairs, settings)
+    return compare_coded(code_keys(keys, shared, contested, tf_min_count=settings.estimation.tf_min_count),
+                         pairs, settings)
+
+
+def add_name_conflicts(comparisons: Comparisons, table: KeyTable, pairs: np.ndarray, wanted: np.ndarray,
+                       settings: IdentitySettings) -> None:
+    """Work out the name-conflict verdict for more pairs (those a decision may now depend on: tier A pairs
+    have theirs already); done after scoring, so it runs on the few pairs that scored high enough."""
+    todo = wanted & ~comparisons.facts["email_exact"].to_numpy() & ~comparisons.facts["phone_exact"].to_numpy()
+    if todo.any():
+        L, R = take(table, pairs[:, 0]), take(table, pairs[:, 1])
+        found = _name_conflicts(L, R, table.uniques["name"], settings.name_conflict_similarity, todo)
+        comparisons.facts["name_conflict"] = comparisons.facts["name_conflict"].to_numpy() | found
 
 
 def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings) -> Comparisons:
@@ -156,6 +178,7 @@ def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings
     L, R = take(table, pairs[:, 0]), take(table, pairs[:, 1])
     shared_l = {c: v[pairs[:, 0]] for c, v in table.shared.items()}
     shared_r = {c: v[pairs[:, 1]] for c, v in table.shared.items()}
+    contested_l = {c: v[pairs[:, 0]] for c, v in table.contested.items()}
     names = table.uniques["name"]
 
     s_ff, s_ll, s_fl, s_lf = (
@@ -199,8 +222,8 @@ def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings
             ((L["first"] < 0) | (r_first < 0), "null"),
             (L["first"] == r_first, "exact"),
             (nickname, "nickname"),
-            ((s_first >= 0.92) | initial, "jw92"),
-            (s_first >= 0.80, "jw80"),
+            ((s_first >= settings.name_jw_high) | initial, "jw92"),
+            (s_first >= settings.name_jw_low, "jw80"),
             (np.ones(m, bool), "different"),
         ],
         "first_name",
@@ -210,15 +233,19 @@ def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings
         [
             ((L["last"] < 0) | (r_last < 0), "null"),
             (L["last"] == r_last, "exact"),
-            (s_last >= 0.92, "jw92"),
-            (s_last >= 0.80, "jw80"),
+            (s_last >= settings.name_jw_high, "jw92"),
+            (s_last >= settings.name_jw_low, "jw80"),
             (np.ones(m, bool), "different"),
         ],
         "last_name",
         m,
     )
-    email_exact, email_shared = _key_match([L["email"]], [R["email"]], [shared_l["email"]])
-    email_both = _has_own([L["email"]], [shared_l["email"]]) & _has_own([R["email"]], [shared_r["email"]])
+    emails = ("email", "email_2")
+    email_exact, email_shared, email_clean = _key_match(
+        [L[c] for c in emails], [R[c] for c in emails], [shared_l[c] for c in emails],
+        [contested_l[c] for c in emails])
+    email_both = _has_own([L[c] for c in emails], [shared_l[c] for c in emails]) & _has_own(
+        [R[c] for c in emails], [shared_r[c] for c in emails])
     # two different mailboxes at one company domain: a person has one work mailbox, colleagues have two
     box_l, box_r = L["mailbox"], R["mailbox"]
     other_mailbox = (box_l >= 0) & (box_r >= 0) & (box_l != box_r) & (L["domain"] == R["domain"])
@@ -232,9 +259,10 @@ def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings
         "email",
         m,
     )
-    phones = ("phone_1", "phone_2")
-    phone_exact, phone_shared = _key_match(
-        [L[c] for c in phones], [R[c] for c in phones], [shared_l[c] for c in phones]
+    phones = ("phone_1", "phone_2", "phone_3")
+    phone_exact, phone_shared, phone_clean = _key_match(
+        [L[c] for c in phones], [R[c] for c in phones], [shared_l[c] for c in phones],
+        [contested_l[c] for c in phones]
     )
     phone_both = _has_own([L[c] for c in phones], [shared_l[c] for c in phones]) & _has_own(
         [R[c] for c in phones], [shared_r[c] for c in phones]
@@ -245,8 +273,9 @@ def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings
     # the conflict verdict only decides tier A pairs, so it is only worked out for them
     conflict = _name_conflicts(L, R, names, settings.name_conflict_similarity, email_exact | phone_exact)
     devices = ("device_1", "device_2")
-    dev_exact, dev_shared = _key_match(
-        [L[c] for c in devices], [R[c] for c in devices], [shared_l[c] for c in devices]
+    dev_exact, dev_shared, _ = _key_match(
+        [L[c] for c in devices], [R[c] for c in devices], [shared_l[c] for c in devices],
+        [np.zeros(m, bool) for _ in devices]
     )
     dev_both = _has_own([L[c] for c in devices], [shared_l[c] for c in devices]) & _has_own(
         [R[c] for c in devices], [shared_r[c] for c in devices]
@@ -270,7 +299,7 @@ def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings
     company_level = _level(
         [
             (pd.notna(company_sim) & (L["company"] == R["company"]), "exact"),
-            (company_sim >= 0.9, "similar"),
+            (company_sim >= settings.company_similar, "similar"),
             (pd.notna(company_sim), "different"),
         ],
         "company",
@@ -288,6 +317,10 @@ def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings
     # "Acme Analytics" and acmeanalytics.com name one company: compare space-free names and domain labels
     slugs = ("slug_name", "slug_domain")
     slug_match = np.logical_or.reduce([(L[a] >= 0) & (L[a] == R[b]) for a in slugs for b in slugs])
+    dob_level_ = _dob_levels(table, L, R, settings)
+    street_level, street_contested = _street_levels(table, L, R, shared_l, contested_l, settings)
+    title_level = _level([((L["title"] >= 0) & (L["title"] == R["title"]), "exact"),
+                          ((L["title"] >= 0) & (R["title"] >= 0), "different")], "job_title", m)
     levels = pd.DataFrame(
         {
             "first_name": first_level,
@@ -298,6 +331,9 @@ def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings
             "company": company_level,
             "locality": locality_level,
             "device": device_level,
+            "date_of_birth": dob_level_,
+            "street": street_level,
+            "job_title": title_level,
         }
     )
     facts = pd.DataFrame(
@@ -317,6 +353,48 @@ def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings
             "company_match": (company_level == 1) | (company_level == 2) | same_domain | slug_match,
             "no_company": (L["company"] < 0) & (R["company"] < 0) & (L["domain"] < 0) & (R["domain"] < 0),
             "region_conflict": (L["region"] >= 0) & (R["region"] >= 0) & (L["region"] != R["region"]),
+            "dob_conflict": dob_level_ == COMPARISONS["date_of_birth"].index("different"),
+            # matched on email / phone / street only through a key whose holders conflict (guards.py)
+            "contested_email": email_exact & ~email_clean,
+            "contested_phone": phone_exact & ~phone_clean,
+            "contested_street": street_contested,
+            "tf_first_name": _freq_at(table.freq["first"], L["first"], first_level == 1),
+            "tf_last_name": _freq_at(table.freq["last"], L["last"], last_level == 1),
+            "tf_locality": _freq_at(table.freq["city"], L["city"], locality_level == 2),
+            "tf_company": _freq_at(table.freq["company"], L["company"], company_level == 1),
         }
     )
     return Comparisons(levels=levels, facts=facts)
+
+
+def _freq_at(freq: np.ndarray, codes: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """The value's frequency where the pair agrees exactly on it, NaN elsewhere."""
+    out = np.full(len(codes), np.nan)
+    out[where] = freq[codes[where]]
+    return out
+
+
+def _dob_levels(table: KeyTable, L: dict[str, np.ndarray], R: dict[str, np.ndarray],
+                settings: IdentitySettings) -> np.ndarray:
+    """date_of_birth level per pair, worked out once per distinct pair of dates."""
+    names = COMPARISONS["date_of_birth"]
+    values = table.uniques["dob"]
+    found = _on_codes(L["dob"], R["dob"], values, values, lambda x, y: np.fromiter(
+        (names.index(dob_level(a, b, settings.dob_within_days)) for a, b in zip(x, y, strict=True)), float, len(x)))
+    return np.nan_to_num(found, nan=0).astype(np.int8)
+
+
+def _street_levels(table: KeyTable, L: dict[str, np.ndarray], R: dict[str, np.ndarray],
+                   shared_l: dict[str, np.ndarray], contested_l: dict[str, np.ndarray],
+                   settings: IdentitySettings) -> tuple[np.ndarray, np.ndarray]:
+    """(street level per pair, whether an exact street match is only through a contested address)."""
+    values = table.uniques["street"]
+    similar = _on_codes(L["street"], R["street"], values, values, lambda x, y: np.fromiter(
+        (street_similar(a, b, settings.street_similar) for a, b in zip(x, y, strict=True)), bool, len(x))) == 1
+    both = (L["street"] >= 0) & (R["street"] >= 0)
+    exact = both & (L["street"] == R["street"])
+    same_address = (L["address"] >= 0) & (L["address"] == R["address"])
+    shared = same_address & shared_l["address"]
+    level = _level([(shared, "shared"), (exact, "exact"), (similar, "similar"), (both, "different")], "street",
+                   len(exact))
+    return level, exact & same_address & contested_l["address"]

@@ -18,7 +18,9 @@ import pandas as pd
 
 from leadgate_dagster.core.identity.blocking import candidate_pairs
 from leadgate_dagster.core.identity.clustering import person_id
-from leadgate_dagster.core.identity.comparisons import compare_pairs, personal_mailboxes
+from leadgate_dagster.core.identity.comparisons import add_name_conflicts, compare_coded, personal_mailboxes
+from leadgate_dagster.core.identity.guards import contested_keys
+from leadgate_dagster.core.identity.key_codes import code_keys
 from leadgate_dagster.core.identity.keys import has_shared_key, shared_keys
 from leadgate_dagster.core.identity.model import MatchModel
 from leadgate_dagster.core.identity.names import names_conflict
@@ -79,9 +81,13 @@ def plan_matches(keys: pd.DataFrame, existing: pd.Series, graph_shared: pd.DataF
     pairs = pairs[is_new[pairs[:, 0]] | is_new[pairs[:, 1]]]  # the graph's past decisions stand
     flip = id_rank[pairs[:, 0]] > id_rank[pairs[:, 1]]
     pairs[flip] = pairs[flip][:, ::-1]
-    comparisons = compare_pairs(keys, pairs, shared, settings)
-    scores = model.score(comparisons.levels)
-    judged = assign_tiers(comparisons, scores.probability, settings)
+    contested = contested_keys(keys, shared, settings)
+    table = code_keys(keys, shared, contested, tf_min_count=settings.estimation.tf_min_count,
+                      tf_tables={k: dict(v) for k, v in model.tf_tables.items()} if model.tf_tables else None)
+    comparisons = compare_coded(table, pairs, settings)
+    scores = model.score(comparisons.levels, comparisons.facts)
+    add_name_conflicts(comparisons, table, pairs, scores.probability >= settings.review_floor, settings)
+    judged = assign_tiers(comparisons, scores, settings)
     keep = judged["tier"].notna().to_numpy()
     edges = pd.DataFrame({"a": pairs[keep, 0], "b": pairs[keep, 1], "tier": judged["tier"].to_numpy()[keep],
                           "probability": scores.probability[keep], "decision": judged["decision"].to_numpy()[keep],

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from leadgate_dagster.core.identity.comparisons import Comparisons, compare_coded
+from leadgate_dagster.core.identity.comparisons import Comparisons, add_name_conflicts, compare_coded
 from leadgate_dagster.core.identity.key_codes import KeyTable
 from leadgate_dagster.core.identity.model import MatchModel, Scores
 from leadgate_dagster.core.identity.settings import IdentitySettings
@@ -82,8 +82,9 @@ def judge_pairs(
 
 def _judge(table: KeyTable, pairs: np.ndarray, model: MatchModel, settings: IdentitySettings) -> JudgedPairs:
     comparisons = compare_coded(table, pairs, settings)
-    scores = model.score(comparisons.levels)
-    judged = assign_tiers(comparisons, scores.probability, settings)
+    scores = model.score(comparisons.levels, comparisons.facts)
+    add_name_conflicts(comparisons, table, pairs, scores.probability >= settings.review_floor, settings)
+    judged = assign_tiers(comparisons, scores, settings)
     keep = judged["tier"].notna().to_numpy()
     kept = Comparisons(
         levels=comparisons.levels[keep].reset_index(drop=True),

@@ -1,12 +1,15 @@
 """Tier and decision per compared pair (the QA-gate spec's tiered match).
 
-Tier A: the same non-shared email key or phone. Auto-merge, unless the names conflict (e.g. different
-first names that are not nicknames of each other: a household line, an address passed on), then review.
-Tier B: company domain + first + last name, or the same non-shared device. The model decides: auto-merge
-at or above `tier_b_auto_merge` (unless the two leads give different work mailboxes at that domain),
-review above `tier_b_review_floor`, otherwise no match.
+Tier A: the same non-shared email key or phone. Auto-merge, unless the names or dates of birth conflict
+(a household line, an address passed on), then review; a key contested in the file (guards.py) needs
+evidence beyond it.
+Tier B: company domain + first + last name, the same non-shared device, or the model on every identity
+column (date of birth, street, locality, company...) with two of them agreeing. The model decides:
+auto-merge at or above `tier_b_auto_merge` (unless the two leads give different work mailboxes at that
+domain), review above `tier_b_review_floor`, otherwise no match.
 Tier C: similar names at the same company (or, without any company, at the same postal code or city)
-and no region conflict. Review at or above `tier_c_review`, never automatic.
+and no region conflict, or any pair the model puts at `review_floor`. Review at or above `tier_c_review`,
+never automatic. No pair below `review_floor` goes to review.
 Pairs that reach no tier are dropped: blocking proposes many pairs that no rule would ever act on.
 """
 
@@ -26,26 +29,59 @@ def _lv(field: str, level: str) -> int:
     return COMPARISONS[field].index(level)
 
 
-def assign_tiers(
-    comparisons: Comparisons, probability: np.ndarray, settings: IdentitySettings
-) -> pd.DataFrame:
+def _probability(bits: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp2(-np.clip(bits, -60, 60)))
+
+
+def guarded_probability(comparisons: Comparisons, scores: Scores) -> np.ndarray:
+    """The probability without the weight of a key that joins the pair only as a contested key (guards.py):
+    the evidence beyond that key."""
+    fx, contributions = comparisons.facts, scores.contributions
+    total = scores.intercept_bits + contributions.sum(axis=1).to_numpy()
+    for field, flag in (("email", "contested_email"), ("phone", "contested_phone"), ("street", "contested_street")):
+        total = total - np.where(fx[flag].to_numpy(), contributions[field].to_numpy(), 0.0)
+    return _probability(total)
+
+
+def assign_tiers(comparisons: Comparisons, scores: Scores, settings: IdentitySettings) -> pd.DataFrame:
     """Tier ('A' | 'B' | 'C' | None) and decision ('auto_merge' | 'review' | 'no_match') per pair.
+
+    Tier A: the same non-shared email or phone; auto unless the names or dates of birth conflict, and, when
+    the key is contested in the file, only if the evidence beyond it reaches `contested_key_auto_merge`.
+    Tier B: domain + first + last name, the same device, or the model alone: probability (beyond contested
+    keys) at or above `tier_b_auto_merge` with two agreeing identity columns besides the names; auto at that
+    threshold (not with two work mailboxes at one domain, conflicting names or dates of birth).
+    Tier C: similar names at one company or place, or any pair at `review_floor`: review only.
+    No pair below `review_floor` is reviewed, whatever its tier.
 
     Args:
         comparisons: levels and facts of the candidate pairs.
-        probability: model probability per pair.
+        scores: the model's scores of the pairs.
         settings: the thresholds.
 
     Returns:
         A DataFrame aligned with the pairs: tier, decision.
     """
     lv, fx = comparisons.levels, comparisons.facts
+    probability = scores.probability
+    guarded = guarded_probability(comparisons, scores)
     first, last = lv["first_name"].to_numpy(), lv["last_name"].to_numpy()
+    contested = (fx["contested_email"] | fx["contested_phone"]).to_numpy()
     tier_a = (fx["email_exact"] | fx["phone_exact"]).to_numpy()
     same_name = np.isin(first, [_lv("first_name", "exact"), _lv("first_name", "nickname")]) & (
         last == _lv("last_name", "exact")
     )
-    tier_b = (fx["same_domain"].to_numpy() & same_name) | fx["device_exact"].to_numpy()
+    agreeing = (
+        np.isin(lv["date_of_birth"].to_numpy(), [_lv("date_of_birth", "exact"), _lv("date_of_birth", "transposed")])
+        .astype(int)
+        + np.isin(lv["street"].to_numpy(), [_lv("street", "exact"), _lv("street", "similar")])
+        + np.isin(lv["locality"].to_numpy(), [_lv("locality", "postal"), _lv("locality", "city")])
+        + fx["company_match"].to_numpy()
+        + tier_a
+    )
+    names_ok = ~np.isin(first, [_lv("first_name", "different")]) & ~np.isin(last, [_lv("last_name", "different")])
+    by_model = (guarded >= settings.tier_b_auto_merge) & (agreeing >= 2) & names_ok
+    tier_b = (fx["same_domain"].to_numpy() & same_name) | fx["device_exact"].to_numpy() | by_model
     first_ok = (
         (first == _lv("first_name", "null"))
         | np.isin(
@@ -56,21 +92,24 @@ def assign_tiers(
     last_ok = fx["s_last"].to_numpy() >= settings.tier_c_min_name_similarity
     place = np.isin(lv["locality"].to_numpy(), [_lv("locality", "postal"), _lv("locality", "city")])
     company_ok = fx["company_match"].to_numpy() | (fx["no_company"].to_numpy() & place)
-    tier_c = first_ok & last_ok & company_ok & ~fx["region_conflict"].to_numpy()
+    tier_c = (first_ok & last_ok & company_ok & ~fx["region_conflict"].to_numpy()) | (
+        probability >= settings.review_floor)
     tier = np.select([tier_a, tier_b, tier_c], ["A", "B", "C"], "")
-    conflict = fx["name_conflict"].to_numpy()
+    conflict = fx["name_conflict"].to_numpy() | fx["dob_conflict"].to_numpy()
     # one name at one company with two different work mailboxes is more often two namesakes than one
     # person with an alias; a reviewer can tell, the model (trained on few such pairs) cannot
     mailboxes = fx["other_mailbox"].to_numpy()
+    reviewable = probability >= settings.review_floor
     decision = np.select(
         [
-            tier_a & conflict,
-            tier_a,
-            tier_b & (probability >= settings.tier_b_auto_merge) & ~mailboxes,
-            tier_b & (probability >= settings.tier_b_review_floor),
-            (tier == "C") & (probability >= settings.tier_c_review),
+            tier_a & ~conflict & ~contested,
+            tier_a & ~conflict & (guarded >= settings.contested_key_auto_merge),
+            tier_b & (guarded >= settings.tier_b_auto_merge) & ~mailboxes & ~conflict,
+            tier_a & reviewable,
+            tier_b & (probability >= settings.tier_b_review_floor) & reviewable,
+            (tier == "C") & (probability >= settings.tier_c_review) & reviewable,
         ],
-        ["review", "auto_merge", "auto_merge", "review", "review"],
+        ["auto_merge", "auto_merge", "auto_merge", "review", "review", "review"],
         "no_match",
     )
     return pd.DataFrame({"tier": pd.Series(tier, dtype=object).replace("", None), "decision": decision})
@@ -89,7 +128,8 @@ def explain(comparisons: Comparisons, scores: Scores, model: MatchModel) -> np.n
         code = code * len(f.levels) + lv[f.name].to_numpy(dtype=np.int64)
     shared, shared_kinds = pd.factorize(fx["shared_ignored"].to_numpy(dtype=object), use_na_sentinel=False)
     code = code * (len(shared_kinds) + 1) + shared
-    for flag in (fx["swapped"], fx["name_conflict"], fx["other_mailbox"]):
+    contested = fx["contested_email"] | fx["contested_phone"] | fx["contested_street"]
+    for flag in (fx["swapped"], fx["name_conflict"], fx["other_mailbox"], fx["dob_conflict"], contested):
         code = code * 2 + np.asarray(flag, dtype=np.int64)
     _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
     distinct = Comparisons(
@@ -104,14 +144,17 @@ def _lines(comparisons: Comparisons, model: MatchModel) -> np.ndarray:
               for f in model.fields}
     levels = [(labels[f.name], comparisons.levels[f.name].to_numpy(dtype=np.int64).tolist()) for f in model.fields]
     fx = comparisons.facts
+    contested = (fx["contested_email"] | fx["contested_phone"] | fx["contested_street"]).tolist()
     notes = zip(fx["swapped"].tolist(), fx["shared_ignored"].tolist(), fx["name_conflict"].tolist(),
-                fx["other_mailbox"].tolist(), strict=True)
+                fx["other_mailbox"].tolist(), fx["dob_conflict"].tolist(), contested, strict=True)
     out = []
-    for i, (swapped, shared, conflict, other_mailbox) in enumerate(notes):
+    for i, (swapped, shared, conflict, other_mailbox, dob_conflict, disputed) in enumerate(notes):
         text = "".join(label[lv[i]] for label, lv in levels).rstrip("; ")
         text += " | first/last swapped" if swapped else ""
         text += f" | shared {shared} ignored" if shared != "" else ""
         text += " | names conflict" if conflict else ""
         text += " | different work mailboxes" if other_mailbox else ""
+        text += " | dates of birth conflict" if dob_conflict else ""
+        text += " | joined by a contested key" if disputed else ""
         out.append(text)
     return np.array(out, dtype=object)
