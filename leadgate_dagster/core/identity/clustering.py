@@ -41,6 +41,7 @@ def cluster_records(
     mailboxes: list[str | None],
     *,
     min_similarity: float,
+    trusted: np.ndarray | None = None,
 ) -> Clusters:
     """Apply auto-merge edges in the given order, refusing those that would join conflicting names or two
     different personal mailboxes at one company domain (the tier B rule, kept across chains of merges).
@@ -52,6 +53,8 @@ def cluster_records(
         names: normalized (first, last) per record position.
         mailboxes: the personal work email key per record position (None for none, role or shared).
         min_similarity: the name-conflict similarity of the ruleset.
+        trusted: per edge, whether its own evidence (same date of birth and street) outweighs its names, so
+            the names of the two clusters are not held against it.
 
     Returns:
         The clusters, labelled by their earliest record position.
@@ -87,7 +90,8 @@ def cluster_records(
         ba, bb = boxes_of(a), boxes_of(b)
         if any(ba[d] != bb[d] for d in ba.keys() & bb.keys()):
             continue
-        if any(names_conflict(x[0], x[1], y[0], y[1], min_similarity) for x in va for y in vb):
+        if (trusted is None or not trusted[k]) and any(
+                names_conflict(x[0], x[1], y[0], y[1], min_similarity) for x in va for y in vb):
             continue
         keep, gone = (a, b) if a < b else (b, a)  # the earlier record's root survives
         parent[gone] = keep

@@ -35,7 +35,7 @@ COMPARISONS: dict[str, tuple[str, ...]] = {
     "company": ("null", "exact", "similar", "different"),
     "locality": ("null", "postal", "city", "region", "different"),
     "device": ("null", "exact", "shared", "different"),
-    "date_of_birth": ("null", "exact", "transposed", "within_days", "year_only", "different"),
+    "date_of_birth": ("null", "exact", "transposed", "typo", "within_days", "year_only", "different"),
     "street": ("null", "exact", "similar", "shared", "different"),
     "job_title": ("null", "exact", "different"),
 }
@@ -353,7 +353,11 @@ def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings
             "company_match": (company_level == 1) | (company_level == 2) | same_domain | slug_match,
             "no_company": (L["company"] < 0) & (R["company"] < 0) & (L["domain"] < 0) & (R["domain"] < 0),
             "region_conflict": (L["region"] >= 0) & (R["region"] >= 0) & (L["region"] != R["region"]),
-            "dob_conflict": dob_level_ == COMPARISONS["date_of_birth"].index("different"),
+            # dates of birth that differ say "two people"; for records naming no person (an account list), two
+            # different streets say "two sites", however alike the company, website and switchboard
+            "dob_conflict": (dob_level_ == COMPARISONS["date_of_birth"].index("different")) | (
+                (street_level == COMPARISONS["street"].index("different"))
+                & (L["first"] < 0) & (L["last"] < 0) & (R["first"] < 0) & (R["last"] < 0)),
             # matched on email / phone / street only through a key whose holders conflict (guards.py)
             "contested_email": email_exact & ~email_clean,
             "contested_phone": phone_exact & ~phone_clean,

@@ -91,7 +91,8 @@ def plan_matches(keys: pd.DataFrame, existing: pd.Series, graph_shared: pd.DataF
     keep = judged["tier"].notna().to_numpy()
     edges = pd.DataFrame({"a": pairs[keep, 0], "b": pairs[keep, 1], "tier": judged["tier"].to_numpy()[keep],
                           "probability": scores.probability[keep], "decision": judged["decision"].to_numpy()[keep],
-                          "explanation": explain(comparisons, scores, model)[keep]})
+                          "explanation": explain(comparisons, scores, model)[keep],
+                          "trusted": judged["trusted"].to_numpy()[keep]})
     contributions = scores.contributions[keep].reset_index(drop=True).round(2)
     edges["rank"] = edges["tier"].map(TIER_RANK)
     root, accepted = _cluster(n, person_of, edges, id_rank, keys, shared, settings)
@@ -136,7 +137,8 @@ def _cluster(n: int, person_of: np.ndarray, edges: pd.DataFrame, id_rank: np.nda
         va, vb, ba, bb = variants.get(a, set()), variants.get(b, set()), boxes.get(a, {}), boxes.get(b, {})
         if any(ba[d] != bb[d] for d in ba.keys() & bb.keys()):
             continue
-        if any(names_conflict(x[0], x[1], y[0], y[1], settings.name_conflict_similarity) for x in va for y in vb):
+        if not edges.at[k, "trusted"] and any(
+                names_conflict(x[0], x[1], y[0], y[1], settings.name_conflict_similarity) for x in va for y in vb):
             continue
         keep, gone = (a, b) if a < b else (b, a)  # the earlier arrival's root survives
         parent[gone] = keep

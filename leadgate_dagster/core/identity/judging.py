@@ -32,7 +32,8 @@ work on distinct values."""
 class JudgedPairs:
     """The pairs that reached a tier, in the order of the candidate pairs: pairs (k, 2) positions as given;
     tier ('A' | 'B' | 'C'), decision ('auto_merge' | 'review' | 'no_match'), probability, explanation;
-    contributions: bits per compared field (RangeIndex, aligned with the rows)."""
+    contributions: bits per compared field (RangeIndex, aligned with the rows); trusted: edges whose names
+    conflict but whose date of birth and street agree (tiers.assign_tiers)."""
 
     pairs: np.ndarray
     tier: np.ndarray
@@ -40,6 +41,7 @@ class JudgedPairs:
     probability: np.ndarray
     explanation: np.ndarray
     contributions: pd.DataFrame
+    trusted: np.ndarray
 
 
 def judge_pairs(
@@ -77,6 +79,7 @@ def judge_pairs(
         probability=np.concatenate([p.probability for p in parts]),
         explanation=np.concatenate([p.explanation for p in parts]),
         contributions=pd.concat([p.contributions for p in parts], ignore_index=True),
+        trusted=np.concatenate([p.trusted for p in parts]),
     )
 
 
@@ -99,6 +102,7 @@ def _judge(table: KeyTable, pairs: np.ndarray, model: MatchModel, settings: Iden
         probability=scores.probability[keep],
         explanation=explain(kept, kept_scores, model),
         contributions=contributions,
+        trusted=judged["trusted"].to_numpy()[keep],
     )
 
 

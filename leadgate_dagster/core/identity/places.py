@@ -11,7 +11,7 @@ import datetime as dt
 import re
 
 from anyascii import anyascii
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler
 
 # USPS / Australia Post street suffixes and directionals, as people write them out -> the abbreviation
 _STREET_WORDS = {
@@ -54,13 +54,16 @@ def normalize_dob(value: str, *, day_first: bool) -> str | None:
 
 
 def dob_level(a: str, b: str, within_days: int) -> str:
-    """exact | transposed | within_days | year_only | different, for two normalized dates of birth."""
+    """exact | transposed | typo | within_days | year_only | different, for two normalized dates of birth
+    (typo: one digit changed, or two neighbouring digits swapped)."""
     if a == b:
         return "exact"
     if len(a) == 4 or len(b) == 4:
         return "year_only" if a[:4] == b[:4] else "different"
     if a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
         return "transposed"
+    if OSA.distance(a, b) <= 1:
+        return "typo"
     days = abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days)
     return "within_days" if days <= within_days else "different"
 

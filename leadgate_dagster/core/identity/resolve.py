@@ -128,6 +128,7 @@ def resolve_identities(
         names,
         personal_mailboxes(batch.keys, batch.shared),
         min_similarity=settings.name_conflict_similarity,
+        trusted=judged.trusted[auto],
     )
     refused = auto[~clusters.accepted]
     pairs.loc[refused, "decision"] = "review"

@@ -60,7 +60,8 @@ def assign_tiers(comparisons: Comparisons, scores: Scores, settings: IdentitySet
         settings: the thresholds.
 
     Returns:
-        A DataFrame aligned with the pairs: tier, decision.
+        A DataFrame aligned with the pairs: tier, decision, trusted (names conflict, but the date of birth
+        and street agree: clustering does not refuse the edge for its names).
     """
     lv, fx = comparisons.levels, comparisons.facts
     probability = scores.probability
@@ -71,15 +72,25 @@ def assign_tiers(comparisons: Comparisons, scores: Scores, settings: IdentitySet
     same_name = np.isin(first, [_lv("first_name", "exact"), _lv("first_name", "nickname")]) & (
         last == _lv("last_name", "exact")
     )
+    dob_agrees = np.isin(lv["date_of_birth"].to_numpy(), [_lv("date_of_birth", "exact"),
+                                                           _lv("date_of_birth", "transposed")])
+    street_agrees = np.isin(lv["street"].to_numpy(), [_lv("street", "exact"), _lv("street", "similar")])
+    name_differs = [lv[f].to_numpy() == _lv(f, "different") for f in ("first_name", "last_name")]
+    # a misspelt or replaced name beside the same date of birth and street, one name part agreeing and no
+    # personal email or phone disagreeing, is one person (FEBRL-style noise); twins keep their own phones
+    overridden = (fx["name_conflict"].to_numpy() & dob_agrees & street_agrees & ~(name_differs[0] & name_differs[1])
+                  & (lv["email"].to_numpy() != _lv("email", "different"))
+                  & (lv["phone"].to_numpy() != _lv("phone", "different")))
     agreeing = (
-        np.isin(lv["date_of_birth"].to_numpy(), [_lv("date_of_birth", "exact"), _lv("date_of_birth", "transposed")])
+        np.isin(lv["date_of_birth"].to_numpy(), [_lv("date_of_birth", "exact"), _lv("date_of_birth", "transposed"),
+                                                 _lv("date_of_birth", "typo")])
         .astype(int)
         + np.isin(lv["street"].to_numpy(), [_lv("street", "exact"), _lv("street", "similar")])
         + np.isin(lv["locality"].to_numpy(), [_lv("locality", "postal"), _lv("locality", "city")])
         + fx["company_match"].to_numpy()
         + tier_a
     )
-    names_ok = ~np.isin(first, [_lv("first_name", "different")]) & ~np.isin(last, [_lv("last_name", "different")])
+    names_ok = (~name_differs[0] & ~name_differs[1]) | overridden
     by_model = (guarded >= settings.tier_b_auto_merge) & (agreeing >= 2) & names_ok
     tier_b = (fx["same_domain"].to_numpy() & same_name) | fx["device_exact"].to_numpy() | by_model
     first_ok = (
@@ -95,11 +106,14 @@ def assign_tiers(comparisons: Comparisons, scores: Scores, settings: IdentitySet
     tier_c = (first_ok & last_ok & company_ok & ~fx["region_conflict"].to_numpy()) | (
         probability >= settings.review_floor)
     tier = np.select([tier_a, tier_b, tier_c], ["A", "B", "C"], "")
-    conflict = fx["name_conflict"].to_numpy() | fx["dob_conflict"].to_numpy()
+    name_conflict, other_conflict = fx["name_conflict"].to_numpy() & ~overridden, fx["dob_conflict"].to_numpy()
+    conflict = name_conflict | other_conflict
     # one name at one company with two different work mailboxes is more often two namesakes than one
     # person with an alias; a reviewer can tell, the model (trained on few such pairs) cannot
     mailboxes = fx["other_mailbox"].to_numpy()
-    reviewable = probability >= settings.review_floor
+    # a reviewer sees pairs the evidence beyond contested keys leaves open, never a proven conflict of dates of
+    # birth or sites; a shared key between conflicting names is reviewed (DUP_NAME_CONFLICT) only when clean
+    reviewable = (guarded >= settings.review_floor) & ~other_conflict & ~(name_conflict & ~tier_a)
     decision = np.select(
         [
             tier_a & ~conflict & ~contested,
@@ -112,7 +126,8 @@ def assign_tiers(comparisons: Comparisons, scores: Scores, settings: IdentitySet
         ["auto_merge", "auto_merge", "auto_merge", "review", "review", "review"],
         "no_match",
     )
-    return pd.DataFrame({"tier": pd.Series(tier, dtype=object).replace("", None), "decision": decision})
+    return pd.DataFrame({"tier": pd.Series(tier, dtype=object).replace("", None), "decision": decision,
+                         "trusted": overridden})
 
 
 def explain(comparisons: Comparisons, scores: Scores, model: MatchModel) -> np.ndarray:
