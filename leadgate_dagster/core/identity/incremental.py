@@ -17,13 +17,12 @@ import numpy as np
 import pandas as pd
 
 from leadgate_dagster.core.identity.blocking import candidate_pairs
-from leadgate_dagster.core.identity.clustering import person_id
+from leadgate_dagster.core.identity.clustering import person_id, variants_conflict
 from leadgate_dagster.core.identity.comparisons import add_name_conflicts, compare_coded, personal_mailboxes
 from leadgate_dagster.core.identity.guards import contested_keys
 from leadgate_dagster.core.identity.key_codes import code_keys
 from leadgate_dagster.core.identity.keys import has_shared_key, shared_keys
 from leadgate_dagster.core.identity.model import MatchModel
-from leadgate_dagster.core.identity.names import names_conflict
 from leadgate_dagster.core.identity.settings import IdentitySettings
 from leadgate_dagster.core.identity.tiers import TIER_RANK, assign_tiers, explain
 
@@ -108,13 +107,13 @@ def _cluster(n: int, person_of: np.ndarray, edges: pd.DataFrame, id_rank: np.nda
     first_of: dict[str, int] = {}
     for pos in np.flatnonzero(~pd.isna(person_of)):
         parent[pos] = first_of.setdefault(person_of[pos], pos)
-    names = list(zip(keys["first"], keys["last"], strict=False))
+    names = list(zip(keys["first"], keys["last"], keys["dob"], strict=False))
     boxes_raw = personal_mailboxes(keys, shared)
     variants: dict[int, set[Any]] = {}
     boxes: dict[int, dict[str, str]] = {}
     for pos in range(n):
         r = int(parent[pos])
-        if names[pos] != (None, None):
+        if names[pos] != (None, None, None):
             variants.setdefault(r, set()).add(names[pos])
         if boxes_raw[pos]:
             boxes.setdefault(r, {})[boxes_raw[pos].split("@")[1]] = boxes_raw[pos]
@@ -138,7 +137,8 @@ def _cluster(n: int, person_of: np.ndarray, edges: pd.DataFrame, id_rank: np.nda
         if any(ba[d] != bb[d] for d in ba.keys() & bb.keys()):
             continue
         if not edges.at[k, "trusted"] and any(
-                names_conflict(x[0], x[1], y[0], y[1], settings.name_conflict_similarity) for x in va for y in vb):
+                variants_conflict(x, y, settings.name_conflict_similarity, settings.dob_within_days)
+                for x in va for y in vb):
             continue
         keep, gone = (a, b) if a < b else (b, a)  # the earlier arrival's root survives
         parent[gone] = keep

@@ -120,7 +120,7 @@ def resolve_identities(
     auto = np.flatnonzero(pairs["decision"].to_numpy() == "auto_merge")
     lo, hi = np.sort(batch.id_rank[pos[auto]], axis=1).T
     strength = np.lexsort((hi, lo, -pairs["probability"].to_numpy()[auto], pairs["rank"].to_numpy()[auto]))
-    names = list(zip(batch.keys["first"], batch.keys["last"], strict=False))
+    names = list(zip(batch.keys["first"], batch.keys["last"], batch.keys["dob"], strict=False))
     clusters = cluster_records(
         len(leads),
         pos[auto],
@@ -128,6 +128,7 @@ def resolve_identities(
         names,
         personal_mailboxes(batch.keys, batch.shared),
         min_similarity=settings.name_conflict_similarity,
+        within_days=settings.dob_within_days,
         trusted=judged.trusted[auto],
     )
     refused = auto[~clusters.accepted]

@@ -40,6 +40,7 @@ class IdentitySettings:
     default_phone_region: str = "US"
     free_mail_domains_extra: frozenset[str] = frozenset()
     contested_key_auto_merge: float = 0.9
+    model_auto_merge: float = 0.99
     review_floor: float = 0.5
     block_window: int = 12
     name_window: int = 4
@@ -66,7 +67,8 @@ class IdentitySettings:
                    name_conflict_similarity=r.name_conflict_similarity,
                    default_phone_region=r.default_phone_region,
                    free_mail_domains_extra=frozenset(d.lower() for d in r.free_mail_domains_extra),
-                   contested_key_auto_merge=r.contested_key_auto_merge, review_floor=r.review_floor,
+                   contested_key_auto_merge=r.contested_key_auto_merge, model_auto_merge=r.model_auto_merge,
+                   review_floor=r.review_floor,
                    block_window=r.blocking.window, name_window=r.blocking.name_window,
                    max_pairs_per_record=r.blocking.max_pairs_per_record,
                    name_jw_high=c.name.jw_high, name_jw_low=c.name.jw_low, name_tf=c.name.term_frequency,

@@ -49,8 +49,10 @@ def assign_tiers(comparisons: Comparisons, scores: Scores, settings: IdentitySet
     Tier A: the same non-shared email or phone; auto unless the names or dates of birth conflict, and, when
     the key is contested in the file, only if the evidence beyond it reaches `contested_key_auto_merge`.
     Tier B: domain + first + last name, the same device, or the model alone: probability (beyond contested
-    keys) at or above `tier_b_auto_merge` with two agreeing identity columns besides the names; auto at that
-    threshold (not with two work mailboxes at one domain, conflicting names or dates of birth).
+    keys) at or above `model_auto_merge` with two agreeing pieces of evidence (the whole name counts as one);
+    auto at
+    `tier_b_auto_merge` (the model alone: `model_auto_merge`), not with two work mailboxes at one domain,
+    conflicting names or dates of birth.
     Tier C: similar names at one company or place, or any pair at `review_floor`: review only.
     No pair below `review_floor` is reviewed, whatever its tier.
 
@@ -76,9 +78,9 @@ def assign_tiers(comparisons: Comparisons, scores: Scores, settings: IdentitySet
                                                            _lv("date_of_birth", "transposed")])
     street_agrees = np.isin(lv["street"].to_numpy(), [_lv("street", "exact"), _lv("street", "similar")])
     name_differs = [lv[f].to_numpy() == _lv(f, "different") for f in ("first_name", "last_name")]
-    # a misspelt or replaced name beside the same date of birth and street, one name part agreeing and no
-    # personal email or phone disagreeing, is one person (FEBRL-style noise); twins keep their own phones
-    overridden = (fx["name_conflict"].to_numpy() & dob_agrees & street_agrees & ~(name_differs[0] & name_differs[1])
+    # a misspelt first name or another surname beside the same date of birth and street, and no personal email
+    # or phone disagreeing, is one person (typos, marriage); twins differ by first name, so they stay apart
+    overridden = (fx["name_conflict"].to_numpy() & dob_agrees & street_agrees & ~name_differs[0]
                   & (lv["email"].to_numpy() != _lv("email", "different"))
                   & (lv["phone"].to_numpy() != _lv("phone", "different")))
     agreeing = (
@@ -89,10 +91,12 @@ def assign_tiers(comparisons: Comparisons, scores: Scores, settings: IdentitySet
         + np.isin(lv["locality"].to_numpy(), [_lv("locality", "postal"), _lv("locality", "city")])
         + fx["company_match"].to_numpy()
         + tier_a
+        + same_name
     )
     names_ok = (~name_differs[0] & ~name_differs[1]) | overridden
-    by_model = (guarded >= settings.tier_b_auto_merge) & (agreeing >= 2) & names_ok
-    tier_b = (fx["same_domain"].to_numpy() & same_name) | fx["device_exact"].to_numpy() | by_model
+    by_model = (guarded >= settings.model_auto_merge) & (agreeing >= 2) & names_ok
+    classic = (fx["same_domain"].to_numpy() & same_name) | fx["device_exact"].to_numpy()
+    tier_b = classic | by_model
     first_ok = (
         (first == _lv("first_name", "null"))
         | np.isin(
@@ -118,12 +122,13 @@ def assign_tiers(comparisons: Comparisons, scores: Scores, settings: IdentitySet
         [
             tier_a & ~conflict & ~contested,
             tier_a & ~conflict & (guarded >= settings.contested_key_auto_merge),
-            tier_b & (guarded >= settings.tier_b_auto_merge) & ~mailboxes & ~conflict,
+            classic & (guarded >= settings.tier_b_auto_merge) & ~mailboxes & ~conflict,
+            by_model & ~mailboxes & ~conflict,
             tier_a & reviewable,
             tier_b & (probability >= settings.tier_b_review_floor) & reviewable,
             (tier == "C") & (probability >= settings.tier_c_review) & reviewable,
         ],
-        ["auto_merge", "auto_merge", "auto_merge", "review", "review", "review"],
+        ["auto_merge", "auto_merge", "auto_merge", "auto_merge", "review", "review", "review"],
         "no_match",
     )
     return pd.DataFrame({"tier": pd.Series(tier, dtype=object).replace("", None), "decision": decision,

@@ -76,6 +76,8 @@ class IdentityRules(Section):
     # a pair whose only link is a key held in the file by records whose names (or sites) conflict needs
     # this probability without that key's weight to auto-merge
     contested_key_auto_merge: Probability
+    # tier B on the model alone (no shared domain + name, no device): auto-merge at this probability
+    model_auto_merge: Probability
     # review needs at least this probability (any tier): keeps the review tier human-sized
     review_floor: Probability
     blocking: Blocking
