@@ -115,18 +115,19 @@ def assign_tiers(comparisons: Comparisons, scores: Scores, settings: IdentitySet
     # one name at one company with two different work mailboxes is more often two namesakes than one
     # person with an alias; a reviewer can tell, the model (trained on few such pairs) cannot
     mailboxes = fx["other_mailbox"].to_numpy()
-    # a reviewer sees pairs the evidence beyond contested keys leaves open, never a proven conflict of dates of
-    # birth or sites; a shared key between conflicting names is reviewed (DUP_NAME_CONFLICT) only when clean
-    reviewable = (guarded >= settings.review_floor) & ~other_conflict & ~(name_conflict & ~tier_a)
+    # a reviewer sees what the evidence leaves open: an email or phone between conflicting names (DUP_NAME_CONFLICT),
+    # a domain + name or device pair below auto-merge, and the model's near misses at `review_floor`; never a
+    # proven conflict of dates of birth or sites
+    open_question = ~other_conflict
     decision = np.select(
         [
             tier_a & ~conflict & ~contested,
             tier_a & ~conflict & (guarded >= settings.contested_key_auto_merge),
             classic & (guarded >= settings.tier_b_auto_merge) & ~mailboxes & ~conflict,
             by_model & ~mailboxes & ~conflict,
-            tier_a & reviewable,
-            tier_b & (probability >= settings.tier_b_review_floor) & reviewable,
-            (tier == "C") & (probability >= settings.tier_c_review) & reviewable,
+            tier_a & name_conflict & open_question & (guarded >= settings.review_floor),
+            classic & (probability >= settings.tier_b_review_floor) & open_question & ~name_conflict,
+            (tier != "") & (guarded >= settings.review_floor) & open_question & ~name_conflict,
         ],
         ["auto_merge", "auto_merge", "auto_merge", "auto_merge", "review", "review", "review"],
         "no_match",
