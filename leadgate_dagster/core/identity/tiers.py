@@ -49,7 +49,8 @@ def assign_tiers(comparisons: Comparisons, scores: Scores, settings: IdentitySet
     Tier A: the same non-shared email or phone; auto unless the names or dates of birth conflict, and, when
     the key is contested in the file, only if the evidence beyond it reaches `contested_key_auto_merge`.
     Tier B: domain + first + last name, the same device, or the model alone: probability (beyond contested
-    keys) at or above `model_auto_merge` with two agreeing pieces of evidence (the whole name counts as one);
+    keys) at or above `model_auto_merge` with two agreeing pieces of evidence (the whole name counts as one),
+    one of them the whole name, the date of birth or the street;
     auto at
     `tier_b_auto_merge` (the model alone: `model_auto_merge`), not with two work mailboxes at one domain,
     conflicting names or dates of birth.
@@ -94,7 +95,10 @@ def assign_tiers(comparisons: Comparisons, scores: Scores, settings: IdentitySet
         + same_name
     )
     names_ok = (~name_differs[0] & ~name_differs[1]) | overridden
-    by_model = (guarded >= settings.model_auto_merge) & (agreeing >= 2) & names_ok
+    # fuzzy names at one company and place stay tier C (review), as the spec has it: the model alone decides
+    # only with the whole name, a date of birth or a street agreeing
+    personal = same_name | dob_agrees | street_agrees
+    by_model = (guarded >= settings.model_auto_merge) & (agreeing >= 2) & names_ok & personal
     classic = (fx["same_domain"].to_numpy() & same_name) | fx["device_exact"].to_numpy()
     tier_b = classic | by_model
     first_ok = (
@@ -127,9 +131,11 @@ def assign_tiers(comparisons: Comparisons, scores: Scores, settings: IdentitySet
             by_model & ~mailboxes & ~conflict,
             tier_a & name_conflict & open_question & (guarded >= settings.review_floor),
             classic & (probability >= settings.tier_b_review_floor) & open_question & ~name_conflict,
-            (tier != "") & (guarded >= settings.review_floor) & open_question & ~name_conflict,
+            tier_b & (guarded >= settings.review_floor) & open_question & ~name_conflict,
+            (tier == "C") & (guarded >= max(settings.review_floor, settings.tier_c_review)) & open_question
+            & ~name_conflict,
         ],
-        ["auto_merge", "auto_merge", "auto_merge", "auto_merge", "review", "review", "review"],
+        ["auto_merge", "auto_merge", "auto_merge", "auto_merge", "review", "review", "review", "review"],
         "no_match",
     )
     return pd.DataFrame({"tier": pd.Series(tier, dtype=object).replace("", None), "decision": decision,
