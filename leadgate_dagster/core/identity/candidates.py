@@ -42,13 +42,14 @@ class BlockedBatch:
 @dataclass(frozen=True)
 class ComparedBatch:
     """keys: per lead (input order); shared: shared keys; pairs: (m, 2) positions, the lower record id first;
-    comparisons: levels and facts aligned with pairs; id_rank: rank of each lead's id."""
+    comparisons: levels and facts aligned with pairs; id_rank: rank of each lead's id; contested: contested keys."""
 
     keys: pd.DataFrame
     shared: pd.DataFrame
     pairs: np.ndarray
     comparisons: Comparisons
     id_rank: np.ndarray
+    contested: pd.DataFrame
 
 
 def block_batch(
@@ -116,4 +117,5 @@ def compare_batch(
         pairs=b.pairs,
         comparisons=compare_pairs(b.keys, b.pairs, b.shared, settings, b.contested),
         id_rank=b.id_rank,
+        contested=b.contested,
     )
