@@ -155,7 +155,8 @@ def estimate_model(table: KeyTable, samples: dict[str, tuple[tuple[str, ...], np
               "m": {f: v.round(6).tolist() for f, v in m_final.items()}, "prior": prior_share}
     digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:10]
     report = {"estimated": True, "records": n, "candidate_pairs": len(candidates), "prior_match_share": prior_share,
-              "expected_matches": round(matches, 1), "rules": rules, "source": source, **params}
+              "expected_matches": round(matches, 1), "rules": rules, "source": source, **params,
+              "weights": {f.name: list(f.weights) for f in fields}}
     model = MatchModel(version=f"{prior.version}+em.{digest}", intercept_bits=round(float(np.log2(
         prior_share / (1 - prior_share))), 4), fields=tuple(fields),
         provenance={"method": "EM per blocking rule, u from random pairs", "prior_model": prior.version,
