@@ -10,8 +10,8 @@ import pytest
 
 from leadgate_dagster.core.identity import MatchModel, candidates, judging, resolve_identities
 from leadgate_dagster.core.identity.candidates import ComparedBatch, compare_batch
-from leadgate_dagster.core.identity.judging import judge_pairs
 from leadgate_dagster.core.identity.comparisons import add_name_conflicts
+from leadgate_dagster.core.identity.judging import judge_pairs
 from leadgate_dagster.core.identity.key_codes import SPACES, code_keys
 from leadgate_dagster.core.identity.settings import IdentitySettings
 from leadgate_dagster.core.identity.tiers import _lines, assign_tiers, explain
