@@ -19,7 +19,7 @@ from leadgate_dagster.core.ruleset import (
 
 # The shipped ruleset's identity. Parsing into typed sections left the hash as it was (0302ddd0... for
 # 2026.11.1); a deliberate change to the shipped defaults changes both: bump `version` and record them here.
-SHIPPED = ("2026.12.2", "6a6eaccb71da8e4ca832b10b4354633140ddeada3e457534b9bf4fd7ed078e54")
+SHIPPED = ("2026.12.3-identity", "d8c0b50220bcc95456e8f93249282d168d3182d69a958958fe12f574631d9683")
 
 
 def _file(tmp_path: Path, text: str) -> Path:
