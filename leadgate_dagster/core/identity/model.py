@@ -145,7 +145,7 @@ def load_model(name: str, path: str | Path | None = None) -> MatchModel:
     """Load a model artifact by name (as the ruleset's `identity.model` gives it).
 
     Args:
-        name: artifact name without extension, e.g. "identity_model_v1".
+        name: artifact name without extension, e.g. "identity_model_v2".
         path: a file to read instead of the packaged `leadgate_dagster/data/<name>.json`.
 
     Returns:

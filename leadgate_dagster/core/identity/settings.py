@@ -30,7 +30,7 @@ class EstimationSettings:
 class IdentitySettings:
     """Thresholds and switches of identity resolution (`identity:` in the ruleset)."""
 
-    model: str = "identity_model_v1"
+    model: str = "identity_model_v2"
     shared_key_max_names: int = 3
     tier_b_auto_merge: float = 0.85
     tier_b_review_floor: float = 0.05

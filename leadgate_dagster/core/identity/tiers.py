@@ -181,7 +181,7 @@ def _lines(comparisons: Comparisons, model: MatchModel) -> np.ndarray:
         text += f" | shared {shared} ignored" if shared != "" else ""
         text += " | names conflict" if conflict else ""
         text += " | different work mailboxes" if other_mailbox else ""
-        text += " | dates of birth conflict" if dob_conflict else ""
+        text += " | dates of birth or sites conflict" if dob_conflict else ""
         text += " | joined by a contested key" if disputed else ""
         out.append(text)
     return np.array(out, dtype=object)
