@@ -133,3 +133,17 @@ def test_output_and_pairs_read_back_as_one_row_per_record_whatever_the_ids(tmp_p
     assert_carried(ids, CARRIED)
     judged = read_back(pairs)
     assert judged and {p["id_l"] for p in judged} | {p["id_r"] for p in judged} == set(ids)
+
+
+def test_secondary_email_column_joins_records_and_explain_model_prints_parameters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text("First Name,Last Name,Email,Secondary Email\n"
+                    "Ann,Lee,ann@work.io,ann.lee@gmail.com\n"
+                    "Ann,Lee,ann.lee@gmail.com,\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert dedupe_command(str(path), str(out), None, None, explain_model=True) == 0
+    assert [r["decision"] for r in read(out)] == ["new", "auto_merge"]
+    err = capsys.readouterr().err
+    assert "model v2" in err and "not estimated" in err and "blocking rules: pairs proposed / bound" in err
