@@ -19,7 +19,7 @@ from leadgate_dagster.core.ruleset import (
 
 # The shipped ruleset's identity. Parsing into typed sections left the hash as it was (0302ddd0... for
 # 2026.11.1); a deliberate change to the shipped defaults changes both: bump `version` and record them here.
-SHIPPED = ("2026.12.3-identity", "aff2a222a7e287cf12764d54cf37fff4a0e6121205f8c50e8a1d221f0b4b5c9b")
+SHIPPED = ("2026.12.3-identity", "68bfd5a86b35e8ab6b23aaf3a1f9def60ca8fc0fba5d820ceb8682e51efaf87c")
 
 
 def _file(tmp_path: Path, text: str) -> Path:

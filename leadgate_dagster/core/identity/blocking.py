@@ -18,6 +18,7 @@ import pandas as pd
 
 from leadgate_dagster.core.identity.codes import combined_codes
 from leadgate_dagster.core.identity.keys import KEY_GROUPS, company_slugs
+from leadgate_dagster.core.identity.places import house_number
 from leadgate_dagster.core.identity.settings import IdentitySettings
 
 SMALL_INPUT = 512
@@ -141,7 +142,7 @@ def blocking_rules(
         yield rule("date_of_birth", ("date_of_birth",),
                    window_pairs(np.arange(n), _codes(keys["dob"].reset_index(drop=True)), order, w), 1)
     if keys["street"].notna().any():
-        number = keys["street"].map(lambda v: v.split()[0] if isinstance(v, str) and v[0].isdigit() else None)
+        number = keys["street"].map(lambda v: house_number(v) if isinstance(v, str) else None)
         yield rule("postal+house_number", ("locality",), window_pairs(
             np.arange(n), _codes(keys["postal"].reset_index(drop=True), number.reset_index(drop=True)), order, w), 1)
     if not named:

@@ -219,6 +219,9 @@ def build_keys(leads: pd.DataFrame, settings: IdentitySettings, ip_key: bytes | 
     website = _map_unique(col["website"], website_domain)
     out["domain"] = [d if d is not None else w for d, w in zip(company_domain, website, strict=True)]
     out["company"] = _map_unique(col["company"], normalize_company)
+    out["city"] = _map_unique(col["city"], normalize_name)
+    # an account list names a site "Acme Dental - Franklin": the site's own city is no part of the company
+    out["company"] = [_without_city(c, t) for c, t in zip(out["company"], out["city"], strict=True)]
     region = [r or settings.default_phone_region for r in _map_unique(col["country"], country_code)]
     for i, name in enumerate(("phone", "mobile", "other_phone"), start=1):
         pairs = [None if v is None else (v, r) for v, r in zip(col[name], region, strict=True)]
@@ -228,7 +231,6 @@ def build_keys(leads: pd.DataFrame, settings: IdentitySettings, ip_key: bytes | 
             col[name], lambda v, ns=i: f"{ns}:{v.strip().lower()}" if len(v.strip()) >= 8 else None
         )
     out["ip"] = _map_unique(col["ip"], lambda v: ip_hmac(v, ip_key)) if ip_key else [None] * len(leads)
-    out["city"] = _map_unique(col["city"], normalize_name)
     out["region"] = _map_unique(col["region"], normalize_name)
     out["postal"] = _map_unique(col["postal_code"], lambda v: re.sub(r"[^0-9A-Z]", "", v.upper()) or None)
     out["name_sig"] = _name_signatures(out["first"], out["last"])
@@ -238,6 +240,12 @@ def build_keys(leads: pd.DataFrame, settings: IdentitySettings, ip_key: bytes | 
                       for st, p, c in zip(out["street"], out["postal"], out["city"], strict=True)]
     out["title"] = _map_unique(col["job_title"], normalize_name)
     return pd.DataFrame(out, index=leads.index, columns=list(KEY_COLUMNS), dtype=object)
+
+
+def _without_city(company: str | None, city: str | None) -> str | None:
+    if company is None or city is None or not company.endswith(" " + city):
+        return company
+    return company[: -len(city) - 1] or company
 
 
 def _name_signatures(first: list[str | None], last: list[str | None]) -> list[str | None]:

@@ -74,10 +74,15 @@ def normalize_street(value: str) -> str | None:
     return " ".join(_STREET_WORDS.get(t, t) for t in tokens) or None
 
 
+def house_number(street: str) -> str | None:
+    """The leading digits of the first token that starts with one ("12b" -> "12"; "9555emain" -> "9555")."""
+    token = next((t for t in street.split() if t[0].isdigit()), None)
+    return re.match(r"\d+", token).group(0) if token else None  # type: ignore[union-attr]
+
+
 def street_similar(a: str, b: str, threshold: float) -> bool:
     """Same house number (or none on either side) and the rest at least `threshold` Jaro-Winkler similar."""
-    na = next((t for t in a.split() if t.isdigit()), None)
-    nb = next((t for t in b.split() if t.isdigit()), None)
+    na, nb = house_number(a), house_number(b)
     if na != nb:
         return False
     return JaroWinkler.normalized_similarity(a, b) >= threshold

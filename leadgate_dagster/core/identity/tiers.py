@@ -34,13 +34,15 @@ def _probability(bits: np.ndarray) -> np.ndarray:
 
 
 def guarded_probability(comparisons: Comparisons, scores: Scores) -> np.ndarray:
-    """The probability without the weight of a key that joins the pair only as a contested key (guards.py):
-    the evidence beyond that key."""
+    """The probability without the weight of the strongest key that joins the pair only as a contested key
+    (guards.py): the evidence beyond that key. Two contested keys agreeing (a site's phone and its address)
+    still count once."""
     fx, contributions = comparisons.facts, scores.contributions
     total = scores.intercept_bits + contributions.sum(axis=1).to_numpy()
-    for field, flag in (("email", "contested_email"), ("phone", "contested_phone"), ("street", "contested_street")):
-        total = total - np.where(fx[flag].to_numpy(), contributions[field].to_numpy(), 0.0)
-    return _probability(total)
+    joined = [np.where(fx[flag].to_numpy(), contributions[field].to_numpy(), 0.0)
+              for field, flag in (("email", "contested_email"), ("phone", "contested_phone"),
+                                  ("street", "contested_street"))]
+    return _probability(total - np.maximum.reduce(joined))
 
 
 def assign_tiers(comparisons: Comparisons, scores: Scores, settings: IdentitySettings) -> pd.DataFrame:

@@ -52,7 +52,7 @@ def test_sites_sharing_a_switchboard_and_website_stay_apart(resolve: Resolve) ->
     rows = [
         {**site, "street": "1 Main Street", "city": "Salem", "postal_code": "97301"},
         {**site, "company": "Acme Dental - Dayton", "street": "80 Elm Ave", "city": "Dayton", "postal_code": "45402"},
-        {**site, "company": "ACME DENTAL", "street": "1 Main St", "city": "Salem", "postal_code": "97301"},
+        {**site, "company": "ACME DENTAL - Salem", "street": "1 Main St", "city": "Salem", "postal_code": "97301"},
     ]
     res = resolve(rows)
     persons = res.assignments["person_id"]

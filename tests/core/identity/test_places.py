@@ -51,3 +51,4 @@ def test_street_spellings_normalize_alike_and_house_numbers_keep_apart() -> None
     assert normalize_street("  ,. ") is None
     assert street_similar("12 oak st", "12 oka st", 0.9)
     assert not street_similar("12 oak st", "21 oak st", 0.9)  # neighbours, not a typo
+    assert street_similar("9555emain ct", "9555 main ct", 0.9)  # a slipped key after the house number
