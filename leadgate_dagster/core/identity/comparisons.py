@@ -9,7 +9,6 @@ pairs, and each pair's levels depend on its two records only, so chunking cannot
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,27 +19,18 @@ from rapidfuzz.distance import JaroWinkler
 from leadgate_dagster.core.identity.codes import first_of_each
 from leadgate_dagster.core.identity.key_codes import KeyTable, code_keys, take
 from leadgate_dagster.core.identity.keys import personal_mailboxes
+from leadgate_dagster.core.identity.levels import (
+    COMPARISONS,
+    dob_levels,
+    freq_at,
+    on_codes,
+    pick_level,
+    street_levels,
+)
 from leadgate_dagster.core.identity.names import names_conflict, nickname_index
-from leadgate_dagster.core.identity.places import dob_level, street_similar
 from leadgate_dagster.core.identity.settings import IdentitySettings
 
 __all__ = ["COMPARISONS", "Comparisons", "compare_coded", "compare_pairs", "personal_mailboxes"]
-
-COMPARISONS: dict[str, tuple[str, ...]] = {
-    "first_name": ("null", "exact", "nickname", "jw92", "jw80", "different"),
-    "last_name": ("null", "exact", "jw92", "jw80", "different"),
-    "email": ("null", "exact", "shared", "other_mailbox", "different"),
-    "phone": ("null", "exact", "shared", "different"),
-    "domain": ("null", "same", "different"),
-    "company": ("null", "exact", "similar", "different"),
-    "locality": ("null", "postal", "city", "region", "different"),
-    "device": ("null", "exact", "shared", "different"),
-    "date_of_birth": ("null", "exact", "transposed", "typo", "within_days", "year_only", "different"),
-    "street": ("null", "exact", "similar", "shared", "different"),
-    "job_title": ("null", "exact", "different"),
-}
-"""Field -> levels. Level 0 ("null": a side is missing) and "shared" levels carry no weight."""
-
 
 @dataclass(frozen=True)
 class Comparisons:
@@ -51,34 +41,6 @@ class Comparisons:
 
     levels: pd.DataFrame
     facts: pd.DataFrame
-
-
-def _level(choices: list[tuple[np.ndarray, str]], field: str, n: int) -> np.ndarray:
-    """First matching level per pair, in priority order; "null" when none matches."""
-    names = COMPARISONS[field]
-    return (
-        np.select([c for c, _ in choices], [names.index(lv) for _, lv in choices], 0).astype(np.int8)
-        if choices
-        else np.zeros(n, np.int8)
-    )
-
-
-def _on_codes(
-    a: np.ndarray,
-    b: np.ndarray,
-    values_a: np.ndarray,
-    values_b: np.ndarray,
-    fn: Callable[[np.ndarray, np.ndarray], np.ndarray],
-) -> np.ndarray:
-    """fn over the distinct (a, b) value pairs, spread back to all pairs; NaN where a side is missing."""
-    out = np.full(len(a), np.nan)
-    valid = (a >= 0) & (b >= 0)
-    if valid.any():
-        base = np.int64(len(values_b) + 1)
-        inverse, distinct = pd.factorize(a[valid].astype(np.int64) * base + b[valid])
-        found = fn(values_a[distinct // base], values_b[distinct % base])
-        out[valid] = np.asarray(found, dtype=float)[inverse]
-    return out
 
 
 def _jw(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -182,7 +144,7 @@ def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings
     names = table.uniques["name"]
 
     s_ff, s_ll, s_fl, s_lf = (
-        _on_codes(L[a], R[b], names, names, _jw)
+        on_codes(L[a], R[b], names, names, _jw)
         for a, b in (("first", "first"), ("last", "last"), ("first", "last"), ("last", "first"))
     )
     swapped = (
@@ -194,7 +156,7 @@ def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings
     s_last = np.where(swapped, s_lf, s_ll)
     nick = nickname_index()
     nickname = (
-        _on_codes(
+        on_codes(
             L["first"],
             r_first,
             names,
@@ -206,7 +168,7 @@ def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings
         == 1
     )
     initial = (
-        _on_codes(
+        on_codes(
             L["first"],
             r_first,
             names,
@@ -217,7 +179,7 @@ def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings
         )
         == 1
     )
-    first_level = _level(
+    first_level = pick_level(
         [
             ((L["first"] < 0) | (r_first < 0), "null"),
             (L["first"] == r_first, "exact"),
@@ -229,7 +191,7 @@ def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings
         "first_name",
         m,
     )
-    last_level = _level(
+    last_level = pick_level(
         [
             ((L["last"] < 0) | (r_last < 0), "null"),
             (L["last"] == r_last, "exact"),
@@ -249,7 +211,7 @@ def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings
     # two different mailboxes at one company domain: a person has one work mailbox, colleagues have two
     box_l, box_r = L["mailbox"], R["mailbox"]
     other_mailbox = (box_l >= 0) & (box_r >= 0) & (box_l != box_r) & (L["domain"] == R["domain"])
-    email_level = _level(
+    email_level = pick_level(
         [
             (email_exact, "exact"),
             (other_mailbox, "other_mailbox"),
@@ -267,7 +229,7 @@ def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings
     phone_both = _has_own([L[c] for c in phones], [shared_l[c] for c in phones]) & _has_own(
         [R[c] for c in phones], [shared_r[c] for c in phones]
     )
-    phone_level = _level(
+    phone_level = pick_level(
         [(phone_exact, "exact"), (phone_both, "different"), (phone_shared, "shared")], "phone", m
     )
     # the conflict verdict only decides tier A pairs, so it is only worked out for them
@@ -280,23 +242,23 @@ def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings
     dev_both = _has_own([L[c] for c in devices], [shared_l[c] for c in devices]) & _has_own(
         [R[c] for c in devices], [shared_r[c] for c in devices]
     )
-    device_level = _level(
+    device_level = pick_level(
         [(dev_exact, "exact"), (dev_both, "different"), (dev_shared, "shared")], "device", m
     )
     # when both work emails were compared, the email level already says what the domain would
     same_domain_value = (L["domain"] >= 0) & (L["domain"] == R["domain"])
     both_domain = (L["domain"] >= 0) & (R["domain"] >= 0) & ~email_exact & ~other_mailbox
     same_domain = both_domain & same_domain_value
-    domain_level = _level([(same_domain, "same"), (both_domain, "different")], "domain", m)
+    domain_level = pick_level([(same_domain, "same"), (both_domain, "different")], "domain", m)
     companies = table.uniques["company"]
-    company_sim = _on_codes(
+    company_sim = on_codes(
         L["company"],
         R["company"],
         companies,
         companies,
         lambda x, y: process.cpdist(list(x), list(y), scorer=fuzz.token_set_ratio) / 100.0,
     )
-    company_level = _level(
+    company_level = pick_level(
         [
             (pd.notna(company_sim) & (L["company"] == R["company"]), "exact"),
             (company_sim >= settings.company_similar, "similar"),
@@ -306,7 +268,7 @@ def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings
         m,
     )
     places = ("postal", "city", "region")
-    locality_level = _level(
+    locality_level = pick_level(
         [
             *(((L[c] >= 0) & (L[c] == R[c]), c) for c in places),
             (np.logical_or.reduce([(L[c] >= 0) & (R[c] >= 0) for c in places]), "different"),
@@ -317,9 +279,9 @@ def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings
     # "Acme Analytics" and acmeanalytics.com name one company: compare space-free names and domain labels
     slugs = ("slug_name", "slug_domain")
     slug_match = np.logical_or.reduce([(L[a] >= 0) & (L[a] == R[b]) for a in slugs for b in slugs])
-    dob_level_ = _dob_levels(table, L, R, settings)
-    street_level, street_contested = _street_levels(table, L, R, shared_l, contested_l, settings)
-    title_level = _level([((L["title"] >= 0) & (L["title"] == R["title"]), "exact"),
+    dob_level_ = dob_levels(table, L, R, settings)
+    street_level, street_contested = street_levels(table, L, R, shared_l, contested_l, settings)
+    title_level = pick_level([((L["title"] >= 0) & (L["title"] == R["title"]), "exact"),
                           ((L["title"] >= 0) & (R["title"] >= 0), "different")], "job_title", m)
     levels = pd.DataFrame(
         {
@@ -362,43 +324,10 @@ def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings
             "contested_email": email_exact & ~email_clean,
             "contested_phone": phone_exact & ~phone_clean,
             "contested_street": street_contested,
-            "tf_first_name": _freq_at(table.freq["first"], L["first"], first_level == 1),
-            "tf_last_name": _freq_at(table.freq["last"], L["last"], last_level == 1),
-            "tf_locality": _freq_at(table.freq["city"], L["city"], locality_level == 2),
-            "tf_company": _freq_at(table.freq["company"], L["company"], company_level == 1),
+            "tf_first_name": freq_at(table.freq["first"], L["first"], first_level == 1),
+            "tf_last_name": freq_at(table.freq["last"], L["last"], last_level == 1),
+            "tf_locality": freq_at(table.freq["city"], L["city"], locality_level == 2),
+            "tf_company": freq_at(table.freq["company"], L["company"], company_level == 1),
         }
     )
     return Comparisons(levels=levels, facts=facts)
-
-
-def _freq_at(freq: np.ndarray, codes: np.ndarray, where: np.ndarray) -> np.ndarray:
-    """The value's frequency where the pair agrees exactly on it, NaN elsewhere."""
-    out = np.full(len(codes), np.nan)
-    out[where] = freq[codes[where]]
-    return out
-
-
-def _dob_levels(table: KeyTable, L: dict[str, np.ndarray], R: dict[str, np.ndarray],
-                settings: IdentitySettings) -> np.ndarray:
-    """date_of_birth level per pair, worked out once per distinct pair of dates."""
-    names = COMPARISONS["date_of_birth"]
-    values = table.uniques["dob"]
-    found = _on_codes(L["dob"], R["dob"], values, values, lambda x, y: np.fromiter(
-        (names.index(dob_level(a, b, settings.dob_within_days)) for a, b in zip(x, y, strict=True)), float, len(x)))
-    return np.nan_to_num(found, nan=0).astype(np.int8)
-
-
-def _street_levels(table: KeyTable, L: dict[str, np.ndarray], R: dict[str, np.ndarray],
-                   shared_l: dict[str, np.ndarray], contested_l: dict[str, np.ndarray],
-                   settings: IdentitySettings) -> tuple[np.ndarray, np.ndarray]:
-    """(street level per pair, whether an exact street match is only through a contested address)."""
-    values = table.uniques["street"]
-    similar = _on_codes(L["street"], R["street"], values, values, lambda x, y: np.fromiter(
-        (street_similar(a, b, settings.street_similar) for a, b in zip(x, y, strict=True)), bool, len(x))) == 1
-    both = (L["street"] >= 0) & (R["street"] >= 0)
-    exact = both & (L["street"] == R["street"])
-    same_address = (L["address"] >= 0) & (L["address"] == R["address"])
-    shared = same_address & shared_l["address"]
-    level = _level([(shared, "shared"), (exact, "exact"), (similar, "similar"), (both, "different")], "street",
-                   len(exact))
-    return level, exact & same_address & contested_l["address"]
