@@ -57,7 +57,8 @@ def assign_tiers(comparisons: Comparisons, scores: Scores, settings: IdentitySet
     `tier_b_auto_merge` (the model alone: `model_auto_merge`), not with two work mailboxes at one domain,
     conflicting names or dates of birth.
     Tier C: similar names at one company or place, or any pair at `review_floor`: review only.
-    No pair below `review_floor` is reviewed, whatever its tier.
+    No pair below `review_floor` (beyond contested keys) is reviewed, except tier B domain + name / device
+    pairs, reviewed down to `tier_b_review_floor`; a proven conflict of dates of birth or sites never is.
 
     Args:
         comparisons: levels and facts of the candidate pairs.
@@ -87,10 +88,8 @@ def assign_tiers(comparisons: Comparisons, scores: Scores, settings: IdentitySet
                   & (lv["email"].to_numpy() != _lv("email", "different"))
                   & (lv["phone"].to_numpy() != _lv("phone", "different")))
     agreeing = (
-        np.isin(lv["date_of_birth"].to_numpy(), [_lv("date_of_birth", "exact"), _lv("date_of_birth", "transposed"),
-                                                 _lv("date_of_birth", "typo")])
-        .astype(int)
-        + np.isin(lv["street"].to_numpy(), [_lv("street", "exact"), _lv("street", "similar")])
+        (dob_agrees | (lv["date_of_birth"].to_numpy() == _lv("date_of_birth", "typo"))).astype(int)
+        + street_agrees
         + np.isin(lv["locality"].to_numpy(), [_lv("locality", "postal"), _lv("locality", "city")])
         + fx["company_match"].to_numpy()
         + tier_a
