@@ -14,6 +14,7 @@ from leadgate_dagster.store.tables.identity import (
     golden_records,
     identity_key_names,
     identity_keys,
+    identity_parameters,
     lead_keys,
     lead_person,
     merge_log,
@@ -28,7 +29,8 @@ from leadgate_dagster.store.tables.scoring import behavior_events, outcomes, sco
 __all__ = [
     "NOW", "SCHEMA", "TEXTS", "TS", "alerts", "api_keys", "api_rejections", "api_requests", "batches", "behavior_events", "dispositions",
     "enrichment_cache", "enrichment_retries", "enrichments", "golden_records", "identity_key_names",
-    "identity_keys", "intake_events", "intake_files", "lead_checks", "lead_keys", "lead_person", "leads",
-    "merge_log", "metadata", "mx_cache", "outcomes", "persons", "rate_buckets", "review_decisions",
-    "review_items", "review_overrides", "rulesets", "score_models", "suppressions", "webhook_secrets",
+    "identity_keys", "identity_parameters", "intake_events", "intake_files", "lead_checks", "lead_keys",
+    "lead_person", "leads", "merge_log", "metadata", "mx_cache", "outcomes", "persons", "rate_buckets",
+    "review_decisions", "review_items", "review_overrides", "rulesets", "score_models", "suppressions",
+    "webhook_secrets",
 ]
