@@ -19,7 +19,7 @@ from leadgate_dagster.core.ruleset import (
 
 # The shipped ruleset's identity. Parsing into typed sections left the hash as it was (0302ddd0... for
 # 2026.11.1); a deliberate change to the shipped defaults changes both: bump `version` and record them here.
-SHIPPED = ("2026.12.4", "5f51b8a8e7dd44d9458ad5ff4ceb15613239fc5dcc813b473fb3d8588f02052d")
+SHIPPED = ("2026.12.4-febrl", "b11520b0ee86f22798ffc6cfa9a056c647dfb2b38ce4b09521e181bd4f3e6412")
 
 
 def _file(tmp_path: Path, text: str) -> Path:

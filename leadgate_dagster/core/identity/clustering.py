@@ -55,9 +55,11 @@ def cluster_records(
     min_similarity: float,
     within_days: int = 10,
     trusted: np.ndarray | None = None,
+    households: bool = True,
 ) -> Clusters:
     """Apply auto-merge edges in the given order, refusing those that would join conflicting names or two
-    different personal mailboxes at one company domain (the tier B rule, kept across chains of merges).
+    different personal mailboxes at one company domain (the tier B rule, kept across chains of merges); names
+    and dates of birth only in a file with households.
 
     Args:
         n: number of records.
@@ -69,6 +71,8 @@ def cluster_records(
         within_days: dates of birth further apart (and no typo or transposition) conflict.
         trusted: per edge, whether its own evidence (same date of birth and street) outweighs its names, so
             the names of the two clusters are not held against it.
+        households: whether names and dates of birth can conflict at all (guards.households_shown); when
+            not, only two personal mailboxes at one domain refuse a join.
 
     Returns:
         The clusters, labelled by their earliest record position.
@@ -104,7 +108,7 @@ def cluster_records(
         ba, bb = boxes_of(a), boxes_of(b)
         if any(ba[d] != bb[d] for d in ba.keys() & bb.keys()):
             continue
-        if (trusted is None or not trusted[k]) and any(
+        if households and (trusted is None or not trusted[k]) and any(
                 variants_conflict(x, y, min_similarity, within_days) for x in va for y in vb):
             continue
         keep, gone = (a, b) if a < b else (b, a)  # the earlier record's root survives

@@ -315,11 +315,12 @@ def compare_coded(table: KeyTable, pairs: np.ndarray, settings: IdentitySettings
             "company_match": (company_level == 1) | (company_level == 2) | same_domain | slug_match,
             "no_company": (L["company"] < 0) & (R["company"] < 0) & (L["domain"] < 0) & (R["domain"] < 0),
             "region_conflict": (L["region"] >= 0) & (R["region"] >= 0) & (L["region"] != R["region"]),
-            # dates of birth that differ say "two people"; for records naming no person (an account list), two
-            # different streets say "two sites", however alike the company, website and switchboard
-            "dob_conflict": (dob_level_ == COMPARISONS["date_of_birth"].index("different")) | (
-                (street_level == COMPARISONS["street"].index("different"))
-                & (L["first"] < 0) & (L["last"] < 0) & (R["first"] < 0) & (R["last"] < 0)),
+            # dates of birth that differ say "two people" (in a file with households, guards.py); for records
+            # naming no person (an account list), two different streets say "two sites", however alike the
+            # company, website and switchboard
+            "dob_conflict": dob_level_ == COMPARISONS["date_of_birth"].index("different"),
+            "site_conflict": (street_level == COMPARISONS["street"].index("different"))
+            & (L["first"] < 0) & (L["last"] < 0) & (R["first"] < 0) & (R["last"] < 0),
             # matched on email / phone / street only through a key whose holders conflict (guards.py)
             "contested_email": email_exact & ~email_clean,
             "contested_phone": phone_exact & ~phone_clean,

@@ -10,8 +10,10 @@ pairs) is EM's match share among a sample of all candidate pairs, scaled to all 
 
 The shipped model is the prior and the fallback: EM starts from its weights, and a field with too few
 expected matches to estimate keeps its shipped weights, as does everything when the file is too small.
-Term-frequency tables keep only values held by at least `tf_min_count` records. Everything is seeded, so
-the same records give the same parameters.
+Term-frequency tables keep only values held by at least `tf_min_count` records. The same sample of candidate
+pairs measures the file's households (guards.household_evidence), which decide whether a conflicting name
+or date of birth is a refusal or only evidence. Everything is seeded, so the same records give the same
+parameters.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from leadgate_dagster.core.identity.comparisons import COMPARISONS, compare_coded
+from leadgate_dagster.core.identity.guards import household_evidence
 from leadgate_dagster.core.identity.key_codes import TF_COLUMNS, KeyTable
 from leadgate_dagster.core.identity.model import FieldModel, MatchModel
 from leadgate_dagster.core.identity.settings import IdentitySettings
@@ -138,8 +141,10 @@ def estimate_model(table: KeyTable, samples: dict[str, tuple[tuple[str, ...], np
         source[f] = "em" if enough else "shipped"
     k = min(len(candidates), est.em_pairs_per_rule)
     sample = candidates[np.sort(rng.choice(len(candidates), k, replace=False))] if k else candidates[:0]
-    share, _, _ = _em(compare_coded(table, sample, settings).levels, list(COMPARISONS), m_final, u,
-                      est.em_iterations, fixed_m=True)
+    sample_levels = compare_coded(table, sample, settings).levels
+    share, _, _ = _em(sample_levels, list(COMPARISONS), m_final, u, est.em_iterations, fixed_m=True)
+    coresident, two_people = household_evidence(sample_levels)
+    household_share = two_people / coresident if coresident >= settings.min_coresident_pairs else None
     matches = max(share * len(candidates), 1.0)
     prior_share = min(matches / (n * (n - 1) / 2), 0.5)
     fields = []
@@ -153,15 +158,19 @@ def estimate_model(table: KeyTable, samples: dict[str, tuple[tuple[str, ...], np
     tf_u, tf_tables = _term_frequencies(table, u, settings)
     params = {"u": {f: v.round(6).tolist() for f, v in u.items()},
               "m": {f: v.round(6).tolist() for f, v in m_final.items()}, "prior": prior_share}
+    if household_share is not None:  # only then does it change a decision, and so the version
+        household_share = params["household_share"] = round(household_share, 6)
     digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:10]
     report = {"estimated": True, "records": n, "candidate_pairs": len(candidates), "prior_match_share": prior_share,
               "expected_matches": round(matches, 1), "rules": rules, "source": source, **params,
+              "household_share": household_share, "coresident_pairs": coresident,
+              "coresident_two_people": two_people,
               "weights": {f.name: list(f.weights) for f in fields}}
     model = MatchModel(version=f"{prior.version}+em.{digest}", intercept_bits=round(float(np.log2(
         prior_share / (1 - prior_share))), 4), fields=tuple(fields),
         provenance={"method": "EM per blocking rule, u from random pairs", "prior_model": prior.version,
                     "records": n, "seed": est.seed},
-        tf_u=tf_u, tf_max_bits=est.tf_max_bits, tf_tables=tf_tables)
+        tf_u=tf_u, tf_max_bits=est.tf_max_bits, tf_tables=tf_tables, household_share=household_share)
     return Estimate(model, report)
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 from leadgate_dagster.core.identity.blocking import candidate_pairs
 from leadgate_dagster.core.identity.clustering import person_id, variants_conflict
 from leadgate_dagster.core.identity.comparisons import add_name_conflicts, compare_coded, personal_mailboxes
-from leadgate_dagster.core.identity.guards import contested_keys
+from leadgate_dagster.core.identity.guards import contested_keys, households_shown
 from leadgate_dagster.core.identity.key_codes import code_keys
 from leadgate_dagster.core.identity.keys import has_shared_key, shared_keys
 from leadgate_dagster.core.identity.model import MatchModel
@@ -80,28 +80,29 @@ def plan_matches(keys: pd.DataFrame, existing: pd.Series, graph_shared: pd.DataF
     pairs = pairs[is_new[pairs[:, 0]] | is_new[pairs[:, 1]]]  # the graph's past decisions stand
     flip = id_rank[pairs[:, 0]] > id_rank[pairs[:, 1]]
     pairs[flip] = pairs[flip][:, ::-1]
-    contested = contested_keys(keys, shared, settings)
+    households = households_shown(model, settings)  # an activated parameter set measured its file's households
+    contested = contested_keys(keys, shared, settings, households=households)
     table = code_keys(keys, shared, contested, tf_min_count=settings.estimation.tf_min_count,
                       tf_tables={k: dict(v) for k, v in model.tf_tables.items()} if model.tf_tables else None)
     comparisons = compare_coded(table, pairs, settings)
     scores = model.score(comparisons.levels, comparisons.facts)
     add_name_conflicts(comparisons, table, pairs, scores.probability >= settings.review_floor, settings)
-    judged = assign_tiers(comparisons, scores, settings)
+    judged = assign_tiers(comparisons, scores, settings, households=households)
     keep = judged["tier"].notna().to_numpy()
     edges = pd.DataFrame({"a": pairs[keep, 0], "b": pairs[keep, 1], "tier": judged["tier"].to_numpy()[keep],
                           "probability": scores.probability[keep], "decision": judged["decision"].to_numpy()[keep],
-                          "explanation": explain(comparisons, scores, model)[keep],
+                          "explanation": explain(comparisons, scores, model, households=households)[keep],
                           "trusted": judged["trusted"].to_numpy()[keep]})
     contributions = scores.contributions[keep].reset_index(drop=True).round(2)
     edges["rank"] = edges["tier"].map(TIER_RANK)
-    root, accepted = _cluster(n, person_of, edges, id_rank, keys, shared, settings)
+    root, accepted = _cluster(n, person_of, edges, id_rank, keys, shared, settings, households)
     edges["accepted"] = accepted
     edges.loc[(edges["decision"] == "auto_merge") & ~edges["accepted"], "decision"] = "review"
     return _plan(ids, person_of, is_new, root, edges, contributions, keys, shared)
 
 
 def _cluster(n: int, person_of: np.ndarray, edges: pd.DataFrame, id_rank: np.ndarray, keys: pd.DataFrame,
-             shared: pd.DataFrame, settings: IdentitySettings) -> tuple[np.ndarray, np.ndarray]:
+             shared: pd.DataFrame, settings: IdentitySettings, households: bool) -> tuple[np.ndarray, np.ndarray]:
     """Union-find seeded with the graph's persons; auto edges strongest first, conflicts refused."""
     parent = np.arange(n)
     first_of: dict[str, int] = {}
@@ -136,7 +137,7 @@ def _cluster(n: int, person_of: np.ndarray, edges: pd.DataFrame, id_rank: np.nda
         va, vb, ba, bb = variants.get(a, set()), variants.get(b, set()), boxes.get(a, {}), boxes.get(b, {})
         if any(ba[d] != bb[d] for d in ba.keys() & bb.keys()):
             continue
-        if not edges.at[k, "trusted"] and any(
+        if households and not edges.at[k, "trusted"] and any(
                 variants_conflict(x, y, settings.name_conflict_similarity, settings.dob_within_days)
                 for x in va for y in vb):
             continue

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from leadgate_dagster.core.identity.comparisons import Comparisons, add_name_conflicts, compare_coded
+from leadgate_dagster.core.identity.guards import households_shown
 from leadgate_dagster.core.identity.key_codes import KeyTable
 from leadgate_dagster.core.identity.model import MatchModel, Scores
 from leadgate_dagster.core.identity.settings import IdentitySettings
@@ -87,7 +88,8 @@ def _judge(table: KeyTable, pairs: np.ndarray, model: MatchModel, settings: Iden
     comparisons = compare_coded(table, pairs, settings)
     scores = model.score(comparisons.levels, comparisons.facts)
     add_name_conflicts(comparisons, table, pairs, scores.probability >= settings.review_floor, settings)
-    judged = assign_tiers(comparisons, scores, settings)
+    households = households_shown(model, settings)
+    judged = assign_tiers(comparisons, scores, settings, households=households)
     keep = judged["tier"].notna().to_numpy()
     kept = Comparisons(
         levels=comparisons.levels[keep].reset_index(drop=True),
@@ -100,7 +102,7 @@ def _judge(table: KeyTable, pairs: np.ndarray, model: MatchModel, settings: Iden
         tier=judged["tier"].to_numpy()[keep],
         decision=judged["decision"].to_numpy()[keep],
         probability=scores.probability[keep],
-        explanation=explain(kept, kept_scores, model),
+        explanation=explain(kept, kept_scores, model, households=households),
         contributions=contributions,
         trusted=judged["trusted"].to_numpy()[keep],
     )

@@ -85,14 +85,7 @@ def code_keys(keys: pd.DataFrame, shared: pd.DataFrame, contested: pd.DataFrame 
         uniques[space] = np.asarray(values, dtype=object)
         for i, c in enumerate(names):
             codes[c] = code[i * n : (i + 1) * n].astype(np.int32)
-    flags: dict[str, dict[str, np.ndarray]] = {"shared": {}, "contested": {}}
-    empty = pd.DataFrame({"key_type": [], "key": []})
-    for kind, frame in (("shared", shared), ("contested", empty if contested is None else contested)):
-        for space, key_type in _SHARED_TYPE.items():
-            values = set(frame.loc[frame["key_type"] == key_type, "key"])
-            for c in SPACES[space]:
-                flags[kind][c] = (np.fromiter((v in values for v in columns[c]), dtype=bool, count=n) if values
-                                  else np.zeros(n, dtype=bool))
+    flags = {kind: key_flags(codes, uniques, frame) for kind, frame in (("shared", shared), ("contested", contested))}
     freq = {}
     for c in TF_COLUMNS:
         space = next(sp for sp, cols in SPACES.items() if c in cols)
@@ -105,6 +98,19 @@ def code_keys(keys: pd.DataFrame, shared: pd.DataFrame, contested: pd.DataFrame 
             counts = np.bincount(valid, minlength=len(uniques[space])).astype(float)
             freq[c] = np.maximum(counts, tf_min_count) / max(n, 1)
     return KeyTable(codes=codes, uniques=uniques, shared=flags["shared"], contested=flags["contested"], freq=freq)
+
+
+def key_flags(codes: dict[str, np.ndarray], uniques: dict[str, np.ndarray],
+              keys: pd.DataFrame | None) -> dict[str, np.ndarray]:
+    """Per email/phone/device/address column, whether each record's value is one of `keys` (key_type, key)."""
+    flags = {}
+    for space, key_type in _SHARED_TYPE.items():
+        values = set() if keys is None else set(keys.loc[keys["key_type"] == key_type, "key"])
+        listed = np.append(np.fromiter((v in values for v in uniques[space]), dtype=bool,
+                                       count=len(uniques[space])), False)  # code -1 (missing) -> False
+        for c in SPACES[space]:
+            flags[c] = listed[codes[c]]
+    return flags
 
 
 def take(table: KeyTable, positions: np.ndarray) -> dict[str, np.ndarray]:

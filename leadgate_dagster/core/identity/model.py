@@ -12,7 +12,8 @@ itself (estimation.py), with the shipped weights as the fallback for what the fi
 
 An estimated model also carries term-frequency adjustments: at a field's exact level, agreeing on a value
 of frequency f instead of the average (u) moves the weight by log2(u / f) bits, at most `tf_max_bits`
-either way, so a common surname counts for less than a rare one.
+either way, so a common surname counts for less than a rare one. It also carries the file's household share
+(guards.py): whether a conflicting name or date of birth refuses a merge or only weighs against it.
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ class MatchModel:
     tf_u: Mapping[str, float] = field(default_factory=dict)  # field -> u of its exact level (TF fields only)
     tf_max_bits: float = 0.0
     tf_tables: Mapping[str, Mapping[str, float]] = field(default_factory=dict)  # TF column -> value -> share
+    # share of co-resident pairs that are two people (guards.household_evidence); None: not estimated
+    household_share: float | None = None
 
     def score(self, levels: pd.DataFrame, facts: pd.DataFrame | None = None) -> Scores:
         """Match probability and per-field contributions for comparison levels.
@@ -102,6 +105,7 @@ class MatchModel:
             "provenance": dict(self.provenance),
             "term_frequency": {"u_exact": dict(self.tf_u), "max_bits": self.tf_max_bits,
                                "tables": {k: dict(v) for k, v in self.tf_tables.items()}},
+            "guards": {"household_share": self.household_share},
         }
 
 
@@ -130,6 +134,7 @@ def model_from_dict(doc: Mapping[str, Any]) -> MatchModel:
             raise ValueError(f"model weights for {name}: one per level, zero for missing and shared levels")
         fields.append(FieldModel(name=name, levels=levels, weights=weights))
     tf = doc.get("term_frequency") or {}
+    share = (doc.get("guards") or {}).get("household_share")
     return MatchModel(
         version=str(doc["version"]),
         intercept_bits=float(doc["intercept_bits"]),
@@ -138,6 +143,7 @@ def model_from_dict(doc: Mapping[str, Any]) -> MatchModel:
         tf_u={k: float(v) for k, v in (tf.get("u_exact") or {}).items()},
         tf_max_bits=float(tf.get("max_bits", 0.0)),
         tf_tables={k: {str(a): float(b) for a, b in v.items()} for k, v in (tf.get("tables") or {}).items()},
+        household_share=None if share is None else float(share),
     )
 
 

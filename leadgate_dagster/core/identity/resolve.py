@@ -17,8 +17,9 @@ import pandas as pd
 from leadgate_dagster.core.identity.candidates import block_batch
 from leadgate_dagster.core.identity.clustering import cluster_records, person_id
 from leadgate_dagster.core.identity.estimation import estimate_model
+from leadgate_dagster.core.identity.guards import contested_keys, households_shown
 from leadgate_dagster.core.identity.judging import judge_pairs
-from leadgate_dagster.core.identity.key_codes import code_keys
+from leadgate_dagster.core.identity.key_codes import code_keys, key_flags
 from leadgate_dagster.core.identity.keys import has_shared_key, personal_mailboxes
 from leadgate_dagster.core.identity.model import MatchModel
 from leadgate_dagster.core.identity.settings import IdentitySettings
@@ -101,6 +102,10 @@ def resolve_identities(
     if estimate:
         found = estimate_model(table, batch.samples, batch.pairs, model, settings)
         model, report = found.model, found.report
+    households = households_shown(model, settings)
+    if not households:  # the file shows no households: persons' keys are contested by nobody (guards.py)
+        contested = contested_keys(batch.keys, batch.shared, settings, households=False)
+        table = dataclasses.replace(table, contested=key_flags(table.codes, table.uniques, contested))
     judged = judge_pairs(table, batch.pairs, model=model, settings=settings, workers=workers)
     batch = dataclasses.replace(batch, pairs=batch.pairs[:0].copy(), samples={})  # all judged: free them
     ids = leads.index.astype(str).to_numpy(dtype=object)
@@ -130,6 +135,7 @@ def resolve_identities(
         min_similarity=settings.name_conflict_similarity,
         within_days=settings.dob_within_days,
         trusted=judged.trusted[auto],
+        households=households,
     )
     refused = auto[~clusters.accepted]
     pairs.loc[refused, "decision"] = "review"

@@ -54,6 +54,8 @@ class IdentitySettings:
     company_similar: float = 0.9
     company_tf: bool = True
     city_tf: bool = True
+    household_share: float = 0.05
+    min_coresident_pairs: int = 200
     estimation: EstimationSettings = EstimationSettings()
 
     @classmethod
@@ -75,4 +77,5 @@ class IdentitySettings:
                    dob_within_days=c.date_of_birth.within_days, dob_day_first=c.date_of_birth.day_first,
                    street_similar=c.street.similar, company_similar=c.company.similar,
                    company_tf=c.company.term_frequency, city_tf=c.city_term_frequency,
+                   household_share=r.guards.household_share, min_coresident_pairs=r.guards.min_coresident_pairs,
                    estimation=EstimationSettings(**r.estimation.model_dump()))

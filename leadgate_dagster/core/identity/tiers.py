@@ -45,7 +45,8 @@ def guarded_probability(comparisons: Comparisons, scores: Scores) -> np.ndarray:
     return _probability(total - np.maximum.reduce(joined))
 
 
-def assign_tiers(comparisons: Comparisons, scores: Scores, settings: IdentitySettings) -> pd.DataFrame:
+def assign_tiers(comparisons: Comparisons, scores: Scores, settings: IdentitySettings, *,
+                 households: bool = True) -> pd.DataFrame:
     """Tier ('A' | 'B' | 'C' | None) and decision ('auto_merge' | 'review' | 'no_match') per pair.
 
     Tier A: the same non-shared email or phone; auto unless the names or dates of birth conflict, and, when
@@ -59,11 +60,14 @@ def assign_tiers(comparisons: Comparisons, scores: Scores, settings: IdentitySet
     Tier C: similar names at one company or place, or any pair at `review_floor`: review only.
     No pair below `review_floor` (beyond contested keys) is reviewed, except tier B domain + name / device
     pairs, reviewed down to `tier_b_review_floor`; a proven conflict of dates of birth or sites never is.
+    Names and dates of birth conflict only in a file with households (guards.households_shown); elsewhere
+    their disagreement is only the weight the model gives it.
 
     Args:
         comparisons: levels and facts of the candidate pairs.
         scores: the model's scores of the pairs.
         settings: the thresholds.
+        households: whether conflicting names and dates of birth refuse (guards.households_shown).
 
     Returns:
         A DataFrame aligned with the pairs: tier, decision, trusted (names conflict, but the date of birth
@@ -81,10 +85,11 @@ def assign_tiers(comparisons: Comparisons, scores: Scores, settings: IdentitySet
     dob_agrees = np.isin(lv["date_of_birth"].to_numpy(), [_lv("date_of_birth", "exact"),
                                                            _lv("date_of_birth", "transposed")])
     street_agrees = np.isin(lv["street"].to_numpy(), [_lv("street", "exact"), _lv("street", "similar")])
-    name_differs = [lv[f].to_numpy() == _lv(f, "different") for f in ("first_name", "last_name")]
+    name_differs = [(lv[f].to_numpy() == _lv(f, "different")) & households for f in ("first_name", "last_name")]
     # a misspelt first name or another surname beside the same date of birth and street, and no personal email
     # or phone disagreeing, is one person (typos, marriage); twins differ by first name, so they stay apart
-    overridden = (fx["name_conflict"].to_numpy() & dob_agrees & street_agrees & ~name_differs[0]
+    name_conflict = fx["name_conflict"].to_numpy() & households
+    overridden = (name_conflict & dob_agrees & street_agrees & ~name_differs[0]
                   & (lv["email"].to_numpy() != _lv("email", "different"))
                   & (lv["phone"].to_numpy() != _lv("phone", "different")))
     agreeing = (
@@ -115,7 +120,8 @@ def assign_tiers(comparisons: Comparisons, scores: Scores, settings: IdentitySet
     tier_c = (first_ok & last_ok & company_ok & ~fx["region_conflict"].to_numpy()) | (
         probability >= settings.review_floor)
     tier = np.select([tier_a, tier_b, tier_c], ["A", "B", "C"], "")
-    name_conflict, other_conflict = fx["name_conflict"].to_numpy() & ~overridden, fx["dob_conflict"].to_numpy()
+    name_conflict = name_conflict & ~overridden
+    other_conflict = (fx["dob_conflict"].to_numpy() & households) | fx["site_conflict"].to_numpy()
     conflict = name_conflict | other_conflict
     # one name at one company with two different work mailboxes is more often two namesakes than one
     # person with an alias; a reviewer can tell, the model (trained on few such pairs) cannot
@@ -143,38 +149,45 @@ def assign_tiers(comparisons: Comparisons, scores: Scores, settings: IdentitySet
                          "trusted": overridden})
 
 
-def explain(comparisons: Comparisons, scores: Scores, model: MatchModel) -> np.ndarray:
+def explain(comparisons: Comparisons, scores: Scores, model: MatchModel, *, households: bool = True) -> np.ndarray:
     """One short line per pair: each compared field with its level and weight in bits, then the notes
-    that changed the outcome (swapped names, shared keys ignored, conflicting names).
+    that changed the outcome (swapped names, shared keys ignored, conflicting names; names and dates of
+    birth conflict only when `households`, as in assign_tiers).
 
     A line depends only on the pair's levels and four facts, and a batch has few distinct combinations of
     them, so each distinct line is built once and shared by the pairs that have it.
     """
-    lv, fx = comparisons.levels, comparisons.facts
+    lv, fx = comparisons.levels, _refusals(comparisons.facts, households)
     code = np.zeros(len(lv), dtype=np.int64)  # one number per distinct line (< 2**30 with today's fields)
     for f in model.fields:
         code = code * len(f.levels) + lv[f.name].to_numpy(dtype=np.int64)
     shared, shared_kinds = pd.factorize(fx["shared_ignored"].to_numpy(dtype=object), use_na_sentinel=False)
     code = code * (len(shared_kinds) + 1) + shared
     contested = fx["contested_email"] | fx["contested_phone"] | fx["contested_street"]
-    for flag in (fx["swapped"], fx["name_conflict"], fx["other_mailbox"], fx["dob_conflict"], contested):
+    for flag in (fx["swapped"], fx["name_conflict"], fx["other_mailbox"], fx["conflict"], contested):
         code = code * 2 + np.asarray(flag, dtype=np.int64)
     _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
     distinct = Comparisons(
         levels=lv.iloc[first].reset_index(drop=True), facts=fx.iloc[first].reset_index(drop=True)
     )
-    return _lines(distinct, model)[inverse.reshape(-1)]
+    return _lines(distinct, model, households)[inverse.reshape(-1)]
 
 
-def _lines(comparisons: Comparisons, model: MatchModel) -> np.ndarray:
+def _refusals(facts: pd.DataFrame, households: bool) -> pd.DataFrame:
+    """The facts with name_conflict and conflict (dates of birth or sites) as they refuse (assign_tiers)."""
+    return facts.assign(name_conflict=facts["name_conflict"] & households,
+                        conflict=(facts["dob_conflict"] & households) | facts["site_conflict"])
+
+
+def _lines(comparisons: Comparisons, model: MatchModel, households: bool = True) -> np.ndarray:
     """The line of each (distinct) comparison: plain string joins, as there are few distinct lines."""
     labels = {f.name: ["" if lv == "null" else f"{f.name}={lv} {w:+.1f}; " for lv, w in zip(f.levels, f.weights, strict=False)]
               for f in model.fields}
     levels = [(labels[f.name], comparisons.levels[f.name].to_numpy(dtype=np.int64).tolist()) for f in model.fields]
-    fx = comparisons.facts
+    fx = _refusals(comparisons.facts, households)
     contested = (fx["contested_email"] | fx["contested_phone"] | fx["contested_street"]).tolist()
     notes = zip(fx["swapped"].tolist(), fx["shared_ignored"].tolist(), fx["name_conflict"].tolist(),
-                fx["other_mailbox"].tolist(), fx["dob_conflict"].tolist(), contested, strict=True)
+                fx["other_mailbox"].tolist(), fx["conflict"].tolist(), contested, strict=True)
     out = []
     for i, (swapped, shared, conflict, other_mailbox, dob_conflict, disputed) in enumerate(notes):
         text = "".join(label[lv[i]] for label, lv in levels).rstrip("; ")

@@ -63,6 +63,17 @@ class Estimation(Section):
     tf_max_bits: float  # a term-frequency adjustment never moves a weight by more than this
 
 
+class Guards(Section):
+    """When a conflicting name or a different date of birth refuses a merge outright (guards.py): only in a
+    file that shows households. Co-resident pairs (candidate pairs with one surname and one street) whose
+    first names and dates of birth both differ are two people under one roof; duplicates alone give about
+    the product of two fields' error rates (~1%). At `household_share` or more the guards hold; below it
+    (with at least `min_coresident_pairs` to judge by) a disagreement is only evidence, with its weight."""
+
+    household_share: Probability
+    min_coresident_pairs: int
+
+
 class IdentityRules(Section):
     model: str
     shared_key_max_names: int
@@ -83,6 +94,7 @@ class IdentityRules(Section):
     blocking: Blocking
     comparisons: Comparisons
     estimation: Estimation
+    guards: Guards
 
 
 class GoldenRecord(Section):
