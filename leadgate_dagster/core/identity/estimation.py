@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from leadgate_dagster.core.identity.comparisons import COMPARISONS, compare_coded
-from leadgate_dagster.core.identity.guards import household_evidence
+from leadgate_dagster.core.identity.guards import household_evidence, households_shown
 from leadgate_dagster.core.identity.key_codes import TF_COLUMNS, KeyTable
 from leadgate_dagster.core.identity.model import FieldModel, MatchModel
 from leadgate_dagster.core.identity.settings import IdentitySettings
@@ -171,6 +171,7 @@ def estimate_model(table: KeyTable, samples: dict[str, tuple[tuple[str, ...], np
         provenance={"method": "EM per blocking rule, u from random pairs", "prior_model": prior.version,
                     "records": n, "seed": est.seed},
         tf_u=tf_u, tf_max_bits=est.tf_max_bits, tf_tables=tf_tables, household_share=household_share)
+    report["guards_hold"] = households_shown(model, settings)
     return Estimate(model, report)
 
 

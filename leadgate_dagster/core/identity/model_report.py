@@ -38,6 +38,11 @@ def explain_lines(version: str, report: Mapping[str, Any], blocking: Sequence[tu
             parts = [f"{lv} {m[i]:.3f}/{u[i]:.4f} -> {w[i]:+.1f}" if em else f"{lv} {w[i]:+.1f}"
                      for i, lv in enumerate(levels) if lv not in _WEIGHTLESS]
             lines.append(f"  {field} [{report['source'][field]}]: " + "; ".join(parts))
+        share = report.get("household_share")
+        lines.append(f"  households: {report.get('coresident_two_people', 0)} of {report.get('coresident_pairs', 0)} "
+                     "co-resident pairs (one surname, one street) differ in first name and date of birth"
+                     + ("" if share is None else f" (share {share:.3f})") + ": conflicting names and dates of "
+                     + ("birth refuse a merge" if report.get("guards_hold", True) else "birth are only evidence"))
         lines.append("  EM per blocking rule (fields it holds equal are not estimated from it):")
         lines += [f"    {r['rule']}: {r['pairs_sampled']} pairs sampled, match share {r['match_share']:.3f}, "
                   f"fixes {', '.join(r['fixes'])}" for r in report["rules"]]
