@@ -5,10 +5,10 @@ with `--insecure-dev` anybody could), unless told to."""
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 import sys
 
+from leadgate_dagster.core.loopback import is_loopback
 from leadgate_dagster.settings import API_INSECURE_ENV
 
 APP = "leadgate_dagster.api.app:app"
@@ -23,15 +23,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="accept posts without a key (source from X-Lead-Source); for a machine of your own only")
     p.set_defaults(run=lambda args: serve(host=args.host, port=args.port, workers=args.workers,
                                           insecure=args.insecure_dev))
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def serve(*, host: str, port: int, workers: int, insecure: bool) -> int:
