@@ -18,11 +18,12 @@ from leadgate_dagster.api.console.headers import PREFIX, ConsoleHeaders
 from leadgate_dagster.api.console.render import page
 
 STATIC = Path(__file__).parent / "static"
+ROUTERS = tuple(m.router for m in (routes_sign_in, routes_queue, routes_item, routes_admin))
 
 
 def install(app: FastAPI) -> None:
-    for module in (routes_sign_in, routes_queue, routes_item, routes_admin):
-        app.include_router(module.router)
+    for router in ROUTERS:
+        app.include_router(router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="console-static")
     app.add_middleware(ConsoleHeaders)
     app.add_exception_handler(SignInRequired, _sign_in_required)
