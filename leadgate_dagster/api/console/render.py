@@ -10,8 +10,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 import jinja2
+import sqlalchemy as sa
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+
+from leadgate_dagster.gate.review_page import last_decision
 
 _ENV = jinja2.Environment(loader=jinja2.PackageLoader("leadgate_dagster.api.console", "templates"),
                           autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -48,6 +51,12 @@ def _plain(value: Any) -> str:
 
 _ENV.filters.update(age=_age, when=_when, plain=_plain)
 _ENV.globals.update(urlencode=urlencode)
+
+
+def done_line(engine: sa.Engine, request: Request) -> dict[str, Any]:
+    """`done` and `done_id` for done.html: the item named by ?done=ID and its newest decision."""
+    done_id = request.query_params.get("done", "")
+    return {"done_id": done_id, "done": last_decision(engine, int(done_id)) if done_id.isdigit() else None}
 
 
 def page(request: Request, template: str, *, status_code: int = 200, headers: dict[str, str] | None = None,

@@ -11,13 +11,13 @@ from fastapi.responses import RedirectResponse
 
 from leadgate_dagster.api.console.auth import Acting, Refused, Reviewer
 from leadgate_dagster.api.console.queue_filter import next_url, read_view
-from leadgate_dagster.api.console.render import page
+from leadgate_dagster.api.console.render import done_line, page
 from leadgate_dagster.api.deps import get_engine, load_rules
 from leadgate_dagster.core.review.actions import ALLOWED, Action, ActionRequest, Kind
 from leadgate_dagster.gate.console_accounts import active_names
 from leadgate_dagster.gate.review_actions import ROUTABLE, act
 from leadgate_dagster.gate.review_errors import ReviewConflict, ReviewInvalid, ReviewNotFound
-from leadgate_dagster.gate.review_page import CONSENT_FIELDS, PERSON_FIELDS, item_page, last_decision
+from leadgate_dagster.gate.review_page import CONSENT_FIELDS, PERSON_FIELDS, item_page
 from leadgate_dagster.store import pg_text
 
 router = APIRouter(prefix="/review/items", include_in_schema=False)
@@ -36,14 +36,13 @@ def _render(request: Request, review_id: int, *, status_code: int = 200, problem
     view = read_view(request.query_params)
     kind = Kind(shown.item["kind"]) if shown.item["kind"] in {k.value for k in Kind} else None
     allowed = ALLOWED.get(kind, frozenset()) if kind else frozenset()
-    done_id = request.query_params.get("done", "")
-    done = last_decision(engine, int(done_id)) if done_id.isdigit() else None
-    # rendered in answer to a POST: the address bar shows the item, not the action's URL
-    headers = {"HX-Push-Url": f"/review/items/{review_id}" + (f"?{view.query()}" if view.query() else "")}
+    # rendered in answer to a POST (a refusal, a conflict): the address bar shows the item, not the action's URL
+    headers = {"HX-Push-Url": f"/review/items/{review_id}" + (f"?{view.query()}" if view.query() else "")} \
+        if request.method == "POST" else None
     return page(request, "item.html", status_code=status_code, headers=headers, shown=shown, view=view,
                 buttons=[a for a in Action if a in allowed and a not in _FORMS], allowed=allowed,
                 shortcuts=SHORTCUTS, routable=sorted(ROUTABLE), people=active_names(engine),
-                person_fields=PERSON_FIELDS, consent_fields=CONSENT_FIELDS, done=done, done_id=done_id,
+                person_fields=PERSON_FIELDS, consent_fields=CONSENT_FIELDS, **done_line(engine, request),
                 problem=problem, note=note,
                 open=shown.item["status"] in ("open", "in_progress"))
 

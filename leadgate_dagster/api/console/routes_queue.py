@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse
 
 from leadgate_dagster.api.console.auth import Reviewer
 from leadgate_dagster.api.console.queue_filter import AGES, PAGE_SIZE, STATUSES, next_url, read_view
-from leadgate_dagster.api.console.render import page
+from leadgate_dagster.api.console.render import done_line, page
 from leadgate_dagster.api.deps import get_engine
 from leadgate_dagster.core.review.actions import Kind
 from leadgate_dagster.gate.console_accounts import active_names
@@ -24,7 +24,8 @@ def queue(request: Request, visitor: Reviewer) -> Response:
     found = queue_page(engine, view.list_filter(actor=visitor.account.actor))
     last_page = max(1, -(-found.total // PAGE_SIZE))
     return page(request, "queue.html", view=view, found=found, kinds=[k.value for k in Kind], ages=list(AGES),
-                statuses=list(STATUSES), people=active_names(engine), page_size=PAGE_SIZE, last_page=last_page)
+                statuses=list(STATUSES), people=active_names(engine), page_size=PAGE_SIZE, last_page=last_page,
+                **done_line(engine, request))
 
 
 @router.get("/next")

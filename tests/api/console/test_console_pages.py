@@ -114,7 +114,8 @@ def test_actions_go_on_to_the_next_item_and_refusals_are_plain(signed_in: Signed
         "csrf_token": token, "action": "route", "to": "NURTURE_EMAIL_ONLY", "note": "asked by phone",
         "version": str(second.version)}, follow_redirects=False)
     assert last.headers["location"] == f"/review?done={second.review_id}&empty=1"
-    assert "Nothing left to work in this queue" in kim.get(last.headers["location"]).text
+    emptied = kim.get(last.headers["location"]).text
+    assert "Nothing left to work in this queue" in emptied and f"Item {second.review_id}: <strong>route" in emptied
 
 
 def test_a_second_reviewer_is_told_someone_else_was_first(signed_in: SignedIn, console: sa.Engine) -> None:
