@@ -23,13 +23,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     users.add_parser("list", help="the users, their roles and status (never a password)").set_defaults(
         run=lambda args: list_users())
     dis = users.add_parser("disable", help="disable a user; their sessions end at once")
-    dis.add_argument("name", metavar="NAME")
+    dis.add_argument("name", metavar="NAME", help="the user to disable")
     dis.set_defaults(run=lambda args: disable(args.name, disabled=True))
     ena = users.add_parser("enable", help="enable a disabled user again")
-    ena.add_argument("name", metavar="NAME")
+    ena.add_argument("name", metavar="NAME", help="the user to enable")
     ena.set_defaults(run=lambda args: disable(args.name, disabled=False))
     reset = users.add_parser("reset-password", help="set a new password; the user's sessions end")
-    reset.add_argument("name", metavar="NAME")
+    reset.add_argument("name", metavar="NAME", help="the user whose password is set")
     reset.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     reset.set_defaults(run=lambda args: reset_password(args.name, from_stdin=args.password_stdin))
 

@@ -1,5 +1,5 @@
 """The queue as a person reads it: a page of items by priority and one item with its lead's decision and
-its decision log, as JSON-ready dicts (the CLI prints them, the API returns them)."""
+its decision log, as JSON-ready dicts (the CLI prints them, the API returns them, the console shows them)."""
 
 from __future__ import annotations
 
@@ -44,12 +44,13 @@ def queue_page(engine: sa.Engine, f: ListFilter) -> QueuePage:
 
 
 def next_item(engine: sa.Engine, f: ListFilter, *, after: int | None = None) -> int | None:
-    """The item to work next in the filtered queue: the first one, or the first after `after` when it is among
-    the first 200 (a skip); None when nothing is left."""
+    """The item to work next in the filtered queue: the first one other than `after`; after a skip (`after` still
+    among the first 200) the one behind it, round to the top at the end. None when nothing else is left."""
     with engine.connect() as conn:
         ids = [r.review_id for r in review_items.list_items(conn, replace(f, offset=0, limit=200))]
     if after in ids:
-        ids = ids[ids.index(after) + 1:]
+        at = ids.index(after)
+        ids = ids[at + 1:] + ids[:at]
     return ids[0] if ids else None
 
 

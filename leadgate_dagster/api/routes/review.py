@@ -1,7 +1,7 @@
 """The review queue over JSON, for tools and the console's users: list, one item, act. An API key with the
 `reviewer` scope (the key's name, its SOURCE, is the actor logged as `reviewer:NAME`), or a console session
-plus its CSRF token in X-CSRF-Token (the user is the actor). Every answer of an
-action is what `leadgate review act` says: done, not found (404), invalid (422), someone else first (409)."""
+plus its CSRF token in X-CSRF-Token (the user is the actor). Every answer of an action is what
+`leadgate review act` says: done, not found (404), invalid (422), someone else first (409)."""
 
 from __future__ import annotations
 
