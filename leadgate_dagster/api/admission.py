@@ -63,6 +63,8 @@ async def admit(request: Request, endpoint: str) -> Admitted:
         raise
     if caller is None:  # signed webhook: the signature covers the exact bytes
         caller = await run_in_threadpool(_signed, engine, request, raw)
+    if "intake" not in caller.scopes:
+        raise _forbidden("intake")
     wait = await run_in_threadpool(api_access.throttle, engine, caller, limits)
     if wait:
         raise _rate_limited(caller, limits, wait)
@@ -100,12 +102,16 @@ def authenticate(engine: sa.Engine, request: Request, *, scope: str = "intake") 
     if caller is None:
         raise _unauthorized(request, "a webhook signature cannot sign a request without a body")
     if scope not in caller.scopes:
-        raise ApiError(403, "FORBIDDEN", f"this key has no {scope} scope (`leadgate keys add NAME --scope {scope}`)")
+        raise _forbidden(scope)
     limits = load_rules(engine).api
     wait = api_access.throttle(engine, caller, limits)
     if wait:
         raise _rate_limited(caller, limits, wait)
     return caller
+
+
+def _forbidden(scope: str) -> ApiError:
+    return ApiError(403, "FORBIDDEN", f"this key has no {scope} scope (`leadgate keys add NAME --scope {scope}`)")
 
 
 def _rate_limited(caller: Caller, limits: ApiRules, wait: float) -> ApiError:
@@ -126,7 +132,8 @@ def _credential(engine: sa.Engine, request: Request) -> Caller | None:
         return None
     if api_insecure_dev():
         return api_access.open_door(request.headers.get("x-lead-source"))
-    raise _unauthorized(request, "no API key and no webhook signature" + (f" ({auth[:12]}...)" if auth else ""))
+    raise _unauthorized(request, "no API key and no webhook signature"
+                        + (f" (Authorization: {auth.split()[0][:20]} ...)" if auth.strip() else ""))
 
 
 def _signed(engine: sa.Engine, request: Request, raw: bytes) -> Caller:

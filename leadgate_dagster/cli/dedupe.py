@@ -38,8 +38,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--id-column", help="the column holding record ids (default: record numbers from 1)")
     p.add_argument("--pairs", help="also write the judged candidate pairs to this CSV")
     p.add_argument("--workers", type=int, help="processes to use (default: the CPUs available, at most 4)")
+    p.add_argument("--explain-model", action="store_true",
+                   help="print the parameters estimated from the file (m, u, weights, prior, blocking bounds)")
+    p.add_argument("--shipped-model", action="store_true",
+                   help="judge with the shipped model as it is, without estimating parameters from the file")
     p.set_defaults(run=lambda args: dedupe_command(args.input, args.out, args.id_column, args.pairs,
-                                                   workers=args.workers))
+                                                   workers=args.workers, explain_model=args.explain_model,
+                                                   estimate=not args.shipped_model))
 
 
 class _UsageError(Exception):
@@ -81,17 +86,20 @@ def _read(input_path: str, id_column: str | None) -> tuple[pd.DataFrame, list[st
     import pandas as pd
 
     from leadgate_dagster.core.file_reader import read_lead_file
-    from leadgate_dagster.core.identity.keys import IDENTITY_FIELDS
+    from leadgate_dagster.core.identity.keys import IDENTITY_FIELDS, SECONDARY_FIELDS, SECONDARY_HEADERS
 
     _, records = read_lead_file(Path(input_path).read_bytes(), filename=Path(input_path).name)
-    columns = ["record_no", "error", *IDENTITY_FIELDS]
+    columns = ["record_no", "error", *IDENTITY_FIELDS, *SECONDARY_FIELDS]
+    # a second email or phone is no stored lead field: its column arrives among the extras
+    secondary = {normalize_header(h): f for f, spellings in SECONDARY_HEADERS.items() for h in (f, *spellings)}
     frames: list[pd.DataFrame] = []
     named: list[str | None] = []
     by_field: list[str | None] = []
     found = False
     wanted = normalize_header(id_column) if id_column is not None else ""
     while chunk := list(islice(records, _READ_CHUNK)):
-        rows = [(r.record_no, r.error, *(r.fields.get(f) for f in IDENTITY_FIELDS)) for r in chunk]
+        rows = [(r.record_no, r.error, *(r.fields.get(f) for f in IDENTITY_FIELDS), *_secondary(r.extra, secondary))
+                for r in chunk]
         frames.append(pd.DataFrame(rows, columns=columns, dtype=object).astype({"record_no": "int64"}))
         if id_column is not None:
             for record in chunk:
@@ -111,6 +119,18 @@ def _read(input_path: str, id_column: str | None) -> tuple[pd.DataFrame, list[st
     return frame, [s if s is not None else n for s, n in zip(named, numbers, strict=False)]
 
 
+def _secondary(extra: dict[str, str], secondary: dict[str, str]) -> tuple[str | None, ...]:
+    """The record's secondary email and phone from its extra columns (the first non-blank of each)."""
+    from leadgate_dagster.core.identity.keys import SECONDARY_FIELDS
+
+    found: dict[str, str] = {}
+    for header, value in extra.items():
+        field = secondary.get(normalize_header(header))
+        if field and field not in found and isinstance(value, str) and value.strip():
+            found[field] = value.strip()
+    return tuple(found.get(f) for f in SECONDARY_FIELDS)
+
+
 def _cpus() -> int:
     """CPUs this process may run on (its affinity where the OS has one)."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -123,8 +143,11 @@ def dedupe_command(
     pairs_path: str | None,
     *,
     workers: int | None = None,
+    explain_model: bool = False,
+    estimate: bool = True,
 ) -> int:
-    """Run `leadgate dedupe INPUT --out OUT.csv [--id-column COL] [--pairs PAIRS.csv] [--workers N]`.
+    """Run `leadgate dedupe INPUT --out OUT.csv [--id-column COL] [--pairs PAIRS.csv] [--workers N]
+    [--explain-model] [--shipped-model]`.
 
     Args:
         input_path: the lead file (CSV, TSV, JSONL or XLSX; any common header names).
@@ -133,6 +156,9 @@ def dedupe_command(
         pairs_path: where to write the judged candidate pairs, or None.
         workers: processes for keys and comparisons; None: the CPUs this process may use, at most 4, where
             processes can be forked, else 1 (the output does not depend on it).
+        explain_model: print the estimated parameters and the blocking rules' pairs and bounds (stderr).
+        estimate: estimate the parameters from the file (the shipped model is prior and fallback); False
+            judges with the shipped model as it is.
 
     Returns:
         0 when the file was processed; 2 when it cannot be read at all (one line on stderr, no traceback).
@@ -143,7 +169,7 @@ def dedupe_command(
     from leadgate_dagster.core.file_reader import FileRejected
     from leadgate_dagster.core.identity import IdentitySettings, load_model, resolve_identities
     from leadgate_dagster.core.identity.clustering import person_id
-    from leadgate_dagster.core.identity.keys import IDENTITY_FIELDS
+    from leadgate_dagster.core.identity.keys import IDENTITY_FIELDS, SECONDARY_FIELDS
     from leadgate_dagster.core.identity.resolve import PAIR_COLUMNS
     from leadgate_dagster.core.ruleset import load_ruleset
 
@@ -161,13 +187,13 @@ def dedupe_command(
     rules = load_ruleset()
     model = load_model(IdentitySettings.from_ruleset(rules).model)
     readable = frame["error"].isna().to_numpy()
-    leads = frame.loc[readable, list(IDENTITY_FIELDS)].set_axis(
+    leads = frame.loc[readable, [*IDENTITY_FIELDS, *SECONDARY_FIELDS]].set_axis(
         pd.Index([i for i, ok in zip(internal, readable, strict=False) if ok])
     )
     del frame
     if workers is None:
         workers = min(_cpus(), _MAX_WORKERS) if "fork" in multiprocessing.get_all_start_methods() else 1
-    result = resolve_identities(leads, rules=rules, model=model, workers=max(workers, 1))
+    result = resolve_identities(leads, rules=rules, model=model, workers=max(workers, 1), estimate=estimate)
     out = pd.DataFrame({"id": shown, "person_id": [person_id(i) for i in internal], "decision": "new"})
     del leads
     out.loc[readable, "person_id"] = result.assignments["person_id"].to_numpy()
@@ -183,6 +209,10 @@ def dedupe_command(
         write_csv(pairs[PAIR_COLUMNS], pairs_path)
     _print_summary(out, int((result.pairs["decision"] == "review").sum()), time.perf_counter() - started,
                    out_path, pairs_path)
+    if explain_model:
+        from leadgate_dagster.core.identity.model_report import explain_lines
+
+        print("\n".join(explain_lines(result.model_version, result.model_report, result.blocking)), file=sys.stderr)
     return 0
 
 

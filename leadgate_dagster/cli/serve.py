@@ -13,6 +13,16 @@ from leadgate_dagster.core.loopback import is_loopback
 from leadgate_dagster.settings import API_INSECURE_ENV
 
 APP = "leadgate_dagster.api.app:app"
+# uvicorn's own loggers at warning, leadgate's (refused credentials, a failed verdict) at info, timestamped;
+# given to uvicorn so that every worker process logs alike
+LOG_CONFIG = {
+    "version": 1, "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"}},
+    "loggers": {"uvicorn": {"handlers": ["stderr"], "level": "WARNING"},
+                "leadgate": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+                "leadgate_dagster": {"handlers": ["stderr"], "level": "INFO", "propagate": False}},
+}
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -46,10 +56,10 @@ def serve(*, host: str, port: int, workers: int, insecure: bool) -> int:
     if insecure:
         os.environ[API_INSECURE_ENV] = "1"
         print("leadgate serve: --insecure-dev: posts without a key are accepted", file=sys.stderr)
-    print(f"leadgate serve: http://{host}:{port}/v1/leads ({keys} active API keys; docs at /docs); review console "
-          f"at /review ({users} active users)", flush=True)
+    print(f"leadgate serve: http://{host}:{port}/v1/leads (active API keys: {keys}; docs at /docs); review console "
+          f"at /review (active users: {users})", flush=True)
     try:
-        uvicorn.run(APP, host=host, port=port, workers=workers, log_level="warning", proxy_headers=True)
+        uvicorn.run(APP, host=host, port=port, workers=workers, log_config=LOG_CONFIG, proxy_headers=True)
     finally:
         stop_embedded(runtime.home)
     return 0

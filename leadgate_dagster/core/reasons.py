@@ -160,7 +160,8 @@ _REASONS: tuple[Reason, ...] = (
     _r("identity", Q, "DUP_TIER_C", "Fuzzy match with an earlier lead (similar names at the same company and region); "
        "never merged automatically, waits for review."),
     _r("identity", Q, "DUP_NAME_CONFLICT", "Shares an email or phone with an earlier lead whose name conflicts with "
-       "this one (not a nickname, initial or typo); waits for review instead of merging."),
+       "this one (not a nickname, initial or typo); never merged automatically; waits for review when the rest "
+       "of the evidence makes one person likely (identity.review_floor), else stays a person of its own."),
     _r("identity", W, "DUP_SHARED_KEY", "Gives an email, phone or device used by more distinct names than the ruleset "
        "allows (info@, a switchboard, a kiosk); that key is not used as merge evidence."),
     # consent

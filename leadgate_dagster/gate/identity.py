@@ -26,7 +26,7 @@ from leadgate_dagster.core.identity.keys import build_keys, shared_keys
 from leadgate_dagster.core.review.clock import ReviewClock
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.gate.golden import refresh_golden
-from leadgate_dagster.store import identity, identity_merges, leads
+from leadgate_dagster.store import identity, identity_merges, identity_parameters, leads
 
 
 @lru_cache(maxsize=4)
@@ -34,8 +34,20 @@ def _model(name: str) -> MatchModel:
     return load_model(name)
 
 
+def _judging_model(conn: sa.Connection, settings: IdentitySettings) -> MatchModel:
+    """The active estimated parameter set (`leadgate identity activate`) when it was estimated from the model
+    the ruleset names, else that shipped model."""
+    active = identity_parameters.active(conn)
+    if active is not None and active.version.split("+")[0] == settings.model.removeprefix("identity_model_"):
+        return active
+    return _model(settings.model)
+
+
 def identity_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str, Any]:
     """Link every lead of the batch to a person; returns counts for the asset's metadata.
+
+    Judged by the active estimated parameter set when there is one (for the ruleset's model), else the shipped
+    model; never re-estimated on the batch.
 
     Args:
         engine: leadgate's database.
@@ -47,10 +59,10 @@ def identity_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str
         and the time spent matching (candidates + plan) and writing (links, keys, merges, golden records).
     """
     settings = IdentitySettings.from_ruleset(rules)
-    model = _model(settings.model)
     with engine.begin() as conn:
         df = leads.load_batch(conn, batch_id, columns=["replay_of"])
         identity.lock_graph(conn)
+        model = _judging_model(conn, settings)
         done = set(identity.linked(conn, list(df["lead_id"]))["lead_id"])
         todo = df[~df["lead_id"].isin(done)]
         originals, replays = todo[todo["replay_of"].isna()], todo[todo["replay_of"].notna()]

@@ -26,7 +26,11 @@ from leadgate_dagster.store.review_intake import add_pairs
 # Match-and-write is serialised: two batches holding the same person must not both create it.
 IDENTITY_LOCK = 7_215_004
 LEAD_KEY_COLUMNS = ("lead_id", "first", "last", "full_name", "email", "domain", "company", "company_slug", "phone_1",
-                    "phone_2", "device_1", "device_2", "city", "region", "postal", "name_sig")
+                    "phone_2", "device_1", "device_2", "city", "region", "postal", "name_sig", "dob", "street",
+                    "address", "title")
+# keys the graph does not store: the IP (kept as its own HMAC on the lead) and a file's secondary email and phone
+# (no stored lead field holds them)
+_UNSTORED_KEYS = ("ip", "email_2", "phone_3")
 # Candidate leads per batch lead (the exact keys, a postal code's window, a company's similar names and the
 # other leads of their persons stay far below it): a batch of 5,000 leads must not lose its candidates to a
 # fixed total, and one pathological key must not pull in a whole table.
@@ -44,6 +48,10 @@ _CANDIDATES = sa.text("""
     UNION SELECT lead_id FROM leadgate.lead_keys WHERE phone_2 = ANY(:phones)
     UNION SELECT lead_id FROM leadgate.lead_keys WHERE device_1 = ANY(:devices)
     UNION SELECT lead_id FROM leadgate.lead_keys WHERE device_2 = ANY(:devices)
+    UNION SELECT lead_id FROM leadgate.lead_keys WHERE address = ANY(:addresses)
+    UNION SELECT k.lead_id FROM unnest(CAST(:dobs AS text[]), CAST(:dlast AS text[]), CAST(:dfirst AS text[]))
+                                q(d, t, f)
+          JOIN leadgate.lead_keys k ON k.dob = q.d AND (dmetaphone(k.last) = dmetaphone(q.t) OR k.first = q.f)
     UNION SELECT k.lead_id FROM unnest(CAST(:dom AS text[]), CAST(:tok AS text[])) q(d, t)
           JOIN leadgate.lead_keys k ON k.domain = q.d AND k.last = q.t
     UNION SELECT k.lead_id FROM unnest(CAST(:dom AS text[]), CAST(:tok AS text[])) q(d, t)
@@ -100,8 +108,11 @@ def candidate_leads(conn: sa.Connection, keys: pd.DataFrame, shared: pd.DataFram
                  if s for t in (f, la) if t]
     full = full_names(keys)
     named = [i for i, name in enumerate(full) if name]
+    dated = [i for i, d in enumerate(columns["dob"]) if isinstance(d, str) and len(d) == 10]
     params: dict[str, Any] = {
         "emails": exact["email"], "phones": exact["phone"], "devices": exact["device"],
+        "addresses": exact["address"], "dobs": [columns["dob"][i] for i in dated],
+        "dlast": [last[i] or "" for i in dated], "dfirst": [first[i] or "" for i in dated],
         "dom": [domain[i] for i in with_domain] * 2,
         "tok": [last[i] for i in with_domain] + [first[i] for i in with_domain],
         "slug": [s for s, _ in slug_rows], "tok2": [t for _, t in slug_rows],
@@ -133,12 +144,12 @@ def _frame(result: sa.CursorResult[Any]) -> pd.DataFrame:
 def graph_keys(conn: sa.Connection, lead_ids: Sequence[str]) -> tuple[pd.DataFrame, pd.Series]:
     """The stored keys (`lead_keys`, as `build_keys` made them) and person of these leads, in arrival order;
     leads without stored keys are left out."""
-    cols = ", ".join(f'k."{c}"' for c in KEY_COLUMNS if c != "ip")
+    cols = ", ".join(f'k."{c}"' for c in KEY_COLUMNS if c not in _UNSTORED_KEYS)
     df = _frame(conn.execute(sa.text(f"""
         SELECT k.lead_id, lp.person_id, {cols} FROM leadgate.lead_keys k
         JOIN leadgate.lead_person lp USING (lead_id) JOIN leadgate.leads l USING (lead_id)
         WHERE k.lead_id = ANY(:ids) ORDER BY l.received_at, l.record_no, l.lead_id"""), {"ids": list(lead_ids)}))
-    return df.drop(columns="person_id").assign(ip=None)[list(KEY_COLUMNS)], df["person_id"]
+    return df.drop(columns="person_id").assign(**dict.fromkeys(_UNSTORED_KEYS))[list(KEY_COLUMNS)], df["person_id"]
 
 
 def arrival_order(conn: sa.Connection, lead_ids: Sequence[str]) -> list[str]:

@@ -55,3 +55,11 @@ def test_an_intake_key_or_no_key_sees_no_review_data(client: TestClient, anonymo
         assert anonymous.get(path).status_code == 401
     assert client.post(f"/v1/review/items/{item.review_id}/actions", json={"action": "reject"}).status_code == 403
     assert current(engine, lead).disposition == "QUARANTINE_REVIEW"
+
+
+def test_a_reviewer_only_key_cannot_post_leads(client_for: ClientFor, engine: sa.Engine) -> None:
+    kim = client_for("kim", scopes=("reviewer",))
+    resp = kim.post("/v1/leads", json={"email": "ann@northwind.com"})
+    assert resp.status_code == 403 and resp.json()["error"] == "FORBIDDEN"
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM leadgate.intake_events")).scalar_one() == 0

@@ -28,8 +28,9 @@ from tests.gate.review_helpers import (
 
 RULES = load_ruleset()
 KIM, LEE = "reviewer:kim", "reviewer:lee"
-BOB_ON_ANNS = ("Bob,Stone,ann.lee@northwind.com,+1 415 555 2679,Northwind,VP Sales,US,yes,yes,yes,"
-               "2026-01-01T00:00:00Z,v1,,bob\n")
+# Ann again, another work mailbox and a number one digit off: a tier B pair for a person to judge
+ANN_AGAIN = ("Ann,Lee,a.lee@northwind.com,+1 415 555 2677,Northwind,VP Sales,US,yes,yes,yes,"
+             "2026-01-01T00:00:00Z,v1,,again\n")
 
 
 def _do(engine: sa.Engine, review_id: int, action: Action, actor: str = KIM, rules=RULES, **kw: object):
@@ -100,7 +101,7 @@ def test_reject_closes_every_channel(engine: sa.Engine) -> None:
 
 def test_merge_joins_the_pair_through_the_identity_graph(engine: sa.Engine) -> None:
     ann = decide(engine, RULES, ROUTED)["routed"]
-    bob = decide(engine, RULES, BOB_ON_ANNS)["bob"]
+    bob = decide(engine, RULES, ANN_AGAIN)["again"]
     [pair] = items(engine, kind="merge_candidate")
     with pytest.raises(ReviewInvalid, match="'verify' is not an action on a merge_candidate item"):
         _do(engine, pair.review_id, Action.VERIFY)
@@ -108,7 +109,7 @@ def test_merge_joins_the_pair_through_the_identity_graph(engine: sa.Engine) -> N
     assert _person(engine, bob) == (_person(engine, ann).person_id, ann)
     with engine.connect() as conn:
         log = conn.execute(sa.text("SELECT * FROM leadgate.merge_log")).one()
-    assert (log.actor, log.tier, log.evidence["review_id"]) == (KIM, "A", pair.review_id)
+    assert (log.actor, log.tier, log.evidence["review_id"]) == (KIM, "B", pair.review_id)
     decided = current(engine, bob)
     assert decided.disposition != "QUARANTINE_REVIEW" and decided.decided_by == KIM
     assert items(engine, kind="merge_candidate")[0].status == "resolved"
@@ -116,7 +117,7 @@ def test_merge_joins_the_pair_through_the_identity_graph(engine: sa.Engine) -> N
 
 def test_keep_apart_leaves_two_persons_and_releases_the_lead(engine: sa.Engine) -> None:
     ann = decide(engine, RULES, ROUTED)["routed"]
-    bob = decide(engine, RULES, BOB_ON_ANNS)["bob"]
+    bob = decide(engine, RULES, ANN_AGAIN)["again"]
     [pair] = items(engine, kind="merge_candidate")
     _do(engine, pair.review_id, Action.KEEP_APART)
     assert _person(engine, bob).person_id != _person(engine, ann).person_id

@@ -32,9 +32,9 @@ from tests.gate.review_helpers import (
 )
 
 RULES = load_ruleset()
-# Bob gives Ann's address: a name conflict, reviewed as a pair (merge_candidate), not merged
-BOB_ON_ANNS = ("Bob,Stone,ann.lee@northwind.com,+1 415 555 2679,Northwind,VP Sales,US,yes,yes,yes,"
-               "2026-01-01T00:00:00Z,v1,,bob\n")
+# Ann again, another work mailbox and a number one digit off: a tier B pair for a person to judge
+ANN_AGAIN = ("Ann,Lee,a.lee@northwind.com,+1 415 555 2677,Northwind,VP Sales,US,yes,yes,yes,"
+             "2026-01-01T00:00:00Z,v1,,again\n")
 
 
 def _alerts(engine: sa.Engine) -> list[sa.Row]:
@@ -86,9 +86,9 @@ def test_escalation_at_the_sla_bumps_priority_and_opens_one_alert_per_kind_and_s
 def test_the_fallback_at_24_hours_follows_the_reason_family(engine: sa.Engine) -> None:
     ids = decide(engine, RULES, NO_CONSENT_DE, BAD_EMAIL)
     decide(engine, RULES, ROUTED)
-    bob = decide(engine, RULES, BOB_ON_ANNS)["bob"]
+    bob = decide(engine, RULES, ANN_AGAIN)["again"]
     [pair] = items(engine, kind="merge_candidate")
-    assert pair.lead_id == bob and pair.reason_codes == ["DUP_NAME_CONFLICT"]
+    assert pair.lead_id == bob and pair.reason_codes == ["DUP_TIER_B"]
     assert not items(engine, kind="quarantine", lead_id=bob)  # held only by its pair: the pair is the item
     t0 = now()
     assert run_queue(engine, RULES, t0 + timedelta(hours=23))["fallbacks"] == 0
@@ -108,7 +108,7 @@ def test_the_fallback_at_24_hours_follows_the_reason_family(engine: sa.Engine) -
     assert (kept.status, kept.resolution) == ("resolved", "fallback:keep_apart")
     bob_now = current(engine, bob)
     assert bob_now.disposition != "QUARANTINE_REVIEW" and bob_now.decided_by == "fallback"
-    assert "DUP_NAME_CONFLICT" not in bob_now.reason_codes and bob_now.score_inputs["waived"] == ["DUP_NAME_CONFLICT"]
+    assert "DUP_TIER_B" not in bob_now.reason_codes and bob_now.score_inputs["waived"] == ["DUP_TIER_B"]
 
 
 @pytest.mark.parametrize(("code", "cache"), [

@@ -3,6 +3,7 @@ concurrent batches, order independence, reversible merges, splits, golden record
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from pathlib import Path
@@ -11,7 +12,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from leadgate_dagster.core.ruleset import load_ruleset
+from leadgate_dagster.core.ruleset import Ruleset, load_ruleset, ruleset_from_body
 from leadgate_dagster.gate import identity_admin
 from leadgate_dagster.gate.golden import refresh_golden, survive
 from leadgate_dagster.gate.identity import identity_stage
@@ -42,9 +43,9 @@ def batch(engine: sa.Engine, *rows: str, source: str = "webinar") -> str:
     return batch_id
 
 
-def run(engine: sa.Engine, *rows: str, source: str = "webinar") -> tuple[str, dict[str, object]]:
+def run(engine: sa.Engine, *rows: str, source: str = "webinar", rules: Ruleset = RULES) -> tuple[str, dict[str, object]]:
     batch_id = batch(engine, *rows, source=source)
-    return batch_id, identity_stage(engine, batch_id, RULES)
+    return batch_id, identity_stage(engine, batch_id, rules)
 
 
 def links(engine: sa.Engine, batch_id: str) -> list[sa.Row]:
@@ -88,9 +89,18 @@ def _first_batch(engine: sa.Engine) -> str:
         return conn.execute(sa.text("SELECT batch_id FROM leadgate.leads ORDER BY received_at LIMIT 1")).scalar_one()
 
 
-def test_conflicting_names_on_one_email_go_to_review_and_keep_their_own_person(engine: sa.Engine) -> None:
+def test_conflicting_names_on_one_email_alone_are_two_persons_and_no_review(engine: sa.Engine) -> None:
     b1, _ = run(engine, ANN)
     b2, report = run(engine, BOB_ON_ANNS)
+    [ann], [bob] = links(engine, b1), links(engine, b2)
+    assert bob.person_id != ann.person_id and bob.decision == "new" and report["review_items"] == 0
+
+
+def test_conflicting_names_on_one_email_go_to_review_and_keep_their_own_person(engine: sa.Engine) -> None:
+    body = json.loads(json.dumps(RULES.body))
+    body["identity"]["review_floor"] = 0.0  # review whatever the evidence beyond the email says
+    b1, _ = run(engine, ANN)
+    b2, report = run(engine, BOB_ON_ANNS, rules=ruleset_from_body(body))
     [ann], [bob] = links(engine, b1), links(engine, b2)
     assert bob.person_id != ann.person_id and bob.decision == "review" and report["review_items"] == 1
     assert "DUP_NAME_CONFLICT" in codes(engine, bob.lead_id)

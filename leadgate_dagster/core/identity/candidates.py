@@ -16,6 +16,7 @@ import pandas as pd
 
 from leadgate_dagster.core.identity.blocking import candidate_pairs
 from leadgate_dagster.core.identity.comparisons import Comparisons, compare_pairs
+from leadgate_dagster.core.identity.guards import contested_keys
 from leadgate_dagster.core.identity.keys import build_keys, shared_keys
 from leadgate_dagster.core.identity.settings import IdentitySettings
 from leadgate_dagster.core.identity.workers import fork_map
@@ -25,25 +26,30 @@ _MIN_ROWS_PER_WORKER = 20_000  # below this, forking costs more than the keys
 
 @dataclass(frozen=True)
 class BlockedBatch:
-    """keys: per lead (input order); shared: shared keys; pairs: (m, 2) candidate positions, the lower
-    record id first; id_rank: rank of each lead's id."""
+    """keys: per lead (input order); shared / contested: shared and contested keys; pairs: (m, 2) candidate
+    positions, the lower record id first; id_rank: rank of each lead's id; rules: (blocking rule, pairs
+    proposed, bound) per rule."""
 
     keys: pd.DataFrame
     shared: pd.DataFrame
     pairs: np.ndarray
     id_rank: np.ndarray
+    contested: pd.DataFrame
+    rules: list[tuple[str, int, int]]
+    samples: dict[str, tuple[tuple[str, ...], np.ndarray]]
 
 
 @dataclass(frozen=True)
 class ComparedBatch:
     """keys: per lead (input order); shared: shared keys; pairs: (m, 2) positions, the lower record id first;
-    comparisons: levels and facts aligned with pairs; id_rank: rank of each lead's id."""
+    comparisons: levels and facts aligned with pairs; id_rank: rank of each lead's id; contested: contested keys."""
 
     keys: pd.DataFrame
     shared: pd.DataFrame
     pairs: np.ndarray
     comparisons: Comparisons
     id_rank: np.ndarray
+    contested: pd.DataFrame
 
 
 def block_batch(
@@ -74,11 +80,14 @@ def block_batch(
         keys = build_keys(leads, settings, ip_key)
     shared = shared_keys(keys, settings)
     id_rank = pd.factorize(leads.index.astype(str).to_numpy(dtype=object), sort=True)[0].astype(np.int64)
-    pairs = candidate_pairs(keys, shared, id_rank, settings)
+    report: list[tuple[str, int, int]] = []
+    samples: dict[str, tuple[tuple[str, ...], np.ndarray]] = {}
+    pairs = candidate_pairs(keys, shared, id_rank, settings, report, samples)
     # compare each pair in id order, not arrival order, so its levels cannot depend on the order of input
     flip = id_rank[pairs[:, 0]] > id_rank[pairs[:, 1]]
     pairs[flip] = pairs[flip][:, ::-1]
-    return BlockedBatch(keys=keys, shared=shared, pairs=pairs, id_rank=id_rank)
+    return BlockedBatch(keys=keys, shared=shared, pairs=pairs, id_rank=id_rank,
+                        contested=contested_keys(keys, shared, settings), rules=report, samples=samples)
 
 
 def _keys_of_slice(state: Mapping[str, Any], bounds: tuple[int, int]) -> pd.DataFrame:
@@ -106,6 +115,7 @@ def compare_batch(
         keys=b.keys,
         shared=b.shared,
         pairs=b.pairs,
-        comparisons=compare_pairs(b.keys, b.pairs, b.shared, settings),
+        comparisons=compare_pairs(b.keys, b.pairs, b.shared, settings, b.contested),
         id_rank=b.id_rank,
+        contested=b.contested,
     )

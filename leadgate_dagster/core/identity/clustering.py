@@ -15,8 +15,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from leadgate_dagster.core.identity.names import names_conflict
+from leadgate_dagster.core.identity.places import dob_level
 
-Name = tuple[str | None, str | None]
+Name = tuple[str | None, str | None, str | None]  # first, last, date of birth
+
+
+def variants_conflict(x: Name, y: Name, min_similarity: float, within_days: int) -> bool:
+    """Whether two records' (first, last, date of birth) say two people: the dates of birth differ, or the
+    names conflict and no shared date of birth vouches for them being one person with a misspelt name."""
+    if x[2] and y[2] and len(x[2]) == len(y[2]) == 10:
+        if dob_level(x[2], y[2], within_days) == "different":
+            return True
+        if x[2] == y[2]:
+            return False
+    return names_conflict(x[0], x[1], y[0], y[1], min_similarity)
 
 
 def person_id(record_id: str) -> str:
@@ -41,6 +53,8 @@ def cluster_records(
     mailboxes: list[str | None],
     *,
     min_similarity: float,
+    within_days: int = 10,
+    trusted: np.ndarray | None = None,
 ) -> Clusters:
     """Apply auto-merge edges in the given order, refusing those that would join conflicting names or two
     different personal mailboxes at one company domain (the tier B rule, kept across chains of merges).
@@ -49,9 +63,12 @@ def cluster_records(
         n: number of records.
         edges: (k, 2) record positions of the auto-merge edges.
         order: the order to apply them in (strongest first, order-independent tie-breaks).
-        names: normalized (first, last) per record position.
+        names: normalized (first, last, date of birth) per record position.
         mailboxes: the personal work email key per record position (None for none, role or shared).
         min_similarity: the name-conflict similarity of the ruleset.
+        within_days: dates of birth further apart (and no typo or transposition) conflict.
+        trusted: per edge, whether its own evidence (same date of birth and street) outweighs its names, so
+            the names of the two clusters are not held against it.
 
     Returns:
         The clusters, labelled by their earliest record position.
@@ -69,7 +86,7 @@ def cluster_records(
 
     def names_of(root: int) -> set[Name]:
         if root not in variants:
-            variants[root] = {names[root]} if names[root] != (None, None) else set()
+            variants[root] = {names[root]} if names[root] != (None, None, None) else set()
         return variants[root]
 
     def boxes_of(root: int) -> dict[str, str]:
@@ -87,7 +104,8 @@ def cluster_records(
         ba, bb = boxes_of(a), boxes_of(b)
         if any(ba[d] != bb[d] for d in ba.keys() & bb.keys()):
             continue
-        if any(names_conflict(x[0], x[1], y[0], y[1], min_similarity) for x in va for y in vb):
+        if (trusted is None or not trusted[k]) and any(
+                variants_conflict(x, y, min_similarity, within_days) for x in va for y in vb):
             continue
         keep, gone = (a, b) if a < b else (b, a)  # the earlier record's root survives
         parent[gone] = keep

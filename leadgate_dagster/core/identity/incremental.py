@@ -17,11 +17,12 @@ import numpy as np
 import pandas as pd
 
 from leadgate_dagster.core.identity.blocking import candidate_pairs
-from leadgate_dagster.core.identity.clustering import person_id
-from leadgate_dagster.core.identity.comparisons import compare_pairs, personal_mailboxes
+from leadgate_dagster.core.identity.clustering import person_id, variants_conflict
+from leadgate_dagster.core.identity.comparisons import add_name_conflicts, compare_coded, personal_mailboxes
+from leadgate_dagster.core.identity.guards import contested_keys
+from leadgate_dagster.core.identity.key_codes import code_keys
 from leadgate_dagster.core.identity.keys import has_shared_key, shared_keys
 from leadgate_dagster.core.identity.model import MatchModel
-from leadgate_dagster.core.identity.names import names_conflict
 from leadgate_dagster.core.identity.settings import IdentitySettings
 from leadgate_dagster.core.identity.tiers import TIER_RANK, assign_tiers, explain
 
@@ -79,13 +80,18 @@ def plan_matches(keys: pd.DataFrame, existing: pd.Series, graph_shared: pd.DataF
     pairs = pairs[is_new[pairs[:, 0]] | is_new[pairs[:, 1]]]  # the graph's past decisions stand
     flip = id_rank[pairs[:, 0]] > id_rank[pairs[:, 1]]
     pairs[flip] = pairs[flip][:, ::-1]
-    comparisons = compare_pairs(keys, pairs, shared, settings)
-    scores = model.score(comparisons.levels)
-    judged = assign_tiers(comparisons, scores.probability, settings)
+    contested = contested_keys(keys, shared, settings)
+    table = code_keys(keys, shared, contested, tf_min_count=settings.estimation.tf_min_count,
+                      tf_tables={k: dict(v) for k, v in model.tf_tables.items()} if model.tf_tables else None)
+    comparisons = compare_coded(table, pairs, settings)
+    scores = model.score(comparisons.levels, comparisons.facts)
+    add_name_conflicts(comparisons, table, pairs, scores.probability >= settings.review_floor, settings)
+    judged = assign_tiers(comparisons, scores, settings)
     keep = judged["tier"].notna().to_numpy()
     edges = pd.DataFrame({"a": pairs[keep, 0], "b": pairs[keep, 1], "tier": judged["tier"].to_numpy()[keep],
                           "probability": scores.probability[keep], "decision": judged["decision"].to_numpy()[keep],
-                          "explanation": explain(comparisons, scores, model)[keep]})
+                          "explanation": explain(comparisons, scores, model)[keep],
+                          "trusted": judged["trusted"].to_numpy()[keep]})
     contributions = scores.contributions[keep].reset_index(drop=True).round(2)
     edges["rank"] = edges["tier"].map(TIER_RANK)
     root, accepted = _cluster(n, person_of, edges, id_rank, keys, shared, settings)
@@ -101,13 +107,13 @@ def _cluster(n: int, person_of: np.ndarray, edges: pd.DataFrame, id_rank: np.nda
     first_of: dict[str, int] = {}
     for pos in np.flatnonzero(~pd.isna(person_of)):
         parent[pos] = first_of.setdefault(person_of[pos], pos)
-    names = list(zip(keys["first"], keys["last"], strict=False))
+    names = list(zip(keys["first"], keys["last"], keys["dob"], strict=False))
     boxes_raw = personal_mailboxes(keys, shared)
     variants: dict[int, set[Any]] = {}
     boxes: dict[int, dict[str, str]] = {}
     for pos in range(n):
         r = int(parent[pos])
-        if names[pos] != (None, None):
+        if names[pos] != (None, None, None):
             variants.setdefault(r, set()).add(names[pos])
         if boxes_raw[pos]:
             boxes.setdefault(r, {})[boxes_raw[pos].split("@")[1]] = boxes_raw[pos]
@@ -130,7 +136,9 @@ def _cluster(n: int, person_of: np.ndarray, edges: pd.DataFrame, id_rank: np.nda
         va, vb, ba, bb = variants.get(a, set()), variants.get(b, set()), boxes.get(a, {}), boxes.get(b, {})
         if any(ba[d] != bb[d] for d in ba.keys() & bb.keys()):
             continue
-        if any(names_conflict(x[0], x[1], y[0], y[1], settings.name_conflict_similarity) for x in va for y in vb):
+        if not edges.at[k, "trusted"] and any(
+                variants_conflict(x, y, settings.name_conflict_similarity, settings.dob_within_days)
+                for x in va for y in vb):
             continue
         keep, gone = (a, b) if a < b else (b, a)  # the earlier arrival's root survives
         parent[gone] = keep

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from leadgate_dagster.core.identity.comparisons import Comparisons, compare_coded
+from leadgate_dagster.core.identity.comparisons import Comparisons, add_name_conflicts, compare_coded
 from leadgate_dagster.core.identity.key_codes import KeyTable
 from leadgate_dagster.core.identity.model import MatchModel, Scores
 from leadgate_dagster.core.identity.settings import IdentitySettings
@@ -32,7 +32,8 @@ work on distinct values."""
 class JudgedPairs:
     """The pairs that reached a tier, in the order of the candidate pairs: pairs (k, 2) positions as given;
     tier ('A' | 'B' | 'C'), decision ('auto_merge' | 'review' | 'no_match'), probability, explanation;
-    contributions: bits per compared field (RangeIndex, aligned with the rows)."""
+    contributions: bits per compared field (RangeIndex, aligned with the rows); trusted: edges whose names
+    conflict but whose date of birth and street agree (tiers.assign_tiers)."""
 
     pairs: np.ndarray
     tier: np.ndarray
@@ -40,6 +41,7 @@ class JudgedPairs:
     probability: np.ndarray
     explanation: np.ndarray
     contributions: pd.DataFrame
+    trusted: np.ndarray
 
 
 def judge_pairs(
@@ -77,13 +79,15 @@ def judge_pairs(
         probability=np.concatenate([p.probability for p in parts]),
         explanation=np.concatenate([p.explanation for p in parts]),
         contributions=pd.concat([p.contributions for p in parts], ignore_index=True),
+        trusted=np.concatenate([p.trusted for p in parts]),
     )
 
 
 def _judge(table: KeyTable, pairs: np.ndarray, model: MatchModel, settings: IdentitySettings) -> JudgedPairs:
     comparisons = compare_coded(table, pairs, settings)
-    scores = model.score(comparisons.levels)
-    judged = assign_tiers(comparisons, scores.probability, settings)
+    scores = model.score(comparisons.levels, comparisons.facts)
+    add_name_conflicts(comparisons, table, pairs, scores.probability >= settings.review_floor, settings)
+    judged = assign_tiers(comparisons, scores, settings)
     keep = judged["tier"].notna().to_numpy()
     kept = Comparisons(
         levels=comparisons.levels[keep].reset_index(drop=True),
@@ -98,6 +102,7 @@ def _judge(table: KeyTable, pairs: np.ndarray, model: MatchModel, settings: Iden
         probability=scores.probability[keep],
         explanation=explain(kept, kept_scores, model),
         contributions=contributions,
+        trusted=judged["trusted"].to_numpy()[keep],
     )
 
 

@@ -25,6 +25,7 @@ import pycountry
 from anyascii import anyascii
 
 from leadgate_dagster.core.identity.names import nickname_index, normalize_name, split_full_name
+from leadgate_dagster.core.identity.places import normalize_dob, normalize_street
 from leadgate_dagster.core.identity.settings import IdentitySettings
 from leadgate_dagster.core.validation.data import mail_providers, role_locals
 
@@ -43,6 +44,12 @@ KEY_COLUMNS: tuple[str, ...] = (
     "region",
     "postal",
     "name_sig",
+    "email_2",
+    "phone_3",
+    "dob",
+    "street",
+    "address",
+    "title",
 )
 _LEGAL = frozenset(
     ["inc", "incorporated", "llc", "ltd", "limited", "gmbh", "ag", "sa", "sas", "sarl", "bv", "nv", "plc", "corp", "corporation", "co", "company", "oy", "ab", "as", "srl", "spa", "kg", "pty", "sp", "z", "o", "oo", "the", "group", "holdings"]
@@ -74,7 +81,17 @@ _MULTI_PART_SUFFIX = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "
 
 # The lead fields the identity engine reads (any may be absent).
 IDENTITY_FIELDS = ("first_name", "last_name", "full_name", "email", "phone", "mobile", "company", "website", "city",
-                   "region", "postal_code", "country", "device_fingerprint", "cookie_id", "ip")
+                   "region", "postal_code", "country", "device_fingerprint", "cookie_id", "ip", "date_of_birth",
+                   "street", "job_title")
+# Identity-bearing columns that are not stored lead fields: a file's second email and phone (`leadgate dedupe`
+# maps their headers, see SECONDARY_HEADERS).
+SECONDARY_FIELDS = ("other_email", "other_phone")
+SECONDARY_HEADERS: dict[str, tuple[str, ...]] = {
+    "other_email": ("Secondary Email", "Email 2", "Other Email", "Alternate Email", "Alternative Email",
+                    "Personal Email 2", "Additional Email", "Email2", "Work Email 2", "Private Email"),
+    "other_phone": ("Secondary Phone", "Phone 2", "Other Phone", "Alternate Phone", "Alternative Phone",
+                    "Home Phone", "Additional Phone", "Phone2", "Fax", "Direct Dial", "Direct Line"),
+}
 
 def _map_unique(values: list[Any], fn: Callable[[Any], Hashable | None]) -> list[Any]:
     """Apply fn once per distinct non-null value; the rest is a dict lookup (plain lists: a one-lead batch
@@ -188,7 +205,7 @@ def build_keys(leads: pd.DataFrame, settings: IdentitySettings, ip_key: bytes | 
     Returns:
         A DataFrame with KEY_COLUMNS (object dtype, None for missing).
     """
-    col = {name: _text_column(leads, name) for name in IDENTITY_FIELDS}
+    col = {name: _text_column(leads, name) for name in (*IDENTITY_FIELDS, *SECONDARY_FIELDS)}
     out: dict[str, list[Any]] = {}
     first, last = _map_unique(col["first_name"], normalize_name), _map_unique(col["last_name"], normalize_name)
     split = _map_unique(col["full_name"], split_full_name)
@@ -196,13 +213,17 @@ def build_keys(leads: pd.DataFrame, settings: IdentitySettings, ip_key: bytes | 
     out["first"] = [s[0] if n else f for f, s, n in zip(first, split, no_name, strict=True)]
     out["last"] = [s[1] if n else la for la, s, n in zip(last, split, no_name, strict=True)]
     out["email"] = _map_unique(col["email"], email_key)
+    out["email_2"] = _map_unique(col["other_email"], email_key)
     free = free_mail_domains(settings)
     company_domain = [None if e is None or (d := e.split("@")[1]) in free else d for e in out["email"]]
     website = _map_unique(col["website"], website_domain)
     out["domain"] = [d if d is not None else w for d, w in zip(company_domain, website, strict=True)]
     out["company"] = _map_unique(col["company"], normalize_company)
+    out["city"] = _map_unique(col["city"], normalize_name)
+    # an account list names a site "Acme Dental - Franklin": the site's own city is no part of the company
+    out["company"] = [_without_city(c, t) for c, t in zip(out["company"], out["city"], strict=True)]
     region = [r or settings.default_phone_region for r in _map_unique(col["country"], country_code)]
-    for i, name in enumerate(("phone", "mobile"), start=1):
+    for i, name in enumerate(("phone", "mobile", "other_phone"), start=1):
         pairs = [None if v is None else (v, r) for v, r in zip(col[name], region, strict=True)]
         out[f"phone_{i}"] = _map_unique(pairs, lambda pair: phone_e164(*pair))
     for i, name in enumerate(("device_fingerprint", "cookie_id"), start=1):
@@ -210,11 +231,21 @@ def build_keys(leads: pd.DataFrame, settings: IdentitySettings, ip_key: bytes | 
             col[name], lambda v, ns=i: f"{ns}:{v.strip().lower()}" if len(v.strip()) >= 8 else None
         )
     out["ip"] = _map_unique(col["ip"], lambda v: ip_hmac(v, ip_key)) if ip_key else [None] * len(leads)
-    out["city"] = _map_unique(col["city"], normalize_name)
     out["region"] = _map_unique(col["region"], normalize_name)
     out["postal"] = _map_unique(col["postal_code"], lambda v: re.sub(r"[^0-9A-Z]", "", v.upper()) or None)
     out["name_sig"] = _name_signatures(out["first"], out["last"])
+    out["dob"] = _map_unique(col["date_of_birth"], lambda v: normalize_dob(v, day_first=settings.dob_day_first))
+    out["street"] = _map_unique(col["street"], normalize_street)
+    out["address"] = [None if st is None else f"{st}|{p or c or ''}"
+                      for st, p, c in zip(out["street"], out["postal"], out["city"], strict=True)]
+    out["title"] = _map_unique(col["job_title"], normalize_name)
     return pd.DataFrame(out, index=leads.index, columns=list(KEY_COLUMNS), dtype=object)
+
+
+def _without_city(company: str | None, city: str | None) -> str | None:
+    if company is None or city is None or not company.endswith(" " + city):
+        return company
+    return company[: -len(city) - 1] or company
 
 
 def _name_signatures(first: list[str | None], last: list[str | None]) -> list[str | None]:
@@ -234,9 +265,10 @@ def _name_signatures(first: list[str | None], last: list[str | None]) -> list[st
 
 # the keys that can be shared, by type: the whole-file engine, the graph's tables and its lookups all use these
 KEY_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("email", ("email",)),
-    ("phone", ("phone_1", "phone_2")),
+    ("email", ("email", "email_2")),
+    ("phone", ("phone_1", "phone_2", "phone_3")),
     ("device", ("device_1", "device_2")),
+    ("address", ("address",)),
 )
 
 
@@ -275,7 +307,8 @@ def shared_keys(keys: pd.DataFrame, settings: IdentitySettings) -> pd.DataFrame:
         settings: carries the threshold.
 
     Returns:
-        One row per shared key: key_type ('email' | 'phone' | 'device'), key, distinct_names; by type, then key.
+        One row per shared key: key_type ('email' | 'phone' | 'device' | 'address'), key, distinct_names; by
+        type, then key.
     """
     signatures = keys["name_sig"].tolist()
     rows: list[tuple[str, str, int]] = []

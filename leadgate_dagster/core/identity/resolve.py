@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from leadgate_dagster.core.identity.candidates import block_batch
 from leadgate_dagster.core.identity.clustering import cluster_records, person_id
+from leadgate_dagster.core.identity.estimation import estimate_model
 from leadgate_dagster.core.identity.judging import judge_pairs
 from leadgate_dagster.core.identity.key_codes import code_keys
 from leadgate_dagster.core.identity.keys import has_shared_key, personal_mailboxes
@@ -46,6 +48,8 @@ class IdentityResolution:
     contributions: bits per compared field for each row of pairs (same index), the evidence to log.
     keys: normalized identity keys per record (index = record id), for the graph's key tables.
     shared_keys: key_type, key, distinct_names of the keys that stopped counting as evidence.
+    model_version: the model that judged (the shipped one, or "<shipped>+em.<hash>" when estimated here).
+    model_report: what estimation did (estimation.Estimate.report); blocking: (rule, pairs, bound) per rule.
     """
 
     assignments: pd.DataFrame
@@ -55,6 +59,8 @@ class IdentityResolution:
     shared_keys: pd.DataFrame
     model_version: str
     ruleset_version: str
+    model_report: dict[str, Any] = dataclasses.field(default_factory=dict)
+    blocking: list[tuple[str, int, int]] = dataclasses.field(default_factory=list)
 
 
 def resolve_identities(
@@ -64,6 +70,7 @@ def resolve_identities(
     model: MatchModel,
     ip_key: bytes | None = None,
     workers: int = 1,
+    estimate: bool = False,
 ) -> IdentityResolution:
     """Group a batch of leads into persons.
 
@@ -76,6 +83,8 @@ def resolve_identities(
         ip_key: secret for the keyed IP hash; without it no IP key is computed.
         workers: processes computing keys and judging candidate pairs side by side (whole-file dedupe;
             the result does not depend on it).
+        estimate: estimate the model's parameters from these records first (estimation.py), with `model`
+            as prior and fallback; a whole file is estimated on itself, a pipeline batch never is.
 
     Returns:
         Assignments per record, the judged pairs with explanations, and the keys behind them.
@@ -84,13 +93,16 @@ def resolve_identities(
         ValueError: when the model is not the one the ruleset names, or record ids are not unique.
     """
     settings = IdentitySettings.from_ruleset(rules)
-    if model.version != settings.model.removeprefix("identity_model_"):
+    if model.version.split("+")[0] != settings.model.removeprefix("identity_model_"):
         raise ValueError(f"ruleset {rules.version} names model {settings.model}, got version {model.version}")
     batch = block_batch(leads, settings=settings, ip_key=ip_key, workers=workers)
-    judged = judge_pairs(
-        code_keys(batch.keys, batch.shared), batch.pairs, model=model, settings=settings, workers=workers
-    )
-    batch = dataclasses.replace(batch, pairs=batch.pairs[:0].copy())  # all judged: free the candidates
+    table = code_keys(batch.keys, batch.shared, batch.contested, tf_min_count=settings.estimation.tf_min_count)
+    report: dict[str, Any] = {"estimated": False, "reason": "not asked", "model": model.version}
+    if estimate:
+        found = estimate_model(table, batch.samples, batch.pairs, model, settings)
+        model, report = found.model, found.report
+    judged = judge_pairs(table, batch.pairs, model=model, settings=settings, workers=workers)
+    batch = dataclasses.replace(batch, pairs=batch.pairs[:0].copy(), samples={})  # all judged: free them
     ids = leads.index.astype(str).to_numpy(dtype=object)
     pos = np.sort(judged.pairs, axis=1)  # report and cluster in input order: id_l arrived first
     pairs = pd.DataFrame(
@@ -108,7 +120,7 @@ def resolve_identities(
     auto = np.flatnonzero(pairs["decision"].to_numpy() == "auto_merge")
     lo, hi = np.sort(batch.id_rank[pos[auto]], axis=1).T
     strength = np.lexsort((hi, lo, -pairs["probability"].to_numpy()[auto], pairs["rank"].to_numpy()[auto]))
-    names = list(zip(batch.keys["first"], batch.keys["last"], strict=False))
+    names = list(zip(batch.keys["first"], batch.keys["last"], batch.keys["dob"], strict=False))
     clusters = cluster_records(
         len(leads),
         pos[auto],
@@ -116,6 +128,8 @@ def resolve_identities(
         names,
         personal_mailboxes(batch.keys, batch.shared),
         min_similarity=settings.name_conflict_similarity,
+        within_days=settings.dob_within_days,
+        trusted=judged.trusted[auto],
     )
     refused = auto[~clusters.accepted]
     pairs.loc[refused, "decision"] = "review"
@@ -137,6 +151,8 @@ def resolve_identities(
         shared_keys=batch.shared,
         model_version=model.version,
         ruleset_version=rules.version,
+        model_report=report,
+        blocking=batch.rules,
     )
 
 

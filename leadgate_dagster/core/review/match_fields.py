@@ -25,6 +25,9 @@ FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
     "company": ("company",),
     "locality": ("postal_code", "city", "region", "country"),
     "device": ("device_fingerprint",),
+    "date_of_birth": ("date_of_birth",),
+    "street": ("street",),
+    "job_title": ("job_title",),
 }
 
 LEVEL_TEXT = {
@@ -40,6 +43,10 @@ LEVEL_TEXT = {
     "postal": "the same postal code",
     "city": "the same city",
     "region": "the same region",
+    "transposed": "day and month swapped",
+    "typo": "one digit apart",
+    "within_days": "a few days apart",
+    "year_only": "only the year agrees",
     "different": "different",
 }
 

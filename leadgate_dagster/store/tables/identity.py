@@ -42,7 +42,9 @@ lead_keys = sa.Table(
     sa.Column("lead_id", sa.Text, primary_key=True),
     *[sa.Column(c, sa.Text) for c in ("first", "last", "full_name", "email", "domain", "company", "company_slug",
                                       "phone_1", "phone_2", "device_1", "device_2", "city", "region", "postal",
-                                      "name_sig")],
+                                      "name_sig", "dob", "street", "address", "title")],
+    sa.Index("ix_lead_keys_address", "address"),
+    sa.Index("ix_lead_keys_dob", "dob"),
     sa.Index("ix_lead_keys_email", "email"),
     sa.Index("ix_lead_keys_phone_1", "phone_1"),
     sa.Index("ix_lead_keys_phone_2", "phone_2"),
@@ -100,4 +102,18 @@ golden_records = sa.Table(
     sa.Column("reason", sa.Text, nullable=False),  # provenance: which survivorship rule chose it
     sa.Column("curated", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("updated_at", TS, nullable=False, server_default=NOW),
+)
+
+identity_parameters = sa.Table(
+    "identity_parameters", metadata,  # estimated parameter sets; the active one judges the pipeline's batches
+    sa.Column("version", sa.Text, primary_key=True),  # <shipped model>+em.<hash of the parameters>
+    sa.Column("model", JSONB, nullable=False),  # MatchModel.to_dict(): weights, prior, term-frequency tables
+    sa.Column("report", JSONB, nullable=False),  # what was estimated from what (estimation.Estimate.report)
+    sa.Column("created_at", TS, nullable=False, server_default=NOW),
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.Column("is_active", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("activated_at", TS),
+    sa.Column("activated_by", sa.Text),
+    sa.Column("reason", sa.Text),
+    sa.Index("uq_identity_parameters_active", "is_active", unique=True, postgresql_where=sa.text("is_active")),
 )

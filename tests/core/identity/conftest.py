@@ -23,6 +23,11 @@ FIELDS = [
     "postal_code",
     "country",
     "device_fingerprint",
+    "date_of_birth",
+    "street",
+    "job_title",
+    "other_email",
+    "other_phone",
 ]
 
 

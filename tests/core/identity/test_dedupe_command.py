@@ -38,7 +38,8 @@ def test_dedupe_writes_one_row_per_record_in_order(leads_csv: Path, tmp_path: Pa
     rows = read(out)
     assert list(rows[0]) == ["id", "person_id", "decision"]
     assert [r["id"] for r in rows] == ["A1", "A2", "A3", "A4", "A5"]
-    assert [r["decision"] for r in rows] == ["new", "new", "auto_merge", "new", "review"]
+    # A4 and A5 share a household line, nothing else says one person: two people, no review item
+    assert [r["decision"] for r in rows] == ["new", "new", "auto_merge", "new", "new"]
     assert rows[0]["person_id"] == rows[2]["person_id"] != rows[1]["person_id"]
     assert rows[3]["person_id"] != rows[4]["person_id"]
 
@@ -52,7 +53,7 @@ def test_dedupe_numbers_records_and_writes_pairs(leads_csv: Path, tmp_path: Path
     by_pair = {(p["id_l"], p["id_r"]): p for p in judged}
     assert by_pair[("1", "3")]["decision"] == "auto_merge" and by_pair[("1", "3")]["tier"] == "A"
     assert (
-        by_pair[("4", "5")]["decision"] == "review" and "names conflict" in by_pair[("4", "5")]["explanation"]
+        by_pair[("4", "5")]["decision"] == "no_match" and "names conflict" in by_pair[("4", "5")]["explanation"]
     )
     assert 0.0 <= float(by_pair[("1", "3")]["probability"]) <= 1.0
 
@@ -64,7 +65,7 @@ def test_dedupe_summarises_on_stderr(leads_csv: Path, tmp_path: Path, capsys: py
     assert captured.out == ""
     summary = captured.err
     assert "5 records" in summary and "4 persons" in summary and "1 auto-merged" in summary
-    assert "1 pair(s) to review" in summary and re.search(r"in \d+\.\d+s", summary)
+    assert "0 pair(s) to review" in summary and re.search(r"in \d+\.\d+s", summary)
     assert str(out) in summary and str(pairs) in summary
 
 
@@ -132,3 +133,17 @@ def test_output_and_pairs_read_back_as_one_row_per_record_whatever_the_ids(tmp_p
     assert_carried(ids, CARRIED)
     judged = read_back(pairs)
     assert judged and {p["id_l"] for p in judged} | {p["id_r"] for p in judged} == set(ids)
+
+
+def test_secondary_email_column_joins_records_and_explain_model_prints_parameters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text("First Name,Last Name,Email,Secondary Email\n"
+                    "Ann,Lee,ann@work.io,ann.lee@gmail.com\n"
+                    "Ann,Lee,ann.lee@gmail.com,\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert dedupe_command(str(path), str(out), None, None, explain_model=True) == 0
+    assert [r["decision"] for r in read(out)] == ["new", "auto_merge"]
+    err = capsys.readouterr().err
+    assert "model v2" in err and "not estimated" in err and "blocking rules: pairs proposed / bound" in err

@@ -10,6 +10,7 @@ import pytest
 
 from leadgate_dagster.core.identity import MatchModel, candidates, judging, resolve_identities
 from leadgate_dagster.core.identity.candidates import ComparedBatch, compare_batch
+from leadgate_dagster.core.identity.comparisons import add_name_conflicts
 from leadgate_dagster.core.identity.judging import judge_pairs
 from leadgate_dagster.core.identity.key_codes import SPACES, code_keys
 from leadgate_dagster.core.identity.settings import IdentitySettings
@@ -35,13 +36,15 @@ def test_chunks_and_workers_judge_like_all_pairs_at_once(
     batch: ComparedBatch, rules: Ruleset, model: MatchModel, chunk: int | None, workers: int
 ) -> None:
     settings = IdentitySettings.from_ruleset(rules)
-    scores = model.score(batch.comparisons.levels)
-    whole = assign_tiers(batch.comparisons, scores.probability, settings)
+    table = code_keys(batch.keys, batch.shared, batch.contested)
+    scores = model.score(batch.comparisons.levels, batch.comparisons.facts)
+    add_name_conflicts(batch.comparisons, table, batch.pairs, scores.probability >= settings.review_floor, settings)
+    whole = assign_tiers(batch.comparisons, scores, settings)
     keep = whole["tier"].notna().to_numpy()
     assert 0 < keep.sum() < len(keep)  # some pairs are dropped, some kept: the filter is exercised
 
     got = judge_pairs(
-        code_keys(batch.keys, batch.shared),
+        table,
         batch.pairs,
         model=model,
         settings=settings,
@@ -88,7 +91,8 @@ def test_key_codes_stand_for_the_key_values(batch: ComparedBatch) -> None:
             if column not in batch.keys:
                 continue
             codes = table.codes[column]
-            back = np.where(codes >= 0, table.uniques[space][codes], None)
+            values = np.append(table.uniques[space], None)  # code -1 (missing) -> None, also for an empty space
+            back = values[codes]
             expected = batch.keys[column].to_numpy(dtype=object)
             assert [None if pd.isna(v) else v for v in expected] == back.tolist(), column
     shared_phones = set(batch.shared.loc[batch.shared["key_type"] == "phone", "key"])

@@ -13,7 +13,7 @@ from leadgate_dagster.core.identity.training import fit_weights
 
 
 def test_shipped_model_loads_with_the_engine_vocabulary(model: MatchModel) -> None:
-    assert model.version == "v1"
+    assert model.version == "v2"
     assert [f.name for f in model.fields] == list(COMPARISONS)
     assert "training_data" in model.provenance
 

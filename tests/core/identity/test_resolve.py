@@ -32,14 +32,29 @@ def test_exact_email_with_nickname_auto_merges(resolve: Resolve) -> None:
     assert a["person_id"].nunique() == 1 and a.loc["r2", "reason_codes"] == "DUP_TIER_A"
 
 
-def test_tier_a_with_conflicting_first_names_goes_to_review(resolve: Resolve) -> None:
-    # a household line: two people, one phone
+def test_household_line_between_conflicting_names_is_not_a_match(resolve: Resolve) -> None:
+    # a household line: two people, one phone; nothing beyond the phone says "one person"
     res = resolve(
         [
             {"first_name": "Mark", "last_name": "Jones", "phone": "(415) 555-0134", **ACME},
             {"first_name": "Maria", "last_name": "Jones", "phone": "415.555.0134", **ACME},
         ]
     )
+    a, pairs = res.assignments, res.pairs
+    assert a["decision"].tolist() == ["new", "new"] and a["person_id"].nunique() == 2
+    assert pairs.loc[0, ["tier", "decision"]].tolist() == ["A", "no_match"]
+    assert "names conflict" in pairs.loc[0, "explanation"]
+    assert "joined by a contested key" in pairs.loc[0, "explanation"]
+
+
+def test_tier_a_with_conflicting_first_names_goes_to_review_when_evidence_allows(
+    rules: Ruleset, model: MatchModel
+) -> None:
+    rows = [
+        {"first_name": "Mark", "last_name": "Jones", "phone": "(415) 555-0134", **ACME},
+        {"first_name": "Maria", "last_name": "Jones", "phone": "415.555.0134", **ACME},
+    ]
+    res = resolve_identities(leads_frame(rows), rules=with_identity(rules, review_floor=0.0), model=model)
     a, pairs = res.assignments, res.pairs
     assert a["decision"].tolist() == ["new", "review"]
     assert a["person_id"].nunique() == 2 and a.loc["r2", "matched_to"] == "r1"
@@ -65,12 +80,13 @@ def test_tier_c_is_never_automatic(rules: Ruleset, model: MatchModel) -> None:
         {"first_name": "Jonathon", "last_name": "Meyers", **ACME},
         {"first_name": "Jon", "last_name": "Meyer", **ACME, "company": "ACME ANALYTICS"},
     ]
-    eager = with_identity(rules, tier_c_review=0.0, tier_b_auto_merge=0.0)
+    eager = with_identity(rules, tier_c_review=0.0, tier_b_auto_merge=0.0, review_floor=0.0)
     res = resolve_identities(leads_frame(rows), rules=eager, model=model)
-    assert set(res.pairs["tier"]) == {"C"}
-    assert set(res.pairs["decision"]) == {"review"}
-    assert res.assignments["person_id"].nunique() == 3
-    assert res.assignments["decision"].tolist() == ["new", "review", "review"]
+    pairs = res.pairs.set_index(["id_l", "id_r"])
+    # Jonathan Meyer / Jonathon Meyers: similar names at one company, whatever the thresholds
+    assert pairs.loc[("r1", "r2"), ["tier", "decision"]].tolist() == ["C", "review"]
+    assert set(res.pairs.loc[res.pairs["tier"] == "C", "decision"]) == {"review"}
+    assert res.assignments.loc["r2", "decision"] == "review"
 
 
 def test_shared_info_address_is_not_evidence(resolve: Resolve) -> None:

@@ -2,7 +2,8 @@
 and the console's generated secret
 
 Revision ID: 0012_console_users
-Revises: 0011_review_queue
+Revises: 0013_identity_parameters (numbered 0012 when it was planned; it applies after 0013, which landed
+first, so a database already at 0013 gets it too)
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_console_users"
-down_revision = "0011_review_queue"
+down_revision = "0013_identity_parameters"
 branch_labels = None
 depends_on = None
 
