@@ -39,7 +39,8 @@ from tests.api.console.browser import chromium, serving
 PAIR = (b"First Name,Surname,E-mail Address,Mobile,Company Name,Job Title,Country,SMS Opt-In,Email Opt-In,"
         b"Call Opt-In,Consent At,Consent Text Version,Lead ID\n"
         b"Ann,Lee,ann.lee@northwind.com,+1 415 555 2671,Northwind,VP Sales,US,yes,yes,yes,2026-01-01T00:00:00Z,v1,a1\n")
-PAIR_2 = PAIR.replace(b"Ann,Lee", b"Bob,Stone").replace(b"2671", b"2679").replace(b",a1", b",b1")
+# Ann again from another work mailbox, her number one digit off: a tier B pair for a person to judge
+PAIR_2 = PAIR.replace(b"ann.lee@", b"a.lee@").replace(b"2671", b"2677").replace(b",a1", b",a2")
 
 
 def seed(engine: sa.Engine) -> None:

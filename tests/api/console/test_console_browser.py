@@ -16,12 +16,10 @@ from leadgate_dagster.gate.console_accounts import add_user
 from leadgate_dagster.gate.review_queue import intake_items
 from tests.api.console.browser import chromium, serving
 from tests.api.console.hostile import SCRIPT_NAME, SCRIPT_URL, hostile_lead
-from tests.gate.review_helpers import BAD_EMAIL, HIGH_VALUE, ROUTED, current, decide, items, now
+from tests.gate.review_helpers import ANN_AGAIN, BAD_EMAIL, HIGH_VALUE, ROUTED, current, decide, items, now
 
 RULES = load_ruleset()
 PASSWORD = "a long enough password"
-BOB_ON_ANNS = ("Bob,Stone,ann.lee@northwind.com,+1 415 555 2679,Northwind,VP Sales,US,yes,yes,yes,"
-               "2026-01-01T00:00:00Z,v1,,bob\n")
 pytestmark = pytest.mark.timeout(300)
 
 
@@ -50,7 +48,7 @@ def _signed_in(browser: Any, base: str, name: str) -> Any:
 
 def test_sign_in_and_work_three_kinds_of_item_by_keyboard(engine: sa.Engine, base: str, browser: Any) -> None:
     leads = decide(engine, RULES, BAD_EMAIL, ROUTED, HIGH_VALUE)
-    leads |= decide(engine, RULES, BOB_ON_ANNS)
+    leads |= decide(engine, RULES, ANN_AGAIN)
     intake_items(engine, RULES, now())  # the score review of the high-value account
     assert sorted(i.kind for i in items(engine, status="open")) == ["merge_candidate", "quarantine", "score_review"]
     add_user(engine, "kim", "reviewer", PASSWORD)
@@ -91,7 +89,7 @@ def test_sign_in_and_work_three_kinds_of_item_by_keyboard(engine: sa.Engine, bas
     assert (routed.disposition, routed.decided_by) == ("NURTURE_EMAIL_ONLY", "reviewer:kim")
     with engine.connect() as conn:
         merge = conn.execute(sa.text("SELECT actor FROM leadgate.merge_log WHERE action = 'merge'")).scalar_one()
-    assert merge == "reviewer:kim" and current(engine, leads["bob"]).decided_by == "reviewer:kim"
+    assert merge == "reviewer:kim" and current(engine, leads["again"]).decided_by == "reviewer:kim"
     [review] = items(engine, kind="score_review")
     assert (review.status, review.resolution, review.resolved_by) == ("resolved", "verify", "reviewer:kim")
 

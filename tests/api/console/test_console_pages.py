@@ -11,14 +11,13 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from leadgate_dagster.core.reasons import CATALOGUE
+from leadgate_dagster.core.review.match_fields import read_explanation
 from leadgate_dagster.core.ruleset import load_ruleset
 from tests.api.console.conftest import SignedIn, csrf, field
 from tests.api.console.hostile import BREAKOUT, IMG, SCRIPT_NAME, SCRIPT_URL, hostile_lead
-from tests.gate.review_helpers import BAD_EMAIL, NO_CONSENT_DE, ROUTED, current, decide, items
+from tests.gate.review_helpers import ANN_AGAIN, BAD_EMAIL, NO_CONSENT_DE, ROUTED, current, decide, items
 
 RULES = load_ruleset()
-BOB_ON_ANNS = ("Bob,Stone,ann.lee@northwind.com,+1 415 555 2679,Northwind,VP Sales,US,yes,yes,yes,"
-               "2026-01-01T00:00:00Z,v1,,bob\n")
 
 
 def _ids(page: str) -> list[int]:
@@ -80,14 +79,21 @@ def test_an_item_page_explains_itself(signed_in: SignedIn, console: sa.Engine) -
 def test_a_pair_shows_both_records_with_each_field_s_level_and_weight(signed_in: SignedIn,
                                                                        console: sa.Engine) -> None:
     decide(console, RULES, ROUTED)
-    decide(console, RULES, BOB_ON_ANNS)
+    decide(console, RULES, ANN_AGAIN)
     [pair] = items(console, kind="merge_candidate")
     page = signed_in("kim").get(f"/review/items/{pair.review_id}").text
     compare = page[page.index('class="compare"'):page.index("</table>", page.index('class="compare"'))]
-    rows = {m.group(1): m.group(2) for m in re.finditer(r"<th>([a-z ]+)</th>(.*?)</tr>", compare, re.S)}
-    assert "Ann" in rows["first name"] and "Bob" in rows["first name"] and "-7.6" in rows["first name"]
-    assert "exact" in rows["email"] and "+12.4" in rows["email"] and "ann.lee@northwind.com" in rows["email"]
-    assert "missing on a side" in rows["device"] and "names conflict" in page
+    body = compare[compare.index("<tbody>"):]
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"<th>([a-z ]+)</th>(.*?)</tr>", body, re.S)}
+    stated = read_explanation(pair.explanation)
+    assert len(rows) == len(stated.fields) and len([f for f in stated.fields if f.level != "null"]) >= 4
+    for f in stated.fields:  # every compared field with the level and weight the match explanation gives it
+        row = rows[f.field.replace("_", " ")]
+        assert f">{f.level}" in row and f"{f.weight:+.1f}" in row, f.field
+    assert "ann.lee@northwind.com" in rows["email"] and "a.lee@northwind.com" in rows["email"]  # both records
+    assert "+1 415 555 2671" in rows["phone"] and "+1 415 555 2677" in rows["phone"]
+    assert "another mailbox at the same domain" in rows["email"] and "missing on a side" in rows["device"]
+    assert f"total {stated.total:+.1f} bits" in page and "different work mailboxes" in page
     assert 'data-key="m"' in page and 'data-key="k"' in page and 'value="verify"' not in page
 
 
