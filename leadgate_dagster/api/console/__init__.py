@@ -4,7 +4,9 @@ templates, htmx and the console's script served from the package's static folder
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -29,13 +31,13 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(SignInRequired, _sign_in_required)
     app.add_exception_handler(Refused, _refused)
     for cls in (StarletteHTTPException, RequestValidationError):  # the API's JSON answers, HTML under /review
-        app.add_exception_handler(cls, _html_under_console(app.exception_handlers[cls]))
+        app.add_exception_handler(cls, _html_under_console(app.exception_handlers[cls]))  # type: ignore[arg-type]
 
 
 async def _sign_in_required(request: Request, _: Exception) -> Response:
     if request.method in ("GET", "HEAD"):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"{PREFIX}/sign-in?next={_quote(target)}", status_code=303)
+        return RedirectResponse(f"{PREFIX}/sign-in?next={quote(target, safe='/')}", status_code=303)
     return page(request, "error.html", status_code=401, title="Sign in first",
                 detail="Your session has ended (or you never signed in). Nothing was changed.")
 
@@ -45,7 +47,10 @@ async def _refused(request: Request, exc: Exception) -> Response:
     return page(request, "error.html", status_code=exc.status_code, title=exc.title, detail=exc.detail)
 
 
-def _html_under_console(json_handler):  # type: ignore[no-untyped-def]
+Handler = Callable[[Request, Exception], Awaitable[Response]]
+
+
+def _html_under_console(json_handler: Handler) -> Handler:
     async def handler(request: Request, exc: Exception) -> Response:
         if not request.url.path.startswith(PREFIX):
             return await json_handler(request, exc)
@@ -54,9 +59,3 @@ def _html_under_console(json_handler):  # type: ignore[no-untyped-def]
                     detail=str(getattr(exc, "detail", "")) if status != 422 else "The request's fields are not valid.")
 
     return handler
-
-
-def _quote(path: str) -> str:
-    from urllib.parse import quote
-
-    return quote(path, safe="/")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode
 
 import jinja2
 import sqlalchemy as sa
@@ -50,7 +49,6 @@ def _plain(value: Any) -> str:
 
 
 _ENV.filters.update(age=_age, when=_when, plain=_plain)
-_ENV.globals.update(urlencode=urlencode)
 
 
 def done_line(engine: sa.Engine, request: Request) -> dict[str, Any]:
