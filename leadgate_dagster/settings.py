@@ -102,3 +102,23 @@ API_INSECURE_ENV = "LEADGATE_API_INSECURE_DEV"
 
 def api_insecure_dev() -> bool:
     return os.environ.get(API_INSECURE_ENV, "") == "1"
+
+
+SESSION_SECRET_ENV = "LEADGATE_SESSION_SECRET"
+
+
+def session_secret() -> bytes | None:
+    """The review console's secret (signs CSRF and sign-in tokens, keys the session hashes): LEADGATE_SESSION_SECRET,
+    else None, and the console generates one once and keeps it in the database. There is no public default."""
+    value = os.environ.get(SESSION_SECRET_ENV, "")
+    return value.encode("utf-8") if value else None
+
+
+def session_idle_minutes() -> float:
+    """A console session ends after this long without a request (LEADGATE_SESSION_IDLE_MINUTES, default 30)."""
+    return float(os.environ.get("LEADGATE_SESSION_IDLE_MINUTES") or 30)
+
+
+def session_max_hours() -> float:
+    """... and this long after sign-in whatever happens (LEADGATE_SESSION_MAX_HOURS, default 12)."""
+    return float(os.environ.get("LEADGATE_SESSION_MAX_HOURS") or 12)

@@ -1,4 +1,5 @@
-"""The web app `leadgate serve` runs (and `leadgate dev`): the intake API under /v1/ and health checks.
+"""The web app `leadgate serve` runs (and `leadgate dev`): the intake API and the review API under /v1/,
+the review console under /review, and health checks.
 
 Served by uvicorn (`leadgate_dagster.api.app:app`); every process reads the same database, so any number of
 them share idempotency, rate limits and keys.
@@ -15,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from leadgate_dagster.api import openapi
+from leadgate_dagster.api import console, openapi
 from leadgate_dagster.api.errors import ApiError, api_error_handler, http_error_handler, validation_error_handler
 from leadgate_dagster.api.routes import events, leads, ops, review
 from leadgate_dagster.core.file_reader import record_from_mapping
@@ -45,6 +46,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
     for module in (leads, events, review, ops):
         app.include_router(module.router)
+    console.install(app)
     openapi.install(app)
     return app
 

@@ -15,6 +15,9 @@ SECURITY_SCHEMES = {
     "webhook": {"type": "apiKey", "in": "header", "name": "webhook-signature",
                 "description": "Standard Webhooks: webhook-id, webhook-timestamp and webhook-signature headers "
                                "with a secret from `leadgate webhooks add`; name the source with ?source=NAME"},
+    "session": {"type": "apiKey", "in": "cookie", "name": "leadgate_session",
+                "description": "the review console's session (sign in at /review); a POST also sends the session's "
+                               "CSRF token as X-CSRF-Token"},
 }
 SECURED: dict[str, Any] = {"security": [{"bearer": []}, {"apiKey": []}, {"webhook": []}]}
 

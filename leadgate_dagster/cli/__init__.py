@@ -28,9 +28,10 @@ from leadgate_dagster.cli import (
     rules,
     serve,
     suppress,
+    users,
 )
 
-GROUPS = (demo, dev, serve, keys, qa, dedupe, identity, review, db, rules, suppress, outcomes, model, docs)
+GROUPS = (demo, dev, serve, keys, users, qa, dedupe, identity, review, db, rules, suppress, outcomes, model, docs)
 
 
 def parser() -> argparse.ArgumentParser:

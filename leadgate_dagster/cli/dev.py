@@ -74,6 +74,8 @@ def dev(*, inbox: str | None, port: int, api_port: int, verbose: bool = False) -
               f"  Dagster UI: http://127.0.0.1:{port}\n"
               f"  intake API: http://127.0.0.1:{api_port}/v1/leads  (docs at /docs; no key needed here, "
               "`leadgate serve` asks for one)\n"
+              f"  review console: http://127.0.0.1:{api_port}/review  (sign in as a user of "
+              "`leadgate users add NAME --role admin`)\n"
               "  Ctrl-C stops everything.", flush=True)
         while True:
             for name, child in children.items():

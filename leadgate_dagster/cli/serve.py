@@ -1,14 +1,15 @@
-"""`leadgate serve`: the web app (intake API, health checks) under uvicorn, on the configured database or the
-embedded default. It will not listen beyond this machine with no API key to check (nobody could post, or
-with `--insecure-dev` anybody could), unless told to."""
+"""`leadgate serve`: the web app (intake and review API, review console, health checks) under uvicorn, on the
+configured database or the embedded default. It will not listen beyond this machine with no API key and no
+console user to check (nobody could post or review, or with `--insecure-dev` anybody could post), unless told
+to."""
 
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 import sys
 
+from leadgate_dagster.core.loopback import is_loopback
 from leadgate_dagster.settings import API_INSECURE_ENV
 
 APP = "leadgate_dagster.api.app:app"
@@ -25,7 +26,7 @@ LOG_CONFIG = {
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("serve", help="run the web app (intake API) under uvicorn")
+    p = sub.add_parser("serve", help="run the web app (intake and review API, review console) under uvicorn")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
@@ -35,35 +36,28 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                                           insecure=args.insecure_dev))
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def serve(*, host: str, port: int, workers: int, insecure: bool) -> int:
     import uvicorn
 
     from leadgate_dagster.cli.runtime import prepare
-    from leadgate_dagster.store import api_keys
+    from leadgate_dagster.store import api_keys, console_users
     from leadgate_dagster.store.embedded import stop_embedded
 
     runtime = prepare(dagster=False)
     with runtime.engine.connect() as conn:
-        keys = api_keys.active_count(conn)
-    if not is_loopback(host) and not keys and not insecure:
-        print(f"leadgate serve: refusing to listen on {host} with no API key: nobody could post. Make one with "
-              "`leadgate keys add SOURCE`, or pass --insecure-dev to accept posts without a key.", file=sys.stderr)
+        keys, users = api_keys.active_count(conn), console_users.active_count(conn)
+    if not is_loopback(host) and not keys and not users and not insecure:
+        print(f"leadgate serve: refusing to listen on {host} with no API key and no console user: nobody could "
+              "post or review. Make a key with `leadgate keys add SOURCE` (or a user with `leadgate users add NAME "
+              "--role admin`), or pass --insecure-dev to accept posts without a key.", file=sys.stderr)
         stop_embedded(runtime.home)
         return 2
     os.environ["LEADGATE_DATABASE_URL"] = runtime.database_url  # the workers use the server started here
     if insecure:
         os.environ[API_INSECURE_ENV] = "1"
         print("leadgate serve: --insecure-dev: posts without a key are accepted", file=sys.stderr)
-    print(f"leadgate serve: http://{host}:{port}/v1/leads (active API keys: {keys}; docs at /docs)", flush=True)
+    print(f"leadgate serve: http://{host}:{port}/v1/leads (active API keys: {keys}; docs at /docs); review console "
+          f"at /review (active users: {users})", flush=True)
     try:
         uvicorn.run(APP, host=host, port=port, workers=workers, log_config=LOG_CONFIG, proxy_headers=True)
     finally:

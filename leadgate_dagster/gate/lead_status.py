@@ -23,7 +23,7 @@ def lead_status(engine: sa.Engine, lead_id: str) -> LeadStatus | None:
 
 
 def _status(row: dict[str, Any]) -> LeadStatus:
-    checks = sorted(row["checks"], key=lambda c: (_rank(_STAGES, c["stage"]), _CODE_ORDER.get(c["code"], 1 << 20)))
+    checks = sorted(row["checks"], key=check_order)
     return LeadStatus(
         lead_id=row["lead_id"], status="pending" if row["disposition"] is None else "decided",
         source=row["source"], partner_id=row["partner_id"], received_at=row["received_at"],
@@ -35,5 +35,7 @@ def _status(row: dict[str, Any]) -> LeadStatus:
         decided_by=row["decided_by"])
 
 
-def _rank(order: tuple[str, ...], value: str) -> int:
-    return order.index(value) if value in order else len(order)
+def check_order(check: dict[str, Any]) -> tuple[int, int]:
+    """Checks in the order the pipeline records them (stage), then the catalogue's order of codes."""
+    stage = _STAGES.index(check["stage"]) if check["stage"] in _STAGES else len(_STAGES)
+    return stage, _CODE_ORDER.get(check["code"], 1 << 20)

@@ -4,7 +4,7 @@ and the decision log. The set-based statements of the jobs are in `store/review_
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -31,7 +31,11 @@ class ListFilter:
     reason: str | None = None
     statuses: tuple[str, ...] = ("open", "in_progress")
     assignee: str | None = None
+    unassigned: bool = False  # only items nobody holds
+    created_before: datetime | None = None  # only items at least this old (the console's age filter)
+    free_for: str | None = None  # only items nobody else holds (the console's next item for this person)
     limit: int = 50
+    offset: int = 0
 
 
 def get(conn: sa.Connection, review_id: int, *, lock: bool = False) -> sa.Row[Any] | None:
@@ -45,19 +49,40 @@ def list_items(conn: sa.Connection, f: ListFilter) -> list[sa.Row[Any]]:
     """Items by priority (highest first), then age; every filter optional. Open items are read through the
     partial priority index, so the first page costs the same at 100,000 open items as at 100."""
     cols = ", ".join(f"r.{c}" if c != "disposition" else "d.disposition" for c in LIST_COLUMNS)
-    # spelled out for the planner: only a literal lets it prove the partial index's predicate
-    only_open = "r.status IN ('open', 'in_progress') AND " if set(f.statuses) <= set(OPEN_STATUSES) else ""
     return list(conn.execute(sa.text(f"""
         SELECT {cols} FROM leadgate.review_items r
         LEFT JOIN leadgate.dispositions d ON d.lead_id = r.lead_id AND d.is_current
-        WHERE {only_open}r.status = ANY(CAST(:statuses AS text[]))
+        WHERE {_where(f)}
+        ORDER BY r.priority DESC, r.review_id
+        LIMIT :limit OFFSET :offset"""), {**_params(f), "limit": f.limit, "offset": f.offset}).all())
+
+
+def count_by_kind(conn: sa.Connection, f: ListFilter) -> dict[str, int]:
+    """How many items match the filter, per kind (the filter's own kind left out, so every kind's count shows)."""
+    unkinded = replace(f, kind=None)
+    return {str(k): int(n) for k, n in conn.execute(sa.text(f"""
+        SELECT r.kind, count(*) FROM leadgate.review_items r WHERE {_where(unkinded)} GROUP BY r.kind"""),
+        _params(unkinded)).all()}
+
+
+def _where(f: ListFilter) -> str:
+    # spelled out for the planner: only a literal lets it prove the partial index's predicate
+    only_open = "r.status IN ('open', 'in_progress') AND " if set(f.statuses) <= set(OPEN_STATUSES) else ""
+    return f"""{only_open}r.status = ANY(CAST(:statuses AS text[]))
           AND (CAST(:kind AS text) IS NULL OR r.kind = :kind)
           AND (CAST(:source AS text) IS NULL OR r.source = :source)
           AND (CAST(:reason AS text) IS NULL OR :reason = ANY(r.reason_codes))
           AND (CAST(:assignee AS text) IS NULL OR r.assignee = :assignee)
-        ORDER BY r.priority DESC, r.review_id
-        LIMIT :limit"""), {"statuses": list(f.statuses), "kind": f.kind, "source": f.source, "reason": f.reason,
-                            "assignee": f.assignee, "limit": f.limit}).all())
+          AND (NOT :unassigned OR r.assignee IS NULL)
+          AND (CAST(:created_before AS timestamptz) IS NULL OR r.created_at <= :created_before)
+          AND (CAST(:free_for AS text) IS NULL OR r.assignee IS NULL
+               OR r.assignee = :free_for)"""
+
+
+def _params(f: ListFilter) -> dict[str, Any]:
+    return {"statuses": list(f.statuses), "kind": f.kind, "source": f.source, "reason": f.reason,
+            "assignee": f.assignee, "unassigned": f.unassigned, "created_before": f.created_before,
+            "free_for": f.free_for}
 
 
 def update(conn: sa.Connection, review_id: int, fields: Mapping[str, Any], *, now: datetime) -> int:

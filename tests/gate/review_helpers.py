@@ -24,6 +24,8 @@ HIGH_VALUE = f"Raj,Iyer,raj.iyer@globex.com,+1 415 555 2672,Globex,Director Sale
 NO_CONSENT_DE = "Jana,Vogel,jana.vogel@northwind.com,+49 1512 9837164,Northwind,Head of Sales,DE,,,,,,,de\n"
 # held: an invalid address beside a callable phone with consent (EMAIL_INVALID, invalid_contact: reject at 24 h)
 BAD_EMAIL = f"Bo,Ek,bo.ek@@northwind,+1 415 555 2673,Northwind,Manager,US,{CONSENTED},,bad\n"
+# Ann (ROUTED) again, another work mailbox and a number one digit off: a tier B pair for a person to judge
+ANN_AGAIN = f"Ann,Lee,a.lee@northwind.com,+1 415 555 2677,Northwind,VP Sales,US,{CONSENTED},,again\n"
 # held and hopeless: an invalid address, and a phone without any consent (no channel left)
 HOPELESS = "Cy,Ng,cy.ng@@northwind,+1 415 555 2674,Northwind,Manager,US,,,,,,,hopeless\n"
 

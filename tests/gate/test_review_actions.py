@@ -14,6 +14,7 @@ from leadgate_dagster.gate.qualify import qualify_leads
 from leadgate_dagster.gate.review_actions import ReviewConflict, ReviewInvalid, ReviewNotFound, act
 from leadgate_dagster.gate.review_queue import intake_items
 from tests.gate.review_helpers import (
+    ANN_AGAIN,
     BAD_EMAIL,
     HIGH_VALUE,
     ROUTED,
@@ -28,9 +29,6 @@ from tests.gate.review_helpers import (
 
 RULES = load_ruleset()
 KIM, LEE = "reviewer:kim", "reviewer:lee"
-# Ann again, another work mailbox and a number one digit off: a tier B pair for a person to judge
-ANN_AGAIN = ("Ann,Lee,a.lee@northwind.com,+1 415 555 2677,Northwind,VP Sales,US,yes,yes,yes,"
-             "2026-01-01T00:00:00Z,v1,,again\n")
 
 
 def _do(engine: sa.Engine, review_id: int, action: Action, actor: str = KIM, rules=RULES, **kw: object):

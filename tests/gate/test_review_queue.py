@@ -16,6 +16,7 @@ from leadgate_dagster.gate.qualify import qualify_leads
 from leadgate_dagster.gate.review_queue import run_queue
 from leadgate_dagster.store import review_overrides
 from tests.gate.review_helpers import (
+    ANN_AGAIN,
     BAD_EMAIL,
     HOPELESS,
     NO_CONSENT_DE,
@@ -32,9 +33,6 @@ from tests.gate.review_helpers import (
 )
 
 RULES = load_ruleset()
-# Ann again, another work mailbox and a number one digit off: a tier B pair for a person to judge
-ANN_AGAIN = ("Ann,Lee,a.lee@northwind.com,+1 415 555 2677,Northwind,VP Sales,US,yes,yes,yes,"
-             "2026-01-01T00:00:00Z,v1,,again\n")
 
 
 def _alerts(engine: sa.Engine) -> list[sa.Row]:

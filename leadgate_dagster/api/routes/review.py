@@ -1,6 +1,7 @@
-"""The review queue over JSON, for tools and (later) the console: list, one item, act. An API key with the
-`reviewer` scope; the key's name (its SOURCE) is the actor logged as `reviewer:NAME`. Every answer of an
-action is what `leadgate review act` says: done, not found (404), invalid (422), someone else first (409)."""
+"""The review queue over JSON, for tools and the console's users: list, one item, act. An API key with the
+`reviewer` scope (the key's name, its SOURCE, is the actor logged as `reviewer:NAME`), or a console session
+plus its CSRF token in X-CSRF-Token (the user is the actor). Every answer of an action is what
+`leadgate review act` says: done, not found (404), invalid (422), someone else first (409)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from leadgate_dagster.api.admission import authenticate
+from leadgate_dagster.api.console.auth import CSRF_HEADER, SESSION_COOKIE, visitor_of
 from leadgate_dagster.api.deps import get_engine, load_rules
 from leadgate_dagster.api.errors import ERROR_RESPONSES, ApiError
+from leadgate_dagster.core.console.tokens import same
 from leadgate_dagster.core.review.actions import Action, ActionRequest, Kind
 from leadgate_dagster.gate.review_actions import act
 from leadgate_dagster.gate.review_errors import ReviewConflict, ReviewInvalid, ReviewNotFound
@@ -21,7 +24,7 @@ from leadgate_dagster.gate.review_read import ListFilter, list_queue, show_item
 from leadgate_dagster.store import pg_text
 
 router = APIRouter(prefix="/v1/review", tags=["review"])
-_SECURED: dict[str, Any] = {"security": [{"bearer": []}, {"apiKey": []}]}
+_SECURED: dict[str, Any] = {"security": [{"bearer": []}, {"apiKey": []}, {"session": []}]}
 _ANSWERS = {k: v for k, v in ERROR_RESPONSES.items() if k in (400, 401, 403, 409, 422, 429)} | {
     404: {"description": "no review item has this id"}}
 
@@ -69,7 +72,16 @@ class ActionOut(BaseModel):
 
 
 def _reviewer(request: Request) -> str:
-    caller = authenticate(get_engine(), request, scope="reviewer")
+    """The actor: a key's holder (`reviewer:<key source>`), or a console user signed in by the session cookie,
+    who must also send the session's CSRF token as X-CSRF-Token on anything but a read."""
+    engine = get_engine()
+    if not any(h in request.headers for h in ("authorization", "x-api-key")) and SESSION_COOKIE in request.cookies:
+        visitor = visitor_of(engine, request)
+        if visitor is not None:
+            if request.method not in ("GET", "HEAD") and not same(visitor.csrf, request.headers.get(CSRF_HEADER)):
+                raise ApiError(403, "CSRF_TOKEN_MISSING", "a console session must send its CSRF token in X-CSRF-Token")
+            return visitor.account.actor
+    caller = authenticate(engine, request, scope="reviewer")
     return f"reviewer:{caller.source}"
 
 
