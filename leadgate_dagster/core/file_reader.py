@@ -278,8 +278,8 @@ class _Builder:
     def build(self, record_no: int, where: str) -> ParsedRecord:
         if self.opt_out is not None:  # an opt-out answer overrides any opt-in column: the refusal is later news
             consent = self.rules.consent_from_opt_out(self.opt_out)
-            if consent is not None:
-                self.fields["consent_email"] = consent
+            if consent is not None:  # an unclear answer is quoted: held to the same length as any value
+                self.fields["consent_email"] = _strip(consent[: self.max_chars])
         error = None if self.fields or self.extra or self.opt_out else "ROW_EMPTY"
         notes = ["no values after cleaning", *self.notes] if error else self.notes
         detail = f"{where}: " + "; ".join(notes) if notes else None

@@ -504,3 +504,11 @@ def test_record_from_mapping_reads_an_api_item_like_a_json_line() -> None:
     assert record.extra == {"Notes": "=1+2", "n": "3"}
     assert record.codes == ("FORMULA_INJECTION",)
     assert record_from_mapping(["not", "a", "mapping"], record_no=1).error == "ROW_UNPARSEABLE"
+
+
+def test_an_unclear_opt_out_answer_is_quoted_within_the_field_limit() -> None:
+    """Found by the property test above: a list in an opt-out column made a consent value over the limit."""
+    line = json.dumps({"EMAILUNSUBSCRIBED": ["a" * 30, "b" * 30], "email": "ann@northwind.com"})
+    _, [record] = read_lead_file(line.encode(), filename="leads.jsonl", max_field_chars=64)
+    consent = record.fields["consent_email"]
+    assert consent.startswith("opt-out column says") and len(consent) <= 64
