@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from leadgate_dagster.store.tables.alerts import alerts
 from leadgate_dagster.store.tables.api_access import api_keys, api_rejections, rate_buckets, webhook_secrets
+from leadgate_dagster.store.tables.crm import crm_deliveries, crm_links, crm_outbox
 from leadgate_dagster.store.tables.decisions import dispositions, rulesets
 from leadgate_dagster.store.tables.dns import mx_cache
 from leadgate_dagster.store.tables.enrichment import enrichment_cache, enrichment_retries, enrichments
@@ -26,7 +27,8 @@ from leadgate_dagster.store.tables.schema import NOW, SCHEMA, TEXTS, TS, metadat
 from leadgate_dagster.store.tables.scoring import behavior_events, outcomes, score_models, suppressions
 
 __all__ = [
-    "NOW", "SCHEMA", "TEXTS", "TS", "alerts", "api_keys", "api_rejections", "api_requests", "batches", "behavior_events", "dispositions",
+    "NOW", "SCHEMA", "TEXTS", "TS", "alerts", "api_keys", "api_rejections", "api_requests", "batches", "behavior_events", "crm_deliveries",
+    "crm_links", "crm_outbox", "dispositions",
     "enrichment_cache", "enrichment_retries", "enrichments", "golden_records", "identity_key_names",
     "identity_keys", "intake_events", "intake_files", "lead_checks", "lead_keys", "lead_person", "leads",
     "merge_log", "metadata", "mx_cache", "outcomes", "persons", "rate_buckets", "review_decisions",
