@@ -27,6 +27,8 @@ SENT = frozenset({Outcome.CREATED, Outcome.UPDATED, Outcome.DELIVERED})
 EXCEPTION_CODES = {Outcome.SCHEMA_MISMATCH: "CRM_SCHEMA_MISMATCH", Outcome.NO_EMAIL: "HANDOFF_NO_EMAIL"}
 FAILED_CODE = "HANDOFF_FAILED"
 MERGE_REFUSED_CODE = "CRM_MERGE_REFUSED"
+# what a delivered record settles (a refused merge is settled only by the merge)
+RECORD_CODES = (*EXCEPTION_CODES.values(), FAILED_CODE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ class ChunkResult:
     relinked: dict[str, str] = field(default_factory=dict)  # survivor -> the record it keeps after merges
     refused: list[tuple[MergeStep, Delivery]] = field(default_factory=list)  # CRM_MERGE_REFUSED
     merged: int = 0
+    fully_merged: list[str] = field(default_factory=list)  # survivors whose records all became one
 
 
 def send_chunk(contacts: Sequence[Contact], absorbed: Mapping[str, tuple[str, ...]],
@@ -82,6 +83,8 @@ def _merge(contact: Contact, absorbed: tuple[str, ...], absorbed_links: Mapping[
             out.unlinked.append(step.absorbed)
         else:
             out.refused.append((step, result))
+    if not any(step.survivor == contact.person_id for step, _ in out.refused):
+        out.fully_merged.append(contact.person_id)
     out.unlinked += [p for p in absorbed if links.get(p) == primary]  # adopted: the survivor keeps it
     return replace(contact, crm_id=primary)
 

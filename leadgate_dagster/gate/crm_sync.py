@@ -21,6 +21,7 @@ from leadgate_dagster.core.crm_delivery import (
     EXCEPTION_CODES,
     FAILED_CODE,
     MERGE_REFUSED_CODE,
+    RECORD_CODES,
     SENT,
     Delivery,
     Outcome,
@@ -146,8 +147,10 @@ def _record(conn: sa.Connection, rules: Ruleset, due: Sequence[DuePerson], state
     crm_outbox.settle(conn, [(s[0], s[3]) for s in sent], status="sent", now=now)
     crm_outbox.postpone(conn, retry)
     crm_outbox.settle(conn, [(f[0], f[1]) for f in failed], status="failed", now=now, error=[f[2] for f in failed])
+    # what went through settles its open items first; what failed in this chunk opens (or refreshes) its own
+    crm_exceptions.resolve_delivered(conn, [s[0] for s in sent], codes=RECORD_CODES, actor=ACTOR, now=now)
+    crm_exceptions.resolve_delivered(conn, result.fully_merged, codes=[MERGE_REFUSED_CODE], actor=ACTOR, now=now)
     crm_exceptions.file(conn, exceptions, clock=ReviewClock.from_rules(rules), now=now)
-    crm_exceptions.resolve_delivered(conn, [s[0] for s in sent], actor=ACTOR, now=now)
     for destination in {s[1] for s in sent}:
         alerts.resolve_alert(conn, kind=FAILED_ALERT, subject=destination)
     counts["sent"] = len(sent)

@@ -22,7 +22,7 @@ from leadgate_dagster.core.review.lifecycle import IllegalTransition, Status, tr
 from leadgate_dagster.core.review.overrides import adjust_priorities
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.gate import review_identity_actions as identity_actions
-from leadgate_dagster.gate.crm_handoff import announce
+from leadgate_dagster.gate.crm_handoff import announce, retry_handoff
 from leadgate_dagster.gate.qualify import redecide
 from leadgate_dagster.gate.review_errors import ReviewConflict, ReviewError, ReviewInvalid, ReviewNotFound
 from leadgate_dagster.gate.review_sync import sync_held
@@ -171,6 +171,7 @@ EFFECTS: dict[Action, Callable[[Context], None]] = {
                                                              ctx.now),
     Action.UNMERGE: lambda ctx: identity_actions.unmerge_audited(ctx.conn, ctx.item, ctx.request.actor, ctx.rules,
                                                                  ctx.now),
+    Action.RETRY_HANDOFF: lambda ctx: retry_handoff(ctx.conn, ctx.item, ctx.request.actor, ctx.now),
 }
 __all__ = ["ROUTABLE", "ActionRequest", "ActionResult", "ReviewConflict", "ReviewError", "ReviewInvalid",
            "ReviewNotFound", "act"]

@@ -39,8 +39,10 @@ def file(conn: sa.Connection, rows: Sequence[tuple[str, str, str, str | None]], 
            **clock.seconds()}).rowcount
 
 
-def resolve_delivered(conn: sa.Connection, person_ids: Sequence[str], *, actor: str, now: datetime) -> int:
-    """Resolve the open handoff items of these persons' leads (their record went through), logged."""
+def resolve_delivered(conn: sa.Connection, person_ids: Sequence[str], *, codes: Sequence[str], actor: str,
+                      now: datetime) -> int:
+    """Resolve the open handoff items with one of `codes` of these persons' leads (what they were about went
+    through), logged."""
     if not person_ids:
         return 0
     return conn.execute(sa.text("""
@@ -50,7 +52,7 @@ def resolve_delivered(conn: sa.Connection, person_ids: Sequence[str], *, actor: 
               version = r.version + 1, updated_at = :now
           FROM leadgate.lead_person lp
           WHERE r.kind = :kind AND r.status IN ('open', 'in_progress') AND lp.lead_id = r.lead_id
-            AND lp.person_id = ANY(:ids)
+            AND lp.person_id = ANY(:ids) AND r.reason_codes && CAST(:codes AS text[])
           RETURNING r.review_id, r.lead_id, r.assignee, r.reason_codes
         )
         INSERT INTO leadgate.review_decisions (review_id, lead_id, action, actor, before, after, decided_at)
@@ -58,4 +60,4 @@ def resolve_delivered(conn: sa.Connection, person_ids: Sequence[str], *, actor: 
                jsonb_build_object('assignee', g.assignee, 'reason_codes', g.reason_codes),
                jsonb_build_object('status', 'resolved'), :now
         FROM gone g
-    """), {"kind": KIND, "ids": list(person_ids), "actor": actor, "now": now}).rowcount
+    """), {"kind": KIND, "ids": list(person_ids), "codes": list(codes), "actor": actor, "now": now}).rowcount

@@ -60,12 +60,18 @@ def enqueue_persons(conn: sa.Connection, person_ids: Sequence[str], *, cause: st
     """), {"ids": sorted(set(person_ids)), "cause": cause, "known_only": known_only}).rowcount
 
 
-def requeue_failed(conn: sa.Connection, person_id: str, *, now: datetime) -> int:
-    """A reviewer's retry: the person's failed rows are due again with a fresh budget."""
-    return conn.execute(sa.text("""
+def retry(conn: sa.Connection, person_id: str, *, absorbed: str | None, cause: str, now: datetime) -> int:
+    """A reviewer's retry: the person's failed rows are due again with a fresh budget, and one more row makes
+    the person due even when none had failed (a refused merge: `absorbed`, whose record to merge again)."""
+    requeued = conn.execute(sa.text("""
         UPDATE leadgate.crm_outbox SET status = 'pending', attempts = 0, next_attempt_at = :now, done_at = NULL
         WHERE person_id = :p AND status = 'failed'
     """), {"p": person_id, "now": now}).rowcount
+    conn.execute(sa.text("""
+        INSERT INTO leadgate.crm_outbox (person_id, absorbed_person_id, cause, next_attempt_at)
+        VALUES (:p, :a, :cause, :now)
+    """), {"p": person_id, "a": absorbed, "cause": cause, "now": now})
+    return requeued + 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,12 +63,14 @@ def later(minutes: float = 1) -> datetime:
 
 def routed_persons(engine: sa.Engine, rules: Ruleset) -> dict[str, dict[str, Any]]:
     """person -> the state the CRM should hold: the current decision of the person's lead that speaks for it
-    (the handoff dispositions first), for persons that have a handoff disposition."""
+    (the handoff dispositions first, an original before a replay, the latest), for persons handed off."""
     with engine.connect() as conn:
         rows = conn.execute(sa.text("""
             SELECT DISTINCT ON (lp.person_id) lp.person_id, d.lead_id, d.disposition, d.allowed_channels, d.score
             FROM leadgate.lead_person lp JOIN leadgate.dispositions d ON d.lead_id = lp.lead_id AND d.is_current
-            ORDER BY lp.person_id, array_position(CAST(:rank AS text[]), d.disposition), d.decided_at DESC
+            JOIN leadgate.leads l ON l.lead_id = lp.lead_id
+            ORDER BY lp.person_id, array_position(CAST(:rank AS text[]), d.disposition), l.replay_of IS NOT NULL,
+                     d.decided_at DESC, d.disposition_id DESC
         """), {"rank": [*rules.crm.handoff_dispositions, "QUARANTINE_REVIEW", "REJECT"]}).mappings().all()
     return {r["person_id"]: dict(r) for r in rows if r["disposition"] in rules.crm.handoff_dispositions}
 

@@ -7,9 +7,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from leadgate_dagster.core.review.actions import Action, ActionRequest
+from leadgate_dagster.gate.identity_admin import merge
+from leadgate_dagster.gate.review_actions import act
+from leadgate_dagster.store import identity_merges
 from tests.fake_crm import FakeCrm
 from tests.gate.crm_helpers import assert_reconciled, links, outbox, route, routed_row, rules_for_tests, sync
-from tests.gate.review_helpers import HOPELESS
+from tests.gate.review_helpers import HOPELESS, items
 
 
 def test_routed_persons_become_one_record_each_and_a_second_drain_sends_nothing(engine: sa.Engine,
@@ -33,3 +37,65 @@ def test_no_crm_url_means_the_outbox_waits(engine: sa.Engine, tmp_path: Path) ->
     report = sync(engine, rules, None)
     assert (report["waiting"], report.get("sent", 0)) == (1, 0)
     assert [r.status for r in outbox(engine)] == ["pending"] and links(engine) == {}
+
+
+def test_a_tier_a_duplicate_and_a_replay_update_the_one_record(engine: sa.Engine, tmp_path: Path) -> None:
+    rules = rules_for_tests(tmp_path)
+    first = route(engine, rules, routed_row(1))["p1"]
+    crm = FakeCrm()
+    with crm.serving() as url:
+        sync(engine, rules, url)
+        [before] = crm.contacts()
+        # the same person again (same name and address, a new submission), then the first row once more (a
+        # replay: same source and Lead ID) in a file with someone new
+        dup = route(engine, rules, routed_row(1, tag="p1-again"))["p1-again"]
+        route(engine, rules, routed_row(1), routed_row(3))
+        report = sync(engine, rules, url)
+        assert (report["updated"], report["created"]) == (1, 1)
+        after = next(c for c in crm.contacts() if c["id"] == before["id"])
+    assert after["id"] == before["id"] and after["leadgate_lead_id"] == dup != first
+    assert int(after["leadgate_sync_seq"]) > int(before["leadgate_sync_seq"])
+    assert_reconciled(engine, rules, crm)
+
+
+def test_a_merge_of_two_persons_merges_their_records(engine: sa.Engine, tmp_path: Path) -> None:
+    rules = rules_for_tests(tmp_path)
+    ids = route(engine, rules, routed_row(1), routed_row(2))
+    crm = FakeCrm()
+    with crm.serving() as url:
+        sync(engine, rules, url)
+        survivor, absorbed = (_person_of(engine, ids[t]) for t in ("p1", "p2"))
+        kept, gone = links(engine)[survivor].crm_id, links(engine)[absorbed].crm_id
+        merge(engine, survivor, absorbed, actor="reviewer:kim", rules=rules)
+        report = sync(engine, rules, url)
+    assert (report["merged"], report["updated"]) == (1, 1)
+    assert crm.records[gone]["merged_into"] == kept and [c["id"] for c in crm.contacts()] == [kept]
+    assert set(links(engine)) == {survivor}
+    assert_reconciled(engine, rules, crm)
+
+
+def test_a_merge_the_crm_refuses_is_an_exception_and_the_survivor_stays_current(engine: sa.Engine,
+                                                                                 tmp_path: Path) -> None:
+    rules = rules_for_tests(tmp_path)
+    ids = route(engine, rules, routed_row(1), routed_row(2))
+    crm = FakeCrm()
+    with crm.serving() as url:
+        sync(engine, rules, url)
+        survivor, absorbed = (_person_of(engine, ids[t]) for t in ("p1", "p2"))
+        merge(engine, survivor, absorbed, actor="reviewer:kim", rules=rules)
+        crm.refuse_merges = True
+        report = sync(engine, rules, url)
+        assert (report["merge_refused"], report["updated"]) == (1, 1)
+        [item] = items(engine, kind="handoff_exception")
+        assert item.reason_codes == ["CRM_MERGE_REFUSED"] and item.candidate_person_id == absorbed
+        assert "Merging these contacts is not allowed" in item.explanation
+        crm.refuse_merges = False
+        act(engine, item.review_id, ActionRequest(Action.RETRY_HANDOFF, "reviewer:kim"), rules=rules)
+        assert sync(engine, rules, url)["merged"] == 1
+    assert len(crm.contacts()) == 1
+    assert_reconciled(engine, rules, crm)
+
+
+def _person_of(engine: sa.Engine, lead_id: str) -> str:
+    with engine.connect() as conn:
+        return str(identity_merges.person_of(conn, lead_id))
