@@ -14,7 +14,7 @@ from leadgate_dagster.core.ruleset import Ruleset, load_ruleset
 from leadgate_dagster.gate.crm_destinations import open_destinations
 from leadgate_dagster.gate.crm_sync import sync_outbox
 from tests.fake_crm import TOKEN, FakeCrm
-from tests.gate.review_helpers import decide, lead_file
+from tests.gate.review_helpers import decide
 
 FIRST = ["Ann", "Bea", "Cleo", "Dora", "Edith", "Flora", "Greta", "Hanna", "Iris", "Jana", "Kira", "Lena", "Mira",
          "Nora", "Olga", "Paula", "Rosa", "Sara", "Tina", "Vera"]
@@ -103,5 +103,10 @@ def assert_reconciled(engine: sa.Engine, rules: Ruleset, crm: FakeCrm) -> None:
     assert crm.seq_regressions() == [] and crm.violations == []
 
 
-def lead_rows(*rows: str) -> bytes:
-    return lead_file(*rows)
+def score_review(engine: sa.Engine, lead_id: str) -> int:
+    """A score_review item on the lead (what the queue job raises), so a reviewer can act on a routed lead."""
+    with engine.begin() as conn:
+        return int(conn.execute(sa.text("""
+            INSERT INTO leadgate.review_items (kind, lead_id, reason_codes, due_at, fallback_at, expires_at)
+            VALUES ('score_review', :l, ARRAY['HIGH_VALUE_ACCOUNT'], now(), now(), now() + interval '1 day')
+            RETURNING review_id"""), {"l": lead_id}).scalar_one())

@@ -13,7 +13,16 @@ import sqlalchemy as sa
 from leadgate_dagster.core.review.actions import Action, ActionRequest
 from leadgate_dagster.gate.review_actions import act
 from tests.fake_crm import FakeCrm
-from tests.gate.crm_helpers import assert_reconciled, later, outbox, route, routed_row, rules_for_tests, sync
+from tests.gate.crm_helpers import (
+    assert_reconciled,
+    later,
+    outbox,
+    route,
+    routed_row,
+    rules_for_tests,
+    score_review,
+    sync,
+)
 from tests.gate.review_helpers import items
 
 KIM = "reviewer:kim"
@@ -57,7 +66,7 @@ def test_a_newer_state_between_a_crash_and_the_retry_is_the_one_that_stays(engin
         crm.faults.extend(["malformed"])  # stored; we do not know it
         assert sync(engine, rules, url)["retried"] == 2
         # meanwhile a reviewer adds priority points to one lead: a newer state of that person
-        review = _score_review(engine, ids["p1"])
+        review = score_review(engine, ids["p1"])
         act(engine, review, ActionRequest(Action.ADJUST_SCORE, KIM, delta=7, note="called back"), rules=rules)
         sync(engine, rules, url, now=later())
     assert crm.seq_regressions() == []
@@ -136,15 +145,6 @@ def test_the_rate_limit_and_the_batch_size_hold_under_a_backlog(engine: sa.Engin
     assert (report["sent"], len(crm.calls)) == (90, 30)
     assert crm.max_calls_in_window() <= 12
     assert_reconciled(engine, rules, crm)
-
-
-def _score_review(engine: sa.Engine, lead_id: str) -> int:
-    """A score_review item on the lead, for a reviewer's adjustment (what the queue job would raise)."""
-    with engine.begin() as conn:
-        return int(conn.execute(sa.text("""
-            INSERT INTO leadgate.review_items (kind, lead_id, reason_codes, due_at, fallback_at, expires_at)
-            VALUES ('score_review', :l, ARRAY['HIGH_VALUE_ACCOUNT'], now(), now(), now() + interval '1 day')
-            RETURNING review_id"""), {"l": lead_id}).scalar_one())
 
 
 def _open_alerts(engine: sa.Engine) -> list[tuple[str, str]]:
