@@ -10,8 +10,8 @@ import pytest
 
 from leadgate_dagster.core.crm_delivery import MergeStep, exhausted, next_attempt, plan_merges
 from leadgate_dagster.core.crm_payload import build_contact, destination_of
-from leadgate_dagster.core.ruleset import load_ruleset, ruleset_from_body
 from leadgate_dagster.core.rules.crm import CrmRules
+from leadgate_dagster.core.ruleset import load_ruleset, ruleset_from_body
 
 RULES = load_ruleset().crm
 DECIDED = datetime(2026, 12, 5, 9, 30, tzinfo=UTC)
@@ -92,7 +92,7 @@ def test_the_destination_by_disposition_then_source_then_default_and_a_record_st
 
 
 def test_a_destination_that_names_no_webhook_is_refused() -> None:
-    with pytest.raises(ValueError, match="by_source.partner: 'webhook:nope' is neither"):
+    with pytest.raises(ValueError, match=r"by_source\.partner: 'webhook:nope' is neither"):
         _with_destinations(by_source={"partner": "webhook:nope"})
 
 
