@@ -97,9 +97,10 @@ def due_persons(conn: sa.Connection, *, now: datetime, after: int, limit: int) -
     return [DuePerson(r.person_id, int(r.first), int(r.seq), int(r.attempts), tuple(r.absorbed)) for r in rows]
 
 
-def has_due(conn: sa.Connection, *, now: datetime) -> bool:
-    return bool(conn.execute(sa.text("SELECT EXISTS (SELECT 1 FROM leadgate.crm_outbox "
-                                     "WHERE status = 'pending' AND next_attempt_at <= :now)"), {"now": now}).scalar())
+def newest_due(conn: sa.Connection) -> int | None:
+    """The newest row due now, or None when nothing is due (one index scan)."""
+    return conn.execute(sa.text("SELECT max(outbox_id) FROM leadgate.crm_outbox "
+                                "WHERE status = 'pending' AND next_attempt_at <= now()")).scalar()
 
 
 def settle(conn: sa.Connection, rows: Sequence[tuple[str, int]], *, status: str, now: datetime,
