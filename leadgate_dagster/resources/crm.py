@@ -12,8 +12,7 @@ import dagster as dg
 
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.gate.crm_destinations import Destinations, open_destinations
-
-URL_ENV, TOKEN_ENV = "LEADGATE_CRM_URL", "LEADGATE_CRM_TOKEN"
+from leadgate_dagster.settings import CRM_TOKEN_ENV, CRM_URL_ENV
 
 
 class CrmResource(dg.ConfigurableResource):
@@ -22,7 +21,7 @@ class CrmResource(dg.ConfigurableResource):
 
     @classmethod
     def from_env(cls) -> "CrmResource":
-        return cls(**{field: dg.EnvVar(name) for field, name in (("url", URL_ENV), ("token", TOKEN_ENV))
+        return cls(**{field: dg.EnvVar(name) for field, name in (("url", CRM_URL_ENV), ("token", CRM_TOKEN_ENV))
                       if name in os.environ})
 
     def destinations(self, rules: Ruleset) -> Destinations:
