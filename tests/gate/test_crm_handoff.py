@@ -99,3 +99,19 @@ def test_a_merge_the_crm_refuses_is_an_exception_and_the_survivor_stays_current(
 def _person_of(engine: sa.Engine, lead_id: str) -> str:
     with engine.connect() as conn:
         return str(identity_merges.person_of(conn, lead_id))
+
+
+def test_a_person_routed_without_an_email_is_an_exception_not_a_call(engine: sa.Engine, tmp_path: Path) -> None:
+    rules = rules_for_tests(tmp_path)
+    phone_only = "Cy,Ng,,+1 415 555 2674,Northwind,Manager,US,yes,yes,yes,2026-01-01T00:00:00Z,v1,,phone\n"
+    lead = route(engine, rules, phone_only)["phone"]
+    [held] = items(engine, lead_id=lead, kind="quarantine")
+    act(engine, held.review_id, ActionRequest(Action.ROUTE, "reviewer:kim", to="ROUTE_SDR", note="called"),
+        rules=rules)
+    crm = FakeCrm()
+    with crm.serving() as url:
+        report = sync(engine, rules, url)
+    assert (report["no_email"], report["sent"], crm.calls) == (1, 0, [])
+    [item] = items(engine, kind="handoff_exception")
+    assert (item.lead_id, item.reason_codes) == (lead, ["HANDOFF_NO_EMAIL"])
+    assert [r.status for r in outbox(engine)] == ["failed"]
