@@ -74,22 +74,18 @@ def unlink(conn: sa.Connection, person_ids: Sequence[str]) -> int:
 
 
 def log_deliveries(conn: sa.Connection, rows: Sequence[Mapping[str, Any]], *, now: datetime) -> int:
-    """Append to the delivery log: person_id, destination, seq, crm_id, outcome, http_status, message, payload."""
+    """Append to the delivery log: person_id, destination, seq, crm_id, outcome, http_status, message, payload.
+    The rows travel as one JSON document (an array of JSONB values would be escaped value by value)."""
     if not rows:
         return 0
-    cols = ("person_id", "destination", "seq", "crm_id", "outcome", "http_status", "message")
-    params: dict[str, Any] = {c: [r.get(c) for r in rows] for c in cols}
-    params["message"] = [pg_text.text(m) for m in params["message"]]
-    params["payload"] = [Jsonb(pg_text.jsonb(dict(r.get("payload") or {}))) for r in rows]
+    cols = ("person_id", "destination", "seq", "crm_id", "outcome", "http_status", "message", "payload")
     return conn.execute(sa.text("""
         INSERT INTO leadgate.crm_deliveries (person_id, destination, seq, crm_id, outcome, http_status, message,
                                              payload, attempted_at)
         SELECT q.person_id, q.destination, q.seq, q.crm_id, q.outcome, q.http_status, q.message, q.payload, :now
-        FROM unnest(CAST(:person_id AS text[]), CAST(:destination AS text[]), CAST(:seq AS bigint[]),
-                    CAST(:crm_id AS text[]), CAST(:outcome AS text[]), CAST(:http_status AS int[]),
-                    CAST(:message AS text[]), CAST(:payload AS jsonb[]))
-             AS q(person_id, destination, seq, crm_id, outcome, http_status, message, payload)
-    """), {**params, "now": now}).rowcount
+        FROM jsonb_to_recordset(:rows) AS q(person_id text, destination text, seq bigint, crm_id text, outcome text,
+                                            http_status int, message text, payload jsonb)
+    """), {"rows": Jsonb(pg_text.jsonb([{c: r.get(c) for c in cols} for r in rows])), "now": now}).rowcount
 
 
 def outcome_counts(conn: sa.Connection, *, since: datetime) -> dict[str, int]:

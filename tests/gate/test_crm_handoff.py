@@ -29,6 +29,11 @@ def test_routed_persons_become_one_record_each_and_a_second_drain_sends_nothing(
         calls = len(crm.calls)
         assert sync(engine, rules, url)["persons"] == 0
         assert len(crm.calls) == calls
+    with engine.connect() as conn:
+        log = conn.execute(sa.text("SELECT person_id, outcome, crm_id, payload FROM leadgate.crm_deliveries")).all()
+    assert sorted(r.outcome for r in log) == ["created"] * 5
+    assert {r.crm_id for r in log} == {c["id"] for c in crm.contacts()}
+    assert all(r.payload["leadgate_person_id"] == r.person_id for r in log)
 
 
 def test_no_crm_url_means_the_outbox_waits(engine: sa.Engine, tmp_path: Path) -> None:
