@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from leadgate_dagster.cli import main
 from leadgate_dagster.core.ruleset import load_ruleset
 from tests.fake_crm import TOKEN, FakeCrm
-from tests.gate.crm_helpers import assert_reconciled, route, routed_row
+from tests.gate.crm_helpers import assert_reconciled, outbox, route, routed_row
 
 RULES = load_ruleset()
 
@@ -57,3 +57,12 @@ def test_records_the_crm_refuses_exit_1_and_become_review_items(routed, monkeypa
     assert main(["review", "list", "--kind", "handoff_exception", "--json"]) == 0
     found = json.loads(capsys.readouterr().out)
     assert [i["reason_codes"] for i in found] == [["CRM_SCHEMA_MISMATCH"]] * 2
+
+
+def test_backfill_announces_decisions_made_before_the_outbox_once(routed, engine: sa.Engine, capsys) -> None:
+    with engine.begin() as conn:  # as if decided before migration 0015
+        conn.execute(sa.text("DELETE FROM leadgate.crm_outbox"))
+    for written in (2, 0):
+        assert main(["crm", "backfill"]) == 0
+        assert capsys.readouterr().out.startswith(f"leadgate crm backfill: {written} decisions announced")
+    assert [r.cause for r in outbox(engine)] == ["backfill", "backfill"]

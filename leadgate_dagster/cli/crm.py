@@ -1,5 +1,5 @@
-"""`leadgate crm`: the CRM handoff from the command line: drain the outbox once (what the sensor's runs do), or
-show how full it is. The CRM is `LEADGATE_CRM_URL` with `LEADGATE_CRM_TOKEN`; webhooks take their secrets from
+"""`leadgate crm`: the CRM handoff from the command line: drain the outbox once (what the sensor's runs do),
+announce decisions made before the outbox existed, or show how full it is. The CRM is `LEADGATE_CRM_URL` with `LEADGATE_CRM_TOKEN`; webhooks take their secrets from
 the variables the ruleset names."""
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                                        "3: another drain is running)")
     sync.add_argument("--json", action="store_true", help="the drain's counts as JSON")
     sync.set_defaults(run=lambda args: sync_once(as_json=args.json))
+    backfill = crm.add_parser("backfill", help="announce every current handoff decision the CRM has not heard of "
+                                               "(decisions made before the outbox existed)")
+    backfill.set_defaults(run=lambda args: backfill_outbox())
     status = crm.add_parser("status", help="the outbox: pending, due, failed, the oldest due row's age, the last "
                                            "hour's deliveries")
     status.add_argument("--json", action="store_true", help="JSON instead of text")
@@ -54,6 +57,17 @@ def _line(r: dict[str, Any], missing: tuple[str, ...]) -> str:
             f"{r['updated']} updated, {r['delivered']} to webhooks), {r['retried']} to retry, {r['failed']} failed "
             f"after every retry, {r['schema_mismatch']} refused by the CRM, {r['no_email']} without an email, "
             f"{r['merged']} merged{waiting}")
+
+
+def backfill_outbox() -> int:
+    from leadgate_dagster.cli.operator_files import engine_and_rules
+    from leadgate_dagster.store import crm_outbox
+
+    engine, rules = engine_and_rules()
+    with engine.begin() as conn:
+        written = crm_outbox.enqueue_current(conn, handoff=rules.crm.handoff_dispositions)
+    print(f"leadgate crm backfill: {written} decisions announced; `leadgate crm sync` (or the sensor) sends them")
+    return 0
 
 
 def show_status(*, as_json: bool) -> int:

@@ -38,6 +38,20 @@ def enqueue_decisions(conn: sa.Connection, lead_ids: Sequence[str], *, handoff: 
     """), {"ids": list(lead_ids), "handoff": list(handoff)}).rowcount
 
 
+def enqueue_current(conn: sa.Connection, *, handoff: Sequence[str]) -> int:
+    """Announce every current handoff decision the CRM has not heard of (decisions made before the outbox
+    existed): `leadgate crm backfill`."""
+    return conn.execute(sa.text("""
+        INSERT INTO leadgate.crm_outbox (person_id, lead_id, disposition_id, cause)
+        SELECT lp.person_id, d.lead_id, d.disposition_id, 'backfill'
+        FROM leadgate.dispositions d JOIN leadgate.lead_person lp ON lp.lead_id = d.lead_id
+        WHERE d.is_current AND d.disposition = ANY(:handoff)
+          AND NOT EXISTS (SELECT 1 FROM leadgate.crm_outbox o WHERE o.disposition_id = d.disposition_id)
+        ORDER BY d.disposition_id
+        ON CONFLICT (disposition_id) WHERE disposition_id IS NOT NULL DO NOTHING
+    """), {"handoff": list(handoff)}).rowcount
+
+
 def enqueue_merge(conn: sa.Connection, *, survivor: str, absorbed: str) -> int:
     """A person merge, in its transaction: the absorbed person's pending rows now announce the survivor, and
     the merge itself is announced when either person is known (its CRM record is merged in the drain)."""
