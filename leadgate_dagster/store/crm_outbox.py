@@ -111,10 +111,12 @@ def due_persons(conn: sa.Connection, *, now: datetime, after: int, limit: int) -
     return [DuePerson(r.person_id, int(r.first), int(r.seq), int(r.attempts), tuple(r.absorbed)) for r in rows]
 
 
-def newest_due(conn: sa.Connection) -> int | None:
-    """The newest row due now, or None when nothing is due (one index scan)."""
-    return conn.execute(sa.text("SELECT max(outbox_id) FROM leadgate.crm_outbox "
-                                "WHERE status = 'pending' AND next_attempt_at <= now()")).scalar()
+def due_mark(conn: sa.Connection) -> str:
+    """"<newest due row>:<rows due>" now, "" when nothing is due (one scan of the pending index): it changes
+    when rows arrive, fall due again or are delivered, and not while rows wait for a missing destination."""
+    row = conn.execute(sa.text("SELECT max(outbox_id) AS newest, count(*) AS n FROM leadgate.crm_outbox "
+                               "WHERE status = 'pending' AND next_attempt_at <= now()")).one()
+    return f"{row.newest}:{row.n}" if row.n else ""
 
 
 def settle(conn: sa.Connection, rows: Sequence[tuple[str, int]], *, status: str, now: datetime,

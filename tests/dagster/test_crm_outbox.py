@@ -23,8 +23,8 @@ def _resources(resources: Mapping[str, object], url: str = "") -> dict[str, obje
     return {**resources, "crm": CrmResource(url=url, token=TOKEN if url else "")}
 
 
-def _tick(instance: dg.DagsterInstance, resources: Mapping[str, object]) -> dg.SensorResult:
-    with dg.build_sensor_context(instance=instance, resources=dict(resources)) as context:
+def _tick(instance: dg.DagsterInstance, resources: Mapping[str, object], cursor: str | None = None) -> dg.SensorResult:
+    with dg.build_sensor_context(instance=instance, resources=dict(resources), cursor=cursor) as context:
         return crm_outbox_sensor(context)
 
 
@@ -60,8 +60,10 @@ def test_a_tick_requests_one_drain_and_the_drain_delivers(engine: sa.Engine, dag
     crm = FakeCrm()
     with crm.serving() as url:
         configured = _resources(resources, url)
-        [request] = _tick(dagster_instance, configured).run_requests
-        assert request.run_key.startswith("crm-outbox-") and request.tags["leadgate/outbox_mark"]
+        first = _tick(dagster_instance, configured)
+        [request] = first.run_requests
+        assert request.run_key.startswith("crm-outbox-") and first.cursor == request.tags["leadgate/outbox_mark"]
+        assert first.cursor.endswith(":2")  # two rows due
         meta, check = _materialize(dagster_instance, configured)
         assert (meta["drain/sent"], meta["drain/created"], meta["pending_rows"], meta["dagster/row_count"]) == (2, 2, 0, 0)
         assert check.passed and check.description == "no outbox row is due"
@@ -86,3 +88,17 @@ def test_definitions_wire_the_outbox_asset_its_job_and_sensor() -> None:
     assert defs.resolve_job_def("crm_sync_job") is not None
     assert "crm_outbox_sensor" in {s.name for s in defs.sensors}
     assert "crm" in defs.resolve_assets_def("crm_outbox").required_resource_keys
+
+
+def test_rows_left_waiting_for_a_missing_webhook_do_not_request_run_after_run(engine: sa.Engine, dagster_instance,
+                                                                              resources, tmp_path: Path) -> None:
+    rules = _rules(resources)
+    route(engine, rules, routed_row(1))
+    with engine.begin() as conn:  # as if the ruleset sent this person to a webhook whose secret is not set here
+        conn.execute(sa.text("INSERT INTO leadgate.crm_links (person_id, destination, synced_seq, synced_at) "
+                             "SELECT person_id, 'webhook:portal', 0, now() FROM leadgate.crm_outbox"))
+    configured = _resources(resources, "http://127.0.0.1:9")
+    first = _tick(dagster_instance, configured)
+    assert len(first.run_requests) == 1
+    again = _tick(dagster_instance, configured, cursor=first.cursor)
+    assert again.run_requests in (None, []) and "rows due (their destination" in again.skip_reason.skip_message

@@ -8,7 +8,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from leadgate_dagster.core.review.actions import Action, ActionRequest
+from leadgate_dagster.core.ruleset import ruleset_from_body
 from leadgate_dagster.gate.identity_admin import merge
+from leadgate_dagster.gate.qualify import requalify
 from leadgate_dagster.gate.review_actions import act
 from leadgate_dagster.store import identity_merges
 from tests.fake_crm import FakeCrm
@@ -120,3 +122,19 @@ def test_a_person_routed_without_an_email_is_an_exception_not_a_call(engine: sa.
     [item] = items(engine, kind="handoff_exception")
     assert (item.lead_id, item.reason_codes) == (lead, ["HANDOFF_NO_EMAIL"])
     assert [r.status for r in outbox(engine)] == ["failed"]
+
+
+def test_a_routed_lead_later_held_is_do_not_contact_in_the_crm(engine: sa.Engine, tmp_path: Path) -> None:
+    rules = rules_for_tests(tmp_path)
+    lead = route(engine, rules, routed_row(1))["p1"]
+    crm = FakeCrm()
+    with crm.serving() as url:
+        sync(engine, rules, url)
+        assert crm.contacts()[0]["leadgate_do_not_contact"] == "false"
+        # a stricter ruleset holds what was a warning; the recheck decides the lead again
+        stricter = ruleset_from_body({**rules.body, "severity_overrides": {"CONSENT_PROOF_MISSING": "quarantine"}})
+        requalify(engine, [lead], stricter, decided_by="recheck")
+        assert sync(engine, stricter, url)["updated"] == 1
+    [record] = crm.contacts()
+    assert (record["leadgate_disposition"], record["leadgate_do_not_contact"]) == ("QUARANTINE_REVIEW", "true")
+    assert record["leadgate_owner_email"] == ""
