@@ -79,6 +79,12 @@ class FakeCrm:
             best = max(best, end - start + 1)
         return best
 
+    def delete(self, record_id: str) -> None:
+        """Someone deleted the record in the CRM."""
+        with self._lock:
+            record = self.records.pop(record_id)
+            self._emails.pop(record["properties"].get("email", "").lower(), None)
+
     # the API
     def handle(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         inputs = body.get("inputs", [])

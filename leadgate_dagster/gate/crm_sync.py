@@ -109,10 +109,11 @@ def _record(conn: sa.Connection, rules: Ruleset, due: Sequence[DuePerson], state
     cfg, by_person = rules.crm, {d.person_id: d for d in due}
     counts: Counter[str] = Counter(skipped=len(skipped), merged=result.merged, merge_refused=len(result.refused))
     crm_outbox.settle(conn, [(d.person_id, d.seq) for d in skipped], status="skipped", now=now)
-    sent, retry, failed, exceptions, log = [], [], [], [], []
+    sent, retry, failed, exceptions, log, gone = [], [], [], [], [], []
+    exhausted_at: dict[str, str] = {}  # destination -> the last error of a person whose budget ran out
     for contact in contacts:
         d = result.deliveries.get(contact.person_id)
-        if d is None:  # a merge refused on the way: still this person's turn next time
+        if d is None:  # every contact sent has an outcome; were one missing, its rows would simply stay due
             continue
         person = by_person[contact.person_id]
         lead = states[contact.person_id]["lead_id"]
@@ -124,7 +125,7 @@ def _record(conn: sa.Connection, rules: Ruleset, due: Sequence[DuePerson], state
             sent.append((contact.person_id, contact.destination, result.sent_contacts[contact.person_id].crm_id,
                          person.seq))
         elif d.outcome is Outcome.NOT_FOUND:
-            crm_state.unlink(conn, [contact.person_id])  # the record is gone: upserted by email next drain
+            gone.append(contact.person_id)  # the record is gone from the CRM: upserted by email next drain
         elif d.outcome is Outcome.RETRY and not exhausted(person.attempts + 1, cfg):
             retry.append((contact.person_id, person.seq, next_attempt(person.attempts + 1, now, cfg), d.message))
         else:
@@ -132,18 +133,16 @@ def _record(conn: sa.Connection, rules: Ruleset, due: Sequence[DuePerson], state
             failed.append((contact.person_id, person.seq, f"{code}: {d.message}"))
             exceptions.append((lead, code, d.message, None))
             if code == FAILED_CODE:
-                alerts.open_alert(conn, kind=FAILED_ALERT, subject=contact.destination, severity="error",
-                                  message=f"CRM handoff to {contact.destination} failed after "
-                                          f"{cfg.delivery_attempts} drains: {d.message}",
-                                  details={"destination": contact.destination, "last_error": d.message})
+                exhausted_at[contact.destination] = d.message
     for step, d in result.refused:
         exceptions.append((states[step.survivor]["lead_id"], MERGE_REFUSED_CODE,
                            f"merging CRM record {step.other} into {step.primary}: {d.message}", step.absorbed))
-    counts["retried"], counts["failed"] = len(retry), sum(1 for e in exceptions if e[1] == FAILED_CODE)
+    counts["retried"] = len(retry)
+    counts["failed"] = sum(1 for e in exceptions if e[1] == FAILED_CODE)
     crm_state.log_deliveries(conn, log, now=now)
     relinked = [(p, "crm", crm_id, 0) for p, crm_id in result.relinked.items()]
     crm_state.link(conn, [*relinked, *sent], now=now)
-    crm_state.unlink(conn, result.unlinked)
+    crm_state.unlink(conn, [*result.unlinked, *gone])
     crm_outbox.settle(conn, [(s[0], s[3]) for s in sent], status="sent", now=now)
     crm_outbox.postpone(conn, retry)
     crm_outbox.settle(conn, [(f[0], f[1]) for f in failed], status="failed", now=now, error=[f[2] for f in failed])
@@ -153,5 +152,9 @@ def _record(conn: sa.Connection, rules: Ruleset, due: Sequence[DuePerson], state
     crm_exceptions.file(conn, exceptions, clock=ReviewClock.from_rules(rules), now=now)
     for destination in {s[1] for s in sent}:
         alerts.resolve_alert(conn, kind=FAILED_ALERT, subject=destination)
+    for destination, error in exhausted_at.items():
+        alerts.open_alert(conn, kind=FAILED_ALERT, subject=destination, severity="error",
+                          message=f"CRM handoff to {destination} failed after {cfg.delivery_attempts} drains: {error}",
+                          details={"destination": destination, "last_error": error})
     counts["sent"] = len(sent)
     return counts

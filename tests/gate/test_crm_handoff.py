@@ -14,7 +14,16 @@ from leadgate_dagster.gate.qualify import requalify
 from leadgate_dagster.gate.review_actions import act
 from leadgate_dagster.store import identity_merges
 from tests.fake_crm import FakeCrm
-from tests.gate.crm_helpers import assert_reconciled, links, outbox, route, routed_row, rules_for_tests, sync
+from tests.gate.crm_helpers import (
+    assert_reconciled,
+    links,
+    outbox,
+    route,
+    routed_row,
+    rules_for_tests,
+    score_review,
+    sync,
+)
 from tests.gate.review_helpers import HOPELESS, items
 
 
@@ -138,3 +147,20 @@ def test_a_routed_lead_later_held_is_do_not_contact_in_the_crm(engine: sa.Engine
     [record] = crm.contacts()
     assert (record["leadgate_disposition"], record["leadgate_do_not_contact"]) == ("QUARANTINE_REVIEW", "true")
     assert record["leadgate_owner_email"] == ""
+
+
+def test_a_record_deleted_in_the_crm_is_made_again_by_email(engine: sa.Engine, tmp_path: Path) -> None:
+    rules = rules_for_tests(tmp_path)
+    lead = route(engine, rules, routed_row(1))["p1"]
+    crm = FakeCrm()
+    with crm.serving() as url:
+        sync(engine, rules, url)
+        [old] = crm.contacts()
+        crm.delete(old["id"])
+        act(engine, score_review(engine, lead), ActionRequest(Action.ADJUST_SCORE, "reviewer:kim", delta=5,
+                                                              note="met at a fair"), rules=rules)
+        assert sync(engine, rules, url)["not_found"] == 1 and links(engine) == {}
+        assert sync(engine, rules, url)["created"] == 1
+    [new] = crm.contacts()
+    assert new["id"] != old["id"]
+    assert_reconciled(engine, rules, crm)
