@@ -1,6 +1,8 @@
 """A HubSpot-compatible contacts API (`LEADGATE_CRM_URL`, bearer `LEADGATE_CRM_TOKEN`), over the providers'
 HTTP client: the ruleset's rate limit as a token bucket, 429 after Retry-After, 5xx and timeouts retried with
-backoff and jitter, a circuit breaker; another 4xx is an answer (a schema conflict), never retried.
+backoff and jitter, a circuit breaker; another 4xx is an answer about the records (a schema conflict), never
+retried, except those about the deployment (a refused token, a wrong URL), which the outbox retries and, once
+its budget is spent, alerts on.
 
 Calls, at most `crm.batch_size` (<= 100) records each:
 
