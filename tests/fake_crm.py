@@ -15,7 +15,7 @@ fails on purpose as scripted in `faults`, one entry per call, in order:
 | `400` | answered 400 with a schema message, nothing stored |
 
 Every record's `leadgate_sync_seq` values are kept in order, so a test can assert that no older state ever
-followed a newer one.
+followed a newer one. `GET /_fake/state` returns what a test reads, for a fake serving from another process.
 """
 
 from __future__ import annotations
@@ -111,6 +111,11 @@ class FakeCrm:
         if unknown:
             return 400, {"status": "error", "category": "VALIDATION_ERROR",
                          "message": f'Property values were not valid: Property "{unknown[0]}" does not exist'}
+        keys = [str(i["id"]).lower() for i in inputs]
+        if len(set(keys)) < len(keys):
+            self.violations.append("duplicate ids in one batch")
+            return 400, {"status": "error", "category": "VALIDATION_ERROR",
+                         "message": "Duplicate IDs found in batch input"}
         results, errors = [], []
         for item in inputs:
             props = dict(item.get("properties", {}))
@@ -159,6 +164,13 @@ class FakeCrm:
                     self._emails[email] = keep
         return 200, {"id": keep, "properties": dict(self.records[keep]["properties"])}
 
+    def state(self) -> dict[str, Any]:
+        """What a caller in another process reads (GET /_fake/state): live records, call times, violations."""
+        with self._lock:
+            calls = list(self.calls)
+        return {"contacts": self.contacts(), "calls": calls, "violations": list(self.violations),
+                "max_calls_in_window": self.max_calls_in_window(), "seq_regressions": self.seq_regressions()}
+
     @contextmanager
     def serving(self) -> Iterator[str]:
         """Serve until the block ends; yields the base URL."""
@@ -179,6 +191,11 @@ def _handler(crm: FakeCrm) -> type[BaseHTTPRequestHandler]:
 
         def log_message(self, *args: Any) -> None:
             return
+
+        def do_GET(self) -> None:  # http.server's naming
+            if self.path != "/_fake/state":
+                return self._answer(404, {"status": "error", "message": "no route"})
+            return self._answer(200, crm.state())
 
         def do_POST(self) -> None:  # http.server's naming
             arrived = time.monotonic()

@@ -1,11 +1,14 @@
 """One chunk of a drain on the wire: the CRM merges of merged persons, the contacts in batches (updated by CRM id
-once known, else upserted by email, no two with one email in one call), their tasks, and the webhooks' batches.
-Every contact ends with exactly one Delivery; nothing here touches the database."""
+once known, else upserted by email, no two with one email in calls that may run at once), their tasks, and the
+webhooks' batches. Up to `crm.max_concurrency` CRM calls are in flight; the client's token bucket keeps them
+within the rate limit. Every contact ends with exactly one Delivery; nothing here touches the database."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TypeVar
 
 from leadgate_dagster.core.crm_delivery import SENT, Delivery, MergeStep, Outcome, plan_merges
@@ -28,7 +31,8 @@ class ChunkResult:
 
 
 def send_chunk(contacts: Sequence[Contact], absorbed: Mapping[str, tuple[str, ...]],
-               absorbed_links: Mapping[str, str], destinations: Destinations, batch_size: int) -> ChunkResult:
+               absorbed_links: Mapping[str, str], destinations: Destinations, batch_size: int,
+               workers: int = 1) -> ChunkResult:
     """Deliver these contacts (each to a destination the deployment has).
 
     Args:
@@ -37,6 +41,7 @@ def send_chunk(contacts: Sequence[Contact], absorbed: Mapping[str, tuple[str, ..
         absorbed_links: absorbed person -> its CRM id, where it had a record.
         destinations: the open clients.
         batch_size: records per call.
+        workers: CRM calls in flight at once.
     """
     out = ChunkResult()
     crm: list[Contact] = []
@@ -48,7 +53,7 @@ def send_chunk(contacts: Sequence[Contact], absorbed: Mapping[str, tuple[str, ..
         elif contact.destination == CRM:
             crm.append(contact)
     if crm and destinations.crm is not None:
-        _send_crm(crm, destinations, batch_size, out)
+        _send_crm(crm, destinations, batch_size, workers, out)
     by_hook: dict[str, list[Contact]] = {}
     for contact in contacts:
         if contact.destination != CRM:
@@ -89,23 +94,32 @@ def _merge(contact: Contact, absorbed: tuple[str, ...], absorbed_links: Mapping[
     return replace(contact, crm_id=primary)
 
 
-def _send_crm(contacts: list[Contact], destinations: Destinations, batch_size: int, out: ChunkResult) -> None:
-    assert destinations.crm is not None
+def _send_crm(contacts: list[Contact], destinations: Destinations, batch_size: int, workers: int,
+              out: ChunkResult) -> None:
+    crm = destinations.crm
+    assert crm is not None
     known = [c for c in contacts if c.crm_id]
-    for batch in _batches(known, batch_size):
-        for d in destinations.crm.update(batch):
-            out.deliveries[d.person_id] = d
-    for batch in _email_batches([c for c in contacts if not c.crm_id], batch_size):
-        for d in destinations.crm.upsert(batch):
-            out.deliveries[d.person_id] = d
+    calls = [partial(crm.update, batch) for batch in _batches(known, batch_size)]
+    for wave in _email_waves([c for c in contacts if not c.crm_id]):
+        calls += [partial(crm.upsert, batch) for batch in _batches(wave, batch_size)]
+        out.deliveries |= {d.person_id: d for d in _in_flight(calls, workers)}
+        calls = []
+    out.deliveries |= {d.person_id: d for d in _in_flight(calls, workers)}
     sent = {c.person_id: c for c in contacts if out.deliveries[c.person_id].outcome in SENT}
     tasks = [(t, str(out.deliveries[p].crm_id), p) for p, c in sent.items() for t in c.tasks]
-    for batch in _batches(tasks, batch_size):
-        for d in destinations.crm.upsert_tasks(batch):
-            if d.outcome not in SENT:  # the contact went through; its task did not: the whole person again
-                out.deliveries[d.person_id] = d
+    for d in _in_flight([partial(crm.upsert_tasks, batch) for batch in _batches(tasks, batch_size)], workers):
+        if d.outcome not in SENT:  # the contact went through, its task did not: the whole person again
+            out.deliveries[d.person_id] = d
     out.sent_contacts |= {p: replace(c, crm_id=out.deliveries[p].crm_id or c.crm_id) for p, c in sent.items()
                           if out.deliveries[p].outcome in SENT}
+
+
+def _in_flight(calls: Sequence[Callable[[], list[Delivery]]], workers: int) -> list[Delivery]:
+    """Every call's deliveries, up to `workers` calls at a time (the client's token bucket paces them all)."""
+    if workers <= 1 or len(calls) <= 1:
+        return [d for call in calls for d in call()]
+    with ThreadPoolExecutor(max_workers=min(workers, len(calls))) as pool:
+        return [d for done in pool.map(lambda call: call(), calls) for d in done]
 
 
 def _batches(items: Sequence[T], size: int) -> Iterator[list[T]]:
@@ -113,17 +127,17 @@ def _batches(items: Sequence[T], size: int) -> Iterator[list[T]]:
         yield list(items[start:start + size])
 
 
-def _email_batches(contacts: Sequence[Contact], size: int) -> Iterator[list[Contact]]:
-    """Batches of at most `size` in which no email appears twice (two persons of one address are one CRM
-    record: the second is upserted by a later call, onto the record the first made)."""
-    pending = list(contacts)
-    while pending:
-        batch, seen, rest = [], set(), []
-        for c in pending:
-            if len(batch) < size and c.email not in seen:
-                batch.append(c)
-                seen.add(c.email)
-            else:
-                rest.append(c)
-        yield batch
-        pending = rest
+def _email_waves(contacts: Sequence[Contact]) -> list[list[Contact]]:
+    """The contacts in waves with no email twice in one wave: the calls of a wave may run at once, and two
+    persons of one address (one CRM record) are upserted one after the other, the second onto the record the
+    first made."""
+    waves: list[list[Contact]] = []
+    seen: list[set[str | None]] = []
+    for c in contacts:
+        k = next((i for i, emails in enumerate(seen) if c.email not in emails), len(waves))
+        if k == len(waves):
+            waves.append([])
+            seen.append(set())
+        waves[k].append(c)
+        seen[k].add(c.email)
+    return waves

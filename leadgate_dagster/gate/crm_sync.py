@@ -92,7 +92,7 @@ def _chunk(engine: sa.Engine, rules: Ruleset, destinations: Destinations, due: S
             counts["waiting"] += 1  # left due: this deployment lacks its destination
     sendable = [c for c in contacts if not c.missing_key]
     absorbed = {d.person_id: d.absorbed for d in due if d.absorbed}
-    result = send_chunk(sendable, absorbed, absorbed_links, destinations, cfg.batch_size)
+    result = send_chunk(sendable, absorbed, absorbed_links, destinations, cfg.batch_size, cfg.max_concurrency)
     for c in contacts:
         if c.missing_key:
             result.deliveries[c.person_id] = Delivery(c.person_id, Outcome.NO_EMAIL,

@@ -54,7 +54,7 @@ def http_settings(url: str, token: str, rules: CrmRules) -> HttpSettings:
     return HttpSettings(base_url=url.rstrip("/"), timeout_s=rules.timeout_s, connect_timeout_s=rules.connect_timeout_s,
                         attempts=rules.attempts, backoff_initial_s=rules.backoff_initial_s,
                         backoff_max_s=rules.backoff_max_s, retry_after_cap_s=rules.retry_after_cap_s,
-                        rate_per_s=rate, burst=burst, max_connections=4, api_key=token)
+                        rate_per_s=rate, burst=burst, max_connections=rules.max_concurrency, api_key=token)
 
 
 def crm_message(detail: str) -> str:

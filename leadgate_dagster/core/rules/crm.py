@@ -51,6 +51,7 @@ class CrmRules(Section):
     handoff_dispositions: tuple[DispositionName, ...]
     batch_size: Annotated[int, Field(gt=0, le=100)]  # contacts per batch call (HubSpot's limit: 100)
     rate_limit: RateLimit
+    max_concurrency: Annotated[int, Field(gt=0, le=16)]  # CRM calls in flight at once (the rate limit still holds)
     timeout_s: Positive
     connect_timeout_s: Positive
     attempts: Annotated[int, Field(gt=0)]  # exchanges per call (429 / 5xx / timeouts retried with backoff)
