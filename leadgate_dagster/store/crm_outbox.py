@@ -64,14 +64,12 @@ def enqueue_merge(conn: sa.Connection, *, survivor: str, absorbed: str) -> int:
     """), {"s": survivor, "a": absorbed}).rowcount
 
 
-def enqueue_persons(conn: sa.Connection, person_ids: Sequence[str], *, cause: str, known_only: bool = True) -> int:
-    """Announce these persons (an unmerge, a split, a reviewer's retry); with `known_only`, only those the CRM
-    handoff knows."""
+def enqueue_persons(conn: sa.Connection, person_ids: Sequence[str], *, cause: str) -> int:
+    """Announce those of these persons the CRM handoff knows (an unmerge, a split)."""
     return conn.execute(sa.text(f"""
         INSERT INTO leadgate.crm_outbox (person_id, cause)
-        SELECT p, :cause FROM unnest(CAST(:ids AS text[])) AS p
-        WHERE NOT :known_only OR {_KNOWN.format(p="p")}
-    """), {"ids": sorted(set(person_ids)), "cause": cause, "known_only": known_only}).rowcount
+        SELECT p, :cause FROM unnest(CAST(:ids AS text[])) AS p WHERE {_KNOWN.format(p="p")}
+    """), {"ids": sorted(set(person_ids)), "cause": cause}).rowcount
 
 
 def retry(conn: sa.Connection, person_id: str, *, absorbed: str | None, cause: str, now: datetime) -> int:

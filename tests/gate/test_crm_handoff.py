@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from leadgate_dagster.core.review.actions import Action, ActionRequest
 from leadgate_dagster.core.ruleset import ruleset_from_body
-from leadgate_dagster.gate.identity_admin import merge
+from leadgate_dagster.gate.identity_admin import merge, unmerge
 from leadgate_dagster.gate.qualify import requalify
 from leadgate_dagster.gate.review_actions import act
 from leadgate_dagster.store import identity_merges
@@ -88,6 +88,11 @@ def test_a_merge_of_two_persons_merges_their_records(engine: sa.Engine, tmp_path
     assert crm.records[gone]["merged_into"] == kept and [c["id"] for c in crm.contacts()] == [kept]
     assert set(links(engine)) == {survivor}
     assert_reconciled(engine, rules, crm)
+    # undone in the graph: both persons are announced (the CRM itself cannot unmerge; docs/crm-handoff.md)
+    [merge_id] = [r.merge_id for r in _merges(engine)]
+    unmerge(engine, merge_id, actor="reviewer:kim", rules=rules)
+    assert {(r.person_id, r.cause) for r in outbox(engine) if r.status == "pending"} == {
+        (survivor, "unmerge"), (absorbed, "unmerge")}
 
 
 def test_a_merge_the_crm_refuses_is_an_exception_and_the_survivor_stays_current(engine: sa.Engine,
@@ -164,3 +169,8 @@ def test_a_record_deleted_in_the_crm_is_made_again_by_email(engine: sa.Engine, t
     [new] = crm.contacts()
     assert new["id"] != old["id"]
     assert_reconciled(engine, rules, crm)
+
+
+def _merges(engine: sa.Engine) -> list[sa.Row]:
+    with engine.connect() as conn:
+        return list(conn.execute(sa.text("SELECT merge_id FROM leadgate.merge_log WHERE action = 'merge'")).all())

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from leadgate_dagster.core.review.actions import Action, ActionRequest
 from leadgate_dagster.core.suppression_entries import normalize_entries
 from leadgate_dagster.gate.api_access import open_door
-from leadgate_dagster.gate.event_intake import accept_events
+from leadgate_dagster.gate.event_intake import accept_events, ingest_event_file
 from leadgate_dagster.gate.review_actions import act
 from leadgate_dagster.gate.revocation import suppress
 from tests.fake_crm import FakeCrm
@@ -117,3 +117,13 @@ def test_every_lead_a_domain_opt_out_covers_is_in_the_outbox_within_a_minute(eng
     assert report["changed"] == 60 and elapsed < 60
     revoked = {r.lead_id for r in outbox(engine) if r.cause == "revocation"}
     assert revoked == set(ids.values())
+
+
+def test_an_unsubscribe_in_an_events_file_revokes_too(engine: sa.Engine, tmp_path: Path) -> None:
+    rules = rules_for_tests(tmp_path)
+    lead = route(engine, rules, routed_row(1))["p1"]
+    at = (datetime.now(UTC) - timedelta(minutes=5)).isoformat()
+    data = f"email,event_type,occurred_at\nbea.lee1@northwind.com,unsubscribe,{at}\n".encode()
+    assert ingest_event_file(engine, data, filename="events-esp.csv", source="esp", rules=rules).inserted == 1
+    assert _view(engine, lead).allowed_channels == ["voice"]
+    assert current(engine, lead).decided_by == "revocation"
