@@ -1,6 +1,6 @@
 """Every job and op of the code location: the hot-path batch job, the chunked import of large inbox files,
-housekeeping, the recheck (held leads, enrichment lookups), the review queue, the contract, model training,
-re-scores and the unscored-lead alert.
+housekeeping, the recheck (held leads, enrichment lookups), the review queue, the CRM outbox's drain, the
+contract, model training, re-scores and the unscored-lead alert.
 Sensors and schedules (`sensors/`, `schedules/`) only decide when these run.
 
 Re-score watermark: Dagster's own run history, no extra table. A run covers (since, until], where `until` is
@@ -134,6 +134,11 @@ review_queue_job = dg.define_asset_job(
     tags={"dagster/max_retries": 1},
     description="The review queue's clock (fallback, expiry, escalation, priorities; new audit and score-review "
                 "items) and its report: backlog, ages, SLA adherence.")
+
+crm_sync_job = dg.define_asset_job(
+    "crm_sync_job", selection=dg.AssetSelection.assets("crm_outbox"), executor_def=dg.in_process_executor,
+    tags={"dagster/max_retries": 1},
+    description="One drain of the CRM outbox: every due person's latest state to the CRM or its webhook.")
 
 contract_job = dg.define_asset_job(
     "contract_job", selection=dg.AssetSelection.checks(qualified_leads_contract),

@@ -37,6 +37,14 @@ def lead_sources_file() -> Path | None:
     return default if default.is_file() else None
 
 
+CRM_URL_ENV, CRM_TOKEN_ENV = "LEADGATE_CRM_URL", "LEADGATE_CRM_TOKEN"
+
+
+def crm_endpoint() -> tuple[str, str]:
+    """The CRM's base URL and bearer token ("" when unset: no CRM handoff, the outbox waits)."""
+    return os.environ.get(CRM_URL_ENV, ""), os.environ.get(CRM_TOKEN_ENV, "")
+
+
 def with_driver(url: str, driver: str) -> str:
     """`url` with its driver set to `driver` ("psycopg" for leadgate, "psycopg2" for Dagster's storage)."""
     parsed = make_url(url.replace("postgres://", "postgresql://", 1))

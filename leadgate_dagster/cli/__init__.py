@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from importlib.metadata import version
 
 from leadgate_dagster.cli import (
+    crm,
     db,
     dedupe,
     demo,
@@ -31,7 +32,8 @@ from leadgate_dagster.cli import (
     users,
 )
 
-GROUPS = (demo, dev, serve, keys, users, qa, dedupe, identity, review, db, rules, suppress, outcomes, model, docs)
+GROUPS = (demo, dev, serve, keys, users, qa, dedupe, identity, review, crm, db, rules, suppress, outcomes, model,
+          docs)
 
 
 def parser() -> argparse.ArgumentParser:

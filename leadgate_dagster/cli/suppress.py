@@ -54,14 +54,13 @@ def import_file(path: str, *, channel: str, reason: str | None, source: str) -> 
 
 def _suppress(command: str, rows: list[dict[str, str]], *, channel: str, reason: str | None, source: str) -> int:
     from leadgate_dagster.core.suppression_entries import normalize_entries
-    from leadgate_dagster.store import suppressions
+    from leadgate_dagster.gate.revocation import counts, suppress
 
     engine, rules = engine_and_rules()
     entries = normalize_entries(rows, rules=rules, default_channel=channel, default_source=source,
                                 default_reason=reason)
-    with engine.begin() as conn:
-        new, updated = suppressions.upsert(conn, entries.frame)
+    report = suppress(engine, entries, rules)
     print_rejected(f"suppress {command}", entries.rejected)
-    print(f"leadgate suppress: {new} new, {updated} already listed (kept the stricter date), "
-          f"{len(entries.rejected)} refused")
+    print(f"leadgate suppress: {report['new']} new, {report['updated']} already listed (kept the stricter date), "
+          f"{len(entries.rejected)} refused; {counts(report)}")
     return 1 if entries.rejected else 0

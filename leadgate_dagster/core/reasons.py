@@ -232,6 +232,19 @@ _REASONS: tuple[Reason, ...] = (
        "and was not routed to an AE: a person confirms its priority."),
     _r("review", W, "MERGE_AUDIT_SAMPLE", "An automatic merge drawn into the weekly seeded audit sample; the "
        "reviewer's verdict measures auto-merge precision."),
+    # CRM handoff: why a handoff_exception item asks for a person (never on a disposition)
+    _r("handoff", W, "CRM_SCHEMA_MISMATCH", "The CRM refused the person's record (a 4xx other than 429: an unknown "
+       "or read-only property, a value of the wrong type); not retried. The item carries the CRM's message: fix "
+       "the mapping (crm.properties) or the CRM's schema, then retry the handoff."),
+    _r("handoff", W, "HANDOFF_FAILED", "The CRM or webhook did not take the person's record within the retry "
+       "budget (crm.delivery_attempts drains, each with its own retries): it was down, timing out or "
+       "answering 5xx / 429 throughout. An alert is open; retry the handoff once it is back."),
+    _r("handoff", W, "CRM_MERGE_REFUSED", "Two persons the gate merged have a CRM record each, and the CRM "
+       "refused to merge them (its message is on the item); the survivor's record is kept up to date, the "
+       "other one is left as it was until someone merges them in the CRM."),
+    _r("handoff", W, "HANDOFF_NO_EMAIL", "The person has no email address and no CRM record yet: the CRM upserts "
+       "contacts by email, so nothing was sent. Create the record in the CRM (or give the lead an email), "
+       "then retry the handoff."),
 )
 
 CATALOGUE: dict[str, Reason] = {r.code: r for r in _REASONS}

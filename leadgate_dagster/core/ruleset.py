@@ -22,6 +22,7 @@ import yaml
 from leadgate_dagster.core.reasons import CATALOGUE, Severity
 from leadgate_dagster.core.rules.api import ApiRules
 from leadgate_dagster.core.rules.consent import ConsentRules
+from leadgate_dagster.core.rules.crm import CrmRules
 from leadgate_dagster.core.rules.disposition import DispositionRules
 from leadgate_dagster.core.rules.document import SECTIONS, Problem, RulesetError, parse_document
 from leadgate_dagster.core.rules.eligibility import EligibilityRules
@@ -57,6 +58,7 @@ class Ruleset:
     identity_graph: IdentityGraphRules = field(repr=False)
     enrichment: EnrichmentRules = field(repr=False)
     review: ReviewRules = field(repr=False)
+    crm: CrmRules = field(repr=False)
 
     def severity(self, code: str) -> Severity:
         """The catalogue severity of `code`, unless the ruleset re-maps it."""

@@ -7,7 +7,9 @@ events because of an odd column. An event file's source is its inbox subfolder, 
 
 Every item ends up either stored (or recognised as already stored: idempotent by event_id) or rejected with
 a reason code; rejected items are kept, with their payload, in one open `events_rejected` alert per request
-or file, so a broken tracker is visible and nothing is dropped silently.
+or file, so a broken tracker is visible and nothing is dropped silently. A revoking event (unsubscribe, sms_stop,
+email_hard_bounce) becomes a suppression entry and re-decides the leads it covers in the same transaction
+(gate/revocation.py).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from leadgate_dagster.core.table_file import TableRow, read_table
 from leadgate_dagster.gate.api_access import Caller
 from leadgate_dagster.gate.idempotent_request import Answer, answer_once, request_hash, to_json
 from leadgate_dagster.gate.ingest import IngestOutcome, file_id_of, reject_registered_file
+from leadgate_dagster.gate.revocation import revoke_by_events
 from leadgate_dagster.store import alerts, behavior_events, intake
 
 EVENT_FILE_PREFIX = "events"
@@ -54,6 +57,7 @@ def accept_events(engine: sa.Engine, items: list[Any], *, caller: Caller, idempo
 
     def accept(conn: sa.Connection) -> bytes:
         new = behavior_events.insert(conn, batch.rows)
+        revoke_by_events(conn, batch.rows[batch.rows["event_id"].isin(new)], rules)  # unsubscribe, STOP, bounce
         _keep_rejected(conn, f"api:{body_hash[:32]}", batch.rejected, len(items))
         events = [{"index": int(r.index), "event_id": r.event_id,
                    "status": "stored" if r.event_id in new else "duplicate"} for r in batch.rows.itertuples()]
@@ -96,7 +100,9 @@ def ingest_event_file(engine: sa.Engine, data: bytes, *, filename: str, source: 
             numbers = [n for n, _ in readable]
             rejected += [{**r, "index": numbers[r["index"] - 1]} for r in batch.rejected]
             with engine.begin() as conn:
-                inserted += len(behavior_events.insert(conn, batch.rows))
+                new = behavior_events.insert(conn, batch.rows)
+                revoke_by_events(conn, batch.rows[batch.rows["event_id"].isin(new)], rules)
+                inserted += len(new)
             total += len(chunk)
     except FileRejected as exc:
         return reject_registered_file(engine, file_id, exc)

@@ -16,6 +16,7 @@ from leadgate_dagster.core.reasons import CATALOGUE
 from leadgate_dagster.core.review.overrides import adjust_priorities
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.core.top_reasons import top_reasons
+from leadgate_dagster.gate.crm_handoff import announce
 from leadgate_dagster.gate.review_sync import sync_held
 from leadgate_dagster.gate.scoring_inputs import scoring_inputs
 from leadgate_dagster.store import dispositions, intake, leads, review_overrides
@@ -85,7 +86,8 @@ def qualify_leads(conn: sa.Connection, lead_ids: Sequence[str], rules: Ruleset, 
     """Decide these leads and record the result; returns the decisions and how many rows changed.
 
     The review queue follows in the same transaction: a lead now held has its quarantine item, and the item
-    of a lead no longer held is resolved by `decided_by` (`now`, default the current time, stamps both)."""
+    of a lead no longer held is resolved by `decided_by` (`now`, default the current time, stamps both); so
+    does the CRM outbox: a changed decision that matters to the CRM gets its row."""
     df = _inputs(conn, lead_ids)
     waived, adjustments = review_overrides.of_leads(conn, list(df["lead_id"]))
     df["waived"] = df["lead_id"].map(lambda lid: waived.get(lid, []))  # a reviewer's verdicts stand
@@ -97,6 +99,8 @@ def qualify_leads(conn: sa.Connection, lead_ids: Sequence[str], rules: Ruleset, 
     decided = adjust_priorities(decided, adjustments)
     written = dispositions.record(conn, decided[[c for c in dispositions.COLUMNS if c != "is_current"]])
     sync_held(conn, list(decided["lead_id"]), rules, now=now or datetime.now(UTC))
+    if written:
+        announce(conn, list(decided["lead_id"]), rules)  # the CRM outbox, in the same transaction
     return decided, written
 
 

@@ -22,6 +22,7 @@ from leadgate_dagster.core.review.lifecycle import IllegalTransition, Status, tr
 from leadgate_dagster.core.review.overrides import adjust_priorities
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.gate import review_identity_actions as identity_actions
+from leadgate_dagster.gate.crm_handoff import announce, retry_handoff
 from leadgate_dagster.gate.qualify import redecide
 from leadgate_dagster.gate.review_errors import ReviewConflict, ReviewError, ReviewInvalid, ReviewNotFound
 from leadgate_dagster.gate.review_sync import sync_held
@@ -75,6 +76,7 @@ def act(engine: sa.Engine, review_id: int, request: ActionRequest, *, rules: Rul
         ctx = Context(conn, item, request, rules, now)
         version = review_items.update(conn, review_id, _item_fields(ctx, status), now=now)
         EFFECTS.get(request.action, _no_effect)(ctx)
+        announce(conn, [item.lead_id], rules)  # a decision the action wrote reaches the CRM outbox
         after = review_items.get(conn, review_id)
         assert after is not None
         decision_id = review_items.log_decision(
@@ -169,6 +171,7 @@ EFFECTS: dict[Action, Callable[[Context], None]] = {
                                                              ctx.now),
     Action.UNMERGE: lambda ctx: identity_actions.unmerge_audited(ctx.conn, ctx.item, ctx.request.actor, ctx.rules,
                                                                  ctx.now),
+    Action.RETRY_HANDOFF: lambda ctx: retry_handoff(ctx.conn, ctx.item, ctx.request.actor, ctx.now),
 }
 __all__ = ["ROUTABLE", "ActionRequest", "ActionResult", "ReviewConflict", "ReviewError", "ReviewInvalid",
            "ReviewNotFound", "act"]

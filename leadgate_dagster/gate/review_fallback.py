@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from leadgate_dagster.core.review.actions import Kind
 from leadgate_dagster.core.review.fallback import fallback_for, hopeless, pair_codes, set_aside
 from leadgate_dagster.core.ruleset import Ruleset
+from leadgate_dagster.gate.crm_handoff import announce
 from leadgate_dagster.gate.qualify import redecide
 from leadgate_dagster.store import dispositions, review_overrides, review_sweep
 
@@ -68,6 +69,7 @@ def _apply(conn: sa.Connection, action: str, rows: pd.DataFrame, rules: Ruleset,
     leads = sorted(set(rows["lead_id"]))
     if action == "reject":
         dispositions.restate(conn, leads, "REJECT", decided_by=FALLBACK)
+        announce(conn, leads, rules)
         review_sweep.log_many(conn, pairs, action="reject", actor=FALLBACK, after="REJECT", now=now)
         return
     waived = [set_aside(codes, rules) if kind == Kind.QUARANTINE else list(codes)
@@ -87,6 +89,7 @@ def expire(engine: sa.Engine, rules: Ruleset, now: datetime) -> dict[str, Any]:
         held = sorted({r.lead_id for r in closed if r.kind == Kind.QUARANTINE})
         target = rules.review.expiry_disposition
         dispositions.restate(conn, held, target, decided_by=EXPIRY, only_from="QUARANTINE_REVIEW")
+        announce(conn, held, rules)
         paired = [r for r in closed if r.kind == Kind.MERGE_CANDIDATE]
         review_overrides.waive(conn, [r.lead_id for r in paired], [sorted(pair_codes())] * len(paired),
                                actor=EXPIRY, review_ids=[r.review_id for r in paired], note="pair expired", now=now)

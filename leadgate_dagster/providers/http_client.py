@@ -67,10 +67,11 @@ class ProviderTimeout(ProviderTransportError):
 class ProviderStatusError(ProviderError):
     """An HTTP error status; `retry_after` is the server's Retry-After in seconds, if it sent one."""
 
-    def __init__(self, status: int, retry_after: float | None = None) -> None:
+    def __init__(self, status: int, retry_after: float | None = None, detail: str = "") -> None:
         super().__init__(f"HTTP {status}")
         self.status = status
         self.retry_after = retry_after
+        self.detail = detail  # a 4xx's body (cut short): the server's own words, for a person to read
         self.kind = "rate_limited" if status == 429 else ("http_5xx" if status >= 500 else "http_4xx")
 
 
@@ -127,7 +128,8 @@ class ProviderHttpClient:
         self._client.close()
 
     def request_json(self, method: str, path: str, *, body: Any = None, params: Mapping[str, str] | None = None,
-                     deadline: float | None = None) -> Any:
+                     deadline: float | None = None, content: bytes | None = None,
+                     headers: Mapping[str, str] | None = None, want_json: bool = True) -> Any:
         """One logical call: up to `attempts` exchanges, returning the decoded JSON body of the 2xx answer.
 
         Args:
@@ -136,9 +138,12 @@ class ProviderHttpClient:
             body: JSON body for POST.
             params: query parameters, merged with any the URL carries.
             deadline: time.monotonic() by which the call must have ended, or None.
+            content: the exact bytes to send instead of `body` (a signed webhook signs these bytes).
+            headers: headers of this call, beside the client's.
+            want_json: False for a call whose 2xx answer's body does not matter (a webhook's).
 
         Returns:
-            The decoded JSON.
+            The decoded JSON (with `want_json` False: the 2xx status code).
 
         Raises:
             ProviderError: the subclass of the last attempt's failure (ProviderCircuitOpen, DeadlineExceeded,
@@ -146,7 +151,8 @@ class ProviderHttpClient:
         """
         retrying = Retrying(stop=self._stop(deadline), wait=self._wait, retry=retry_if_exception(_retryable),
                             sleep=self._sleep, reraise=True)
-        return retrying(self._attempt, method, path, body, params, deadline)
+        request = {"json": body, "params": params, "content": content, "headers": headers}
+        return retrying(self._attempt, method, path, request, deadline, want_json)
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -164,8 +170,8 @@ class ProviderHttpClient:
 
         return stop
 
-    def _attempt(self, method: str, path: str, body: Any, params: Mapping[str, str] | None,
-                 deadline: float | None) -> Any:
+    def _attempt(self, method: str, path: str, request: dict[str, Any], deadline: float | None,
+                 want_json: bool) -> Any:
         remaining = None if deadline is None else deadline - time.monotonic()
         if remaining is not None and remaining <= 0:
             self.stats.record("deadline", None)
@@ -182,16 +188,16 @@ class ProviderHttpClient:
         timeout = self._client.timeout if remaining is None else _shorter(self._client.timeout, deadline)
         started = time.monotonic()
         try:
-            response = self._client.request(method, path, json=body, params=params, timeout=timeout)
+            response = self._client.request(method, path, timeout=timeout, **request)
         except httpx.TimeoutException as exc:
             self._failed("timeout", started)
             raise ProviderTimeout(type(exc).__name__) from exc
         except httpx.TransportError as exc:
             self._failed("transport", started)
             raise ProviderTransportError(type(exc).__name__) from exc
-        return self._decode(response, started)
+        return self._decode(response, started, want_json)
 
-    def _decode(self, response: httpx.Response, started: float) -> Any:
+    def _decode(self, response: httpx.Response, started: float, want_json: bool = True) -> Any:
         status = response.status_code
         if status == 429 or status >= 500:
             error = ProviderStatusError(status, parse_retry_after(response.headers.get("Retry-After")))
@@ -200,7 +206,11 @@ class ProviderHttpClient:
         if status >= 400:  # the provider answered: healthy, the request was the problem (or a 404 miss)
             self.breaker.on_success()
             self.stats.record("http_4xx", time.monotonic() - started)
-            raise ProviderStatusError(status)
+            raise ProviderStatusError(status, detail=response.text[:2000])
+        if not want_json:
+            self.breaker.on_success()
+            self.stats.record("ok", time.monotonic() - started)
+            return status
         try:
             data = response.json()
         except ValueError as exc:

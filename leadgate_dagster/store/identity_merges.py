@@ -14,6 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 from psycopg.types.json import Jsonb
 
+from leadgate_dagster.store import crm_outbox
+
 
 def current_person(conn: sa.Connection, person_id: str) -> str:
     """Follow merged_into to the surviving person (raises KeyError for an unknown id)."""
@@ -37,6 +39,7 @@ def apply_merge(conn: sa.Connection, *, survivor: str, absorbed: str, tier: str 
         {"s": survivor, "a": absorbed})]
     conn.execute(sa.text("UPDATE leadgate.persons SET merged_into = :s WHERE person_id = :a"),
                  {"s": survivor, "a": absorbed})
+    crm_outbox.enqueue_merge(conn, survivor=survivor, absorbed=absorbed)  # the CRM's records are merged too
     return int(conn.execute(sa.text("""
         INSERT INTO leadgate.merge_log (action, survivor, absorbed, tier, probability, evidence, actor, moved_leads)
         VALUES ('merge', :s, :a, :t, :p, :e, :actor, :m) RETURNING merge_id
@@ -56,6 +59,7 @@ def undo_merge(conn: sa.Connection, merge_id: int, *, actor: str) -> tuple[str, 
     conn.execute(sa.text("UPDATE leadgate.persons SET merged_into = NULL WHERE person_id = :a"), {"a": row.absorbed})
     conn.execute(sa.text("UPDATE leadgate.merge_log SET undone_at = now(), undone_by = :b WHERE merge_id = :m"),
                  {"b": actor, "m": merge_id})
+    crm_outbox.enqueue_persons(conn, [row.survivor, row.absorbed], cause="unmerge")
     return row.survivor, row.absorbed
 
 
@@ -88,6 +92,7 @@ def apply_split(conn: sa.Connection, person_id: str, lead_ids: Sequence[str], *,
         VALUES ('split', :p, :n, 'manual', :e, :a, :m) RETURNING merge_id
     """), {"p": person_id, "n": new, "e": Jsonb({"duplicate_of_cleared": cleared}), "a": actor,
            "m": Jsonb(chosen)}).scalar_one())
+    crm_outbox.enqueue_persons(conn, [person_id, new], cause="split")
     return new, log_id
 
 

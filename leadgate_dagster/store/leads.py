@@ -73,3 +73,15 @@ def reasons_of(conn: sa.Connection, lead_ids: Sequence[str]) -> dict[str, list[s
         FROM leadgate.lead_checks WHERE lead_id = ANY(:ids) GROUP BY lead_id
     """), {"ids": list(lead_ids)}).all()
     return {r.lead_id: list(r.codes) for r in rows}
+
+
+def mark_bounced(conn: sa.Connection, email_keys: Sequence[str]) -> int:
+    """A hard bounce: every lead with one of these email identity keys gets email_status invalid and the flag
+    hard_bounce (the validation engine's invalid stands over any enrichment verdict)."""
+    if not email_keys:
+        return 0
+    return conn.execute(sa.text("""
+        UPDATE leadgate.leads SET email_status = 'invalid',
+               email_flags = array_append(array_remove(COALESCE(email_flags, '{}'), 'hard_bounce'), 'hard_bounce')
+        WHERE email_key = ANY(:keys)
+    """), {"keys": sorted(set(email_keys))}).rowcount

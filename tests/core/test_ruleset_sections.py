@@ -19,7 +19,7 @@ from leadgate_dagster.core.ruleset import (
 
 # The shipped ruleset's identity. Parsing into typed sections left the hash as it was (0302ddd0... for
 # 2026.11.1); a deliberate change to the shipped defaults changes both: bump `version` and record them here.
-SHIPPED = ("2026.12.4-febrl", "b11520b0ee86f22798ffc6cfa9a056c647dfb2b38ce4b09521e181bd4f3e6412")
+SHIPPED = ("2026.12.5", "a0bbe848a4fc2341c9299a96b179a764ec5c50c8d7889816b4a38c4700d2cc7c")
 
 
 def _file(tmp_path: Path, text: str) -> Path:

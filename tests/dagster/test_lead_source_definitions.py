@@ -64,7 +64,7 @@ def test_without_a_file_nothing_is_polled_and_a_bad_file_stops_the_load(tmp_path
     done = _load(tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     assert json.loads(done.stdout.strip().splitlines()[-1])["sensors"] == [
-        "inbox_sensor", "intake_batch_sensor", "contract_sensor"]
+        "inbox_sensor", "intake_batch_sensor", "contract_sensor", "crm_outbox_sensor"]
     (tmp_path / "lead_sources.yaml").write_text(SOURCES.replace("token_env", "token"))  # found in LEADGATE_HOME
     broken = _load(tmp_path)
     assert broken.returncode != 0

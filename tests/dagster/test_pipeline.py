@@ -79,7 +79,8 @@ def test_definitions_load_with_one_partitioned_batch_job() -> None:
     dg.Definitions.validate_loadable(defs)
     job = defs.resolve_job_def("lead_batch_job")
     assert job.partitions_def is not None and job.partitions_def.name == "intake_batches"
-    assert {s.name for s in defs.sensors} == {"inbox_sensor", "intake_batch_sensor", "contract_sensor"}
+    assert {s.name for s in defs.sensors} == {"inbox_sensor", "intake_batch_sensor", "contract_sensor",
+                                              "crm_outbox_sensor"}
 
 
 def test_the_lineage_runs_from_intake_through_the_pipeline_to_the_model() -> None:
@@ -92,6 +93,7 @@ def test_the_lineage_runs_from_intake_through_the_pipeline_to_the_model() -> Non
     assert parents["raw_leads"] == {"intake_events"}
     assert parents["qualified_leads"] == {"identity_graph"}
     assert parents["conversion_model"] == {"qualified_leads"}
+    assert parents["crm_outbox"] == {"qualified_leads"}
 
 
 def test_a_broken_identity_graph_fails_the_run_before_any_disposition(engine, dagster_instance, resources,

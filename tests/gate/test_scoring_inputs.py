@@ -33,7 +33,8 @@ def test_dnc_rejects_and_a_channel_revocation_closes_only_that_channel(engine, p
     got = decisions(engine)
     assert got["after"].disposition == "REJECT" and "SUPPRESSED_DNC" in got["after"].reason_codes
     assert got["bea"].allowed_channels == ["email"] and "CONSENT_REVOKED" in got["bea"].reason_codes
-    assert got["before"].disposition == "ROUTE_SDR"  # an earlier decision stands until the lead is decided again
+    # an earlier decision is decided again at once (gate/revocation.py; tests/gate/test_revocation.py)
+    assert (got["before"].disposition, got["before"].decided_by) == ("REJECT", "revocation")
     with engine.connect() as conn:
         stored = conn.execute(sa.text("SELECT key_type, key, channel FROM leadgate.suppressions ORDER BY 1")).all()
     assert [tuple(r) for r in stored] == [("email", "ann.lee@northwind.com", "all"), ("phone", "+14155552699", "voice")]

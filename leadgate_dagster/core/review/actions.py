@@ -17,7 +17,7 @@ class Kind(StrEnum):
     MERGE_CANDIDATE = "merge_candidate"  # an identity pair awaiting a verdict
     MERGE_AUDIT = "merge_audit"  # an automatic merge drawn into the weekly audit sample
     SCORE_REVIEW = "score_review"  # conflicting or low-confidence scoring signals, a high-value account
-    HANDOFF_EXCEPTION = "handoff_exception"  # reserved for the CRM handoff
+    HANDOFF_EXCEPTION = "handoff_exception"  # a person's record the CRM refused or never took
 
 
 class Action(StrEnum):
@@ -29,6 +29,7 @@ class Action(StrEnum):
     SPLIT = "split"  # an audited automatic link was wrong: the lead leaves the person
     UNMERGE = "unmerge"  # an audited automatic person merge was wrong: undone exactly
     ADJUST_SCORE = "adjust_score"  # priority points up or down, with a reason; every later decision keeps it
+    RETRY_HANDOFF = "retry_handoff"  # a handoff exception: the person's record is sent again (docs/crm-handoff.md)
     ASSIGN = "assign"  # take the item, or hand it to someone (an item someone else holds needs reassign)
     REASSIGN = "reassign"
     UNASSIGN = "unassign"
@@ -41,7 +42,7 @@ ALLOWED: dict[Kind, frozenset[Action]] = {
     Kind.MERGE_CANDIDATE: frozenset({Action.MERGE, Action.KEEP_APART}) | _HANDLING,
     Kind.MERGE_AUDIT: frozenset({Action.VERIFY, Action.SPLIT, Action.UNMERGE}) | _HANDLING,
     Kind.SCORE_REVIEW: frozenset({Action.VERIFY, Action.ADJUST_SCORE, Action.ROUTE, Action.REJECT}) | _HANDLING,
-    Kind.HANDOFF_EXCEPTION: frozenset({Action.VERIFY, Action.ROUTE, Action.REJECT}) | _HANDLING,
+    Kind.HANDOFF_EXCEPTION: frozenset({Action.RETRY_HANDOFF, Action.VERIFY, Action.ROUTE, Action.REJECT}) | _HANDLING,
 }
 
 

@@ -15,6 +15,7 @@ from pydantic import ConfigDict, Field, ValidationError, field_validator
 from leadgate_dagster.core.reasons import CATALOGUE, Severity
 from leadgate_dagster.core.rules.api import ApiRules
 from leadgate_dagster.core.rules.consent import ConsentRules
+from leadgate_dagster.core.rules.crm import CrmRules
 from leadgate_dagster.core.rules.disposition import DispositionRules
 from leadgate_dagster.core.rules.eligibility import EligibilityRules
 from leadgate_dagster.core.rules.enrichment import EnrichmentRules
@@ -45,6 +46,7 @@ class RulesetDocument(Section):
     identity_graph: IdentityGraphRules
     enrichment: EnrichmentRules
     review: ReviewRules
+    crm: CrmRules
 
     @field_validator("severity_overrides")
     @classmethod

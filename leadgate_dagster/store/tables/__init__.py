@@ -13,6 +13,7 @@ from leadgate_dagster.store.tables.console import (
     console_sign_in_failures,
     console_users,
 )
+from leadgate_dagster.store.tables.crm import crm_deliveries, crm_links, crm_outbox
 from leadgate_dagster.store.tables.decisions import dispositions, rulesets
 from leadgate_dagster.store.tables.dns import mx_cache
 from leadgate_dagster.store.tables.enrichment import enrichment_cache, enrichment_retries, enrichments
@@ -33,8 +34,9 @@ from leadgate_dagster.store.tables.schema import NOW, SCHEMA, TEXTS, TS, metadat
 from leadgate_dagster.store.tables.scoring import behavior_events, outcomes, score_models, suppressions
 
 __all__ = [
-    "NOW", "SCHEMA", "TEXTS", "TS", "alerts", "api_keys", "api_rejections", "api_requests", "batches", "behavior_events",
-    "console_secrets", "console_sessions", "console_sign_in_failures", "console_users", "dispositions",
+    "NOW", "SCHEMA", "TEXTS", "TS", "alerts", "api_keys", "api_rejections", "api_requests", "batches",
+    "behavior_events", "console_secrets", "console_sessions", "console_sign_in_failures", "console_users",
+    "crm_deliveries", "crm_links", "crm_outbox", "dispositions",
     "enrichment_cache", "enrichment_retries", "enrichments", "golden_records", "identity_key_names",
     "identity_keys", "identity_parameters", "intake_events", "intake_files", "lead_checks", "lead_keys",
     "lead_person", "leads", "merge_log", "metadata", "mx_cache", "outcomes", "persons", "rate_buckets",

@@ -44,6 +44,9 @@ leads = sa.Table(
     sa.Index("ix_leads_device_fingerprint", "device_fingerprint"),
     sa.Index("ix_leads_ip_hmac", "ip_hmac"),
 )
+# a revocation finds the leads a suppression entry covers through these (email_key and phone_e164 have theirs)
+sa.Index("ix_leads_mobile_e164", leads.c.validation["mobile_e164"].astext)
+sa.Index("ix_leads_email_domain_lower", sa.func.lower(leads.c.email_domain))
 
 lead_checks = sa.Table(
     "lead_checks", metadata,
