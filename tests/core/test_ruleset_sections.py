@@ -19,7 +19,7 @@ from leadgate_dagster.core.ruleset import (
 
 # The shipped ruleset's identity. Parsing into typed sections left the hash as it was (0302ddd0... for
 # 2026.11.1); a deliberate change to the shipped defaults changes both: bump `version` and record them here.
-SHIPPED = ("2026.12.3", "f3383e52bbdf19790e563c268cebc5e3d626a35abd7f7d61d3e8171afa170ab3")
+SHIPPED = ("2026.12.4-routing", "1e9601ed6c45d61564fd22381c0dcdbfc36dd4a99c779e6aba869f6406175431")
 
 
 def _file(tmp_path: Path, text: str) -> Path:

@@ -22,6 +22,7 @@ from leadgate_dagster.core.rules.identity import IdentityGraphRules, IdentityRul
 from leadgate_dagster.core.rules.key_lines import KeyPath, line_of
 from leadgate_dagster.core.rules.operations import AlertRules, BatchingRules, IntakeRules
 from leadgate_dagster.core.rules.review import ReviewRules
+from leadgate_dagster.core.rules.routing import RoutingRules
 from leadgate_dagster.core.rules.scoring import ScoringRules
 from leadgate_dagster.core.rules.section import Section
 from leadgate_dagster.core.rules.validation import ValidationRules
@@ -45,6 +46,7 @@ class RulesetDocument(Section):
     identity_graph: IdentityGraphRules
     enrichment: EnrichmentRules
     review: ReviewRules
+    routing: RoutingRules
 
     @field_validator("severity_overrides")
     @classmethod
