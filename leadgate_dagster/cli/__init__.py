@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from importlib.metadata import version
 
 from leadgate_dagster.cli import (
+    accounts,
     db,
     dedupe,
     demo,
@@ -23,6 +24,7 @@ from leadgate_dagster.cli import (
     keys,
     model,
     outcomes,
+    owners,
     qa,
     review,
     rules,
@@ -30,7 +32,8 @@ from leadgate_dagster.cli import (
     suppress,
 )
 
-GROUPS = (demo, dev, serve, keys, qa, dedupe, identity, review, db, rules, suppress, outcomes, model, docs)
+GROUPS = (demo, dev, serve, keys, qa, dedupe, identity, review, db, rules, suppress, outcomes, model, owners, accounts,
+          docs)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -64,7 +64,8 @@ def route(conn: sa.Connection, leads: pd.DataFrame, decided: pd.DataFrame, rules
     for col in (*OWNER_FIELDS, *ACCOUNT_FIELDS):
         carried = out[col].astype(object) if col in out else pd.Series(None, index=out.index, dtype=object)
         own = leads[col].reindex(out.index) if col in ACCOUNT_FIELDS else pd.Series(None, index=out.index)
-        out[col] = [c if r else o for c, o, r in zip(carried, own.astype(object), replay, strict=True)]
+        out[col] = pd.Series([c if r else o for c, o, r in zip(carried, own.astype(object), replay, strict=True)],
+                             index=out.index, dtype=object)
     routed = out["disposition"].isin(list(ROLE_OF))
     out.loc[~routed, list(OWNER_FIELDS)] = None
     start = pd.Series(None, index=out.index, dtype=object)
@@ -127,7 +128,8 @@ def _assign(conn: sa.Connection, leads: pd.DataFrame, decided: pd.DataFrame, ros
 def recordable(decided: pd.DataFrame) -> pd.DataFrame:
     """The columns `store.dispositions.record` writes (lead_id from the index)."""
     out = decided.assign(lead_id=decided.index)[[c for c in dispositions.COLUMNS if c != "is_current"]]
-    out["account_match_confidence"] = [None if pd.isna(v) else int(v) for v in out["account_match_confidence"]]
+    out["account_match_confidence"] = pd.Series(  # an integer column: no 100.0
+        [None if pd.isna(v) else int(v) for v in out["account_match_confidence"]], index=out.index, dtype=object)
     return out
 
 

@@ -14,7 +14,8 @@ COLUMNS = ("email", "name", "role", "countries", "regions", "postal_prefixes", "
 
 
 def upsert(conn: sa.Connection, owners: pd.DataFrame, *, now: datetime) -> tuple[int, int, list[str]]:
-    """Store owners (COLUMNS, one row per email); returns (new, updated, emails deactivated by this import).
+    """Store owners (COLUMNS, one row per email); returns (new, updated, emails that left their leads: made
+    inactive, or given another role, by this import).
 
     An owner the file does not list is left as it is; `deactivated_at` is when an owner stopped being active.
     """
@@ -27,20 +28,20 @@ def upsert(conn: sa.Connection, owners: pd.DataFrame, *, now: datetime) -> tuple
     copy_rows(conn, "tmp_owners_in", COLUMNS, rows.where(rows.notna(), None).itertuples(index=False, name=None))
     sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS if c != "email")
     result = conn.execute(sa.text(f"""
-        WITH before AS (SELECT o.email, o.active FROM leadgate.owners o JOIN tmp_owners_in t USING (email)
-                        FOR UPDATE OF o),
+        WITH before AS (SELECT o.email, o.active, o.role FROM leadgate.owners o
+                        JOIN tmp_owners_in t USING (email) FOR UPDATE OF o),
         written AS (
           INSERT INTO leadgate.owners AS o ({', '.join(COLUMNS)}, created_at, updated_at)
           SELECT {', '.join(COLUMNS)}, :now, :now FROM tmp_owners_in
           ON CONFLICT (email) DO UPDATE SET {sets}, updated_at = EXCLUDED.updated_at,
             deactivated_at = CASE WHEN EXCLUDED.active THEN NULL WHEN o.active THEN EXCLUDED.updated_at
                                   ELSE o.deactivated_at END
-          RETURNING o.email, o.active, (xmax = 0) AS inserted)
-        SELECT w.email, w.inserted, b.active AND NOT w.active AS deactivated
+          RETURNING o.email, o.active, o.role, (xmax = 0) AS inserted)
+        SELECT w.email, w.inserted, b.active AND (NOT w.active OR b.role <> w.role) AS left_leads
         FROM written w LEFT JOIN before b USING (email)
     """), {"now": now}).all()
     new = sum(1 for r in result if r.inserted)
-    return new, len(result) - new, sorted(r.email for r in result if r.deactivated)
+    return new, len(result) - new, sorted(r.email for r in result if r.left_leads)
 
 
 def load(conn: sa.Connection, *, active_only: bool = True) -> pd.DataFrame:

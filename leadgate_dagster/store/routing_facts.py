@@ -32,3 +32,11 @@ def routed_leads_of(conn: sa.Connection, owner_emails: Sequence[str]) -> list[st
         SELECT lead_id FROM leadgate.dispositions
         WHERE is_current AND owner_email = ANY(:e) AND disposition = ANY(:routed) ORDER BY lead_id
     """), {"e": list(owner_emails), "routed": list(ROUTED)}).scalars())
+
+
+def unowned_leads(conn: sa.Connection, code: str) -> list[str]:
+    """Routed leads whose current decision carries `code` (no owner could take them)."""
+    return list(conn.execute(sa.text("""
+        SELECT lead_id FROM leadgate.dispositions
+        WHERE is_current AND :code = ANY(reason_codes) AND disposition = ANY(:routed) ORDER BY lead_id
+    """), {"code": code, "routed": list(ROUTED)}).scalars())

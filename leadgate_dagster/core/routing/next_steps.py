@@ -43,6 +43,6 @@ def next_steps(routed: pd.DataFrame, rules: Ruleset) -> pd.DataFrame:
     urls = [None if t else meeting_url(cfg.meeting_link, o, lid)
             for t, o, lid in zip(task, routed["owner_email"], routed["lead_id"], strict=True)]
     return pd.DataFrame({"lead_id": routed["lead_id"].to_numpy(), "kind": [TASK if t else MEETING_LINK for t in task],
-                         "owner_email": routed["owner_email"].to_numpy(), "due_at": list(due.dt.to_pydatetime()),
+                         "owner_email": routed["owner_email"].to_numpy(), "due_at": [t.to_pydatetime() for t in due],
                          "channels": channels, "sequence": [cfg.sdr_task.sequence if t else None for t in task],
                          "meeting_url": urls})

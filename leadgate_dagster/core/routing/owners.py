@@ -135,5 +135,5 @@ def parse_owner_rows(rows: Sequence[dict[str, str]], *, rules: Ruleset) -> Owner
         problems += found
         if not found:
             owners.append(owner)
-    frame = pd.DataFrame(owners, columns=list(OWNER_COLUMNS))
+    frame = pd.DataFrame(owners, columns=list(OWNER_COLUMNS), dtype=object)  # a capacity stays an int or None
     return OwnerFile(frame=frame, problems=problems)

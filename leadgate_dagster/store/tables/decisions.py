@@ -38,6 +38,8 @@ dispositions = sa.Table(
     sa.Index("uq_dispositions_current", "lead_id", unique=True, postgresql_where=sa.text("is_current")),
     # the review queue's score_review scan reads the current decisions of the last hours
     sa.Index("ix_dispositions_current_decided_at", "decided_at", postgresql_where=sa.text("is_current")),
+    # an owner's routed leads (moved when the owner leaves)
+    sa.Index("ix_dispositions_current_owner", "owner_email", postgresql_where=sa.text("is_current")),
 )
 
 rulesets = sa.Table(

@@ -99,12 +99,15 @@ def upgrade() -> None:
                     postgresql_where=sa.text("status = 'open'"))
     for name, kind in DISPOSITION_COLUMNS:
         op.add_column("dispositions", sa.Column(name, kind()), schema=S)
+    op.create_index("ix_dispositions_current_owner", "dispositions", ["owner_email"], schema=S,
+                    postgresql_where=sa.text("is_current"))
     op.execute("DROP VIEW IF EXISTS leadgate.qualified_leads")
     op.execute(QUALIFIED_LEADS_VIEW)
 
 
 def downgrade() -> None:
     op.execute("DROP VIEW IF EXISTS leadgate.qualified_leads")
+    op.drop_index("ix_dispositions_current_owner", "dispositions", schema=S)
     for name, _ in DISPOSITION_COLUMNS:
         op.drop_column("dispositions", name, schema=S)
     op.execute(_V0009.QUALIFIED_LEADS_VIEW)
