@@ -87,9 +87,10 @@ def route(conn: sa.Connection, leads: pd.DataFrame, decided: pd.DataFrame, rules
 
 
 def ae_territory(conn: sa.Connection, leads: pd.DataFrame, rules: Ruleset) -> pd.Series:
-    """Per lead: is it AE territory? An active AE covers it by a territory rule (not as a catch-all), or its
-    matched account has an active owner. Read before the decision (the ROUTE_AE precedence rule's territory)."""
-    roster = owners.load(conn)
+    """Per lead: is it AE territory (`routing.ae_territory_from_owners`)? An active AE covers it by a territory
+    rule (not as a catch-all), or its matched account has an active owner. Read before the decision, for the
+    ROUTE_AE precedence rule's territory."""
+    roster = owners.load(conn) if rules.routing.ae_territory_from_owners else pd.DataFrame()
     if roster.empty or leads.empty:
         return pd.Series(False, index=leads.index)
     scores = specificity(lead_places(leads, rules), roster, rules.routing.territory_precedence)

@@ -62,7 +62,7 @@ def import_accounts(engine: sa.Engine, rows: Sequence[dict[str, str]], rules: Ru
         known = owners.emails(conn)
         parsed = parse_account_rows(rows, rules=rules, known_owners=known)
         stored = accounts.domain_owners(conn, set(parsed.domains["domain"]))
-        if stored and not parsed.problems:  # a domain another stored account holds is this file's problem too
+        if stored:  # a domain another stored account holds is this file's problem too
             parsed = parse_account_rows(rows, rules=rules, known_owners=known, taken_domains=stored)
         if parsed.problems:
             return ImportResult(problems=parsed.problems)

@@ -26,22 +26,21 @@ def upsert(conn: sa.Connection, owners: pd.DataFrame, *, now: datetime) -> tuple
                          "FROM leadgate.owners WITH NO DATA"))
     rows = owners[list(COLUMNS)].astype(object)
     copy_rows(conn, "tmp_owners_in", COLUMNS, rows.where(rows.notna(), None).itertuples(index=False, name=None))
+    before = {r.email: r for r in conn.execute(sa.text(
+        "SELECT o.email, o.active, o.role FROM leadgate.owners o JOIN tmp_owners_in t USING (email)")).all()}
     sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS if c != "email")
     result = conn.execute(sa.text(f"""
-        WITH before AS (SELECT o.email, o.active, o.role FROM leadgate.owners o
-                        JOIN tmp_owners_in t USING (email) FOR UPDATE OF o),
-        written AS (
-          INSERT INTO leadgate.owners AS o ({', '.join(COLUMNS)}, created_at, updated_at)
-          SELECT {', '.join(COLUMNS)}, :now, :now FROM tmp_owners_in
-          ON CONFLICT (email) DO UPDATE SET {sets}, updated_at = EXCLUDED.updated_at,
-            deactivated_at = CASE WHEN EXCLUDED.active THEN NULL WHEN o.active THEN EXCLUDED.updated_at
-                                  ELSE o.deactivated_at END
-          RETURNING o.email, o.active, o.role, (xmax = 0) AS inserted)
-        SELECT w.email, w.inserted, b.active AND (NOT w.active OR b.role <> w.role) AS left_leads
-        FROM written w LEFT JOIN before b USING (email)
+        INSERT INTO leadgate.owners AS o ({', '.join(COLUMNS)}, created_at, updated_at)
+        SELECT {', '.join(COLUMNS)}, :now, :now FROM tmp_owners_in
+        ON CONFLICT (email) DO UPDATE SET {sets}, updated_at = EXCLUDED.updated_at,
+          deactivated_at = CASE WHEN EXCLUDED.active THEN NULL WHEN o.active THEN EXCLUDED.updated_at
+                                ELSE o.deactivated_at END
+        RETURNING o.email, o.active, o.role, (xmax = 0) AS inserted
     """), {"now": now}).all()
+    left = sorted(r.email for r in result
+                  if r.email in before and before[r.email].active and (not r.active or before[r.email].role != r.role))
     new = sum(1 for r in result if r.inserted)
-    return new, len(result) - new, sorted(r.email for r in result if r.left_leads)
+    return new, len(result) - new, left
 
 
 def load(conn: sa.Connection, *, active_only: bool = True) -> pd.DataFrame:

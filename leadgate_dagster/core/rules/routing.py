@@ -59,6 +59,7 @@ class Alternate(Section):
 
 class RoutingRules(Section):
     territory_precedence: tuple[Dimension, ...]
+    ae_territory_from_owners: bool
     segments: dict[str, Segment]
     default_timezone: str
     speed_to_lead_minutes: Annotated[float, Field(ge=0)]
