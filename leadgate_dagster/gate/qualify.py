@@ -30,8 +30,7 @@ def qualify_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str,
         lead_ids = list(leads.load_batch(conn, batch_id, columns=["batch_id"]).index)
         decided, written = qualify_leads(conn, lead_ids, rules, decided_by="pipeline")
         intake.mark_batch_done(conn, batch_id)
-    return {"leads": len(decided), "written": written, **summary(decided, rules),
-            "routing": routing.summary(decided)}
+    return {"leads": len(decided), "written": written, **summary(decided, rules), **routing.summary(decided)}
 
 
 def requalify(engine: sa.Engine, lead_ids: Sequence[str], rules: Ruleset, *, decided_by: str) -> dict[str, Any]:

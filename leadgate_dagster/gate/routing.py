@@ -200,7 +200,8 @@ def assign_owner(conn: sa.Connection, lead_id: str, email: str, rules: Ruleset, 
 def summary(decided: pd.DataFrame) -> dict[str, Any]:
     """Routing figures for a stage report: owners per rule, no owner, account matches, alternate offers."""
     owned = decided["owner_email"].notna()
-    return {"assigned": int(owned.sum()), "no_owner": int(sum(NO_OWNER in c for c in decided["reason_codes"])),
+    return {"owners_assigned": int(owned.sum()),
+            "no_owner": int(sum(NO_OWNER in c for c in decided["reason_codes"])),
             "owner_rules": dict(Counter(decided.loc[owned, "owner_rule"])),
             "account_matches": dict(Counter(decided["account_match"].dropna())),
             "alternate_offers": int(decided["alternate_offer"].notna().sum())}
