@@ -16,10 +16,13 @@ ACCOUNT_FIELDS = ("account_id", "account_match", "account_match_confidence")  # 
 def with_accounts(conn: sa.Connection, leads: pd.DataFrame, rules: Ruleset) -> pd.DataFrame:
     """`leads` plus ACCOUNT_FIELDS, account_owner and account_segment (None where no account matched)."""
     email, web = lead_domains(leads, rules)
-    wanted = {p for d in [*email.dropna(), *web.dropna()] for p in parent_domains(d)}
-    keys = {k for c in leads["company"].dropna() if (k := company_key(str(c)))} if "company" in leads else set()
-    found = match_accounts(leads, domains=accounts.domain_owners(conn, wanted),
-                           names=accounts.name_candidates(conn, keys), rules=rules)
+    domains = accounts.domain_owners(conn, {p for d in [*email.dropna(), *web.dropna()] for p in parent_domains(d)})
+    found = match_accounts(leads, domains=domains, names=accounts.name_candidates(conn, ()), rules=rules)
+    rest = leads[found["account_id"].isna()]  # only leads no domain matched need name candidates
+    keys = {k for c in rest["company"].dropna() if (k := company_key(str(c)))} if "company" in rest else set()
+    if keys:
+        found.loc[rest.index] = match_accounts(rest, domains={}, names=accounts.name_candidates(conn, keys),
+                                               rules=rules)
     out = leads.assign(**{c: found[c] for c in ACCOUNT_FIELDS})
     facts = accounts.facts(conn, set(found["account_id"].dropna()))
     out["account_owner"] = found["account_id"].map(facts["owner_email"]).astype(object)
