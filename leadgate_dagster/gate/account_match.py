@@ -16,7 +16,7 @@ ACCOUNT_FIELDS = ("account_id", "account_match", "account_match_confidence")  # 
 def with_accounts(conn: sa.Connection, leads: pd.DataFrame, rules: Ruleset) -> pd.DataFrame:
     """`leads` plus ACCOUNT_FIELDS, account_owner and account_segment (None where no account matched)."""
     email, web = lead_domains(leads, rules)
-    domains = accounts.domain_owners(conn, {p for d in [*email.dropna(), *web.dropna()] for p in parent_domains(d)})
+    domains = accounts.domain_owners(conn, {p for d in [*email, *web] if d for p in parent_domains(d)})
     found = match_accounts(leads, domains=domains, names=accounts.name_candidates(conn, ()), rules=rules)
     rest = leads[found["account_id"].isna()]  # only leads no domain matched need name candidates
     keys = {k for c in rest["company"].dropna() if (k := company_key(str(c)))} if "company" in rest else set()

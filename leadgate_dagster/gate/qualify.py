@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from leadgate_dagster.core.disposition import decide
 from leadgate_dagster.core.reasons import CATALOGUE
 from leadgate_dagster.core.review.overrides import adjust_priorities
+from leadgate_dagster.core.routing.places import lead_places
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.core.top_reasons import top_reasons
 from leadgate_dagster.gate import routing
@@ -68,7 +69,8 @@ def qualify_leads(conn: sa.Connection, lead_ids: Sequence[str], rules: Ruleset, 
     item of a lead no longer held is resolved by `decided_by` (`now`, default the current time, stamps all)."""
     now = now or datetime.now(UTC)
     df = with_accounts(conn, lead_inputs(conn, lead_ids), rules)
-    df["ae_territory"] = routing.ae_territory(conn, df, rules)
+    places = lead_places(df, rules)  # territory: for the AE condition and for assignment
+    df["ae_territory"] = routing.ae_territory(conn, df, places, rules)
     waived, adjustments = review_overrides.of_leads(conn, list(df["lead_id"]))
     df["waived"] = df["lead_id"].map(lambda lid: waived.get(lid, []))  # a reviewer's verdicts stand
     extra = scoring_inputs(conn, df, rules)  # suppressions, events, partner counts, model
@@ -77,7 +79,7 @@ def qualify_leads(conn: sa.Connection, lead_ids: Sequence[str], rules: Ruleset, 
     if len(replays):
         decided = pd.concat([decided, _replayed(conn, replays, decided, df, rules, decided_by, extra)])
     decided = adjust_priorities(decided, adjustments).assign(replay_of=df["replay_of"])
-    routed = routing.route(conn, df, decided, rules, now=now)  # owners, under the disposition writers' lock
+    routed = routing.route(conn, df, decided, rules, now=now, places=places)  # under the writers' lock
     written = dispositions.record(conn, routing.recordable(routed.decided))
     sync_held(conn, list(decided["lead_id"]), rules, now=now)
     routing.after_record(conn, routed, rules, now=now)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -43,7 +44,7 @@ class Routed:
 
 
 def route(conn: sa.Connection, leads: pd.DataFrame, decided: pd.DataFrame, rules: Ruleset, *,
-          now: datetime) -> Routed:
+          now: datetime, places: pd.DataFrame | None = None) -> Routed:
     """Give every routed decision of `decided` (index lead_id) an owner, under the disposition writers' lock.
 
     Args:
@@ -53,6 +54,7 @@ def route(conn: sa.Connection, leads: pd.DataFrame, decided: pd.DataFrame, rules
             decision, owner and account match included, and keeps them.
         rules: the active ruleset.
         now: the decision time (working hours, the day a lead counts against).
+        places: core.routing.places.lead_places of `leads`, when the caller has them already.
 
     Returns:
         Routed: `decided` with OWNER_FIELDS and ACCOUNT_FIELDS, NO_OWNER in the codes of a routed lead no one
@@ -73,7 +75,9 @@ def route(conn: sa.Connection, leads: pd.DataFrame, decided: pd.DataFrame, rules
     if not roster.empty:
         roster = roster_at(roster, now, rules.routing.territory_precedence)
         todo = out.index[routed & ~replay]
-        assignment = _assign(conn, leads.loc[todo], out.loc[todo], roster, rules).owners
+        if places is None:
+            places = lead_places(leads.loc[todo], rules)
+        assignment = _assign(conn, leads.loc[todo], places.loc[todo], out.loc[todo], roster, rules).owners
         out.loc[todo, list(OWNER_FIELDS)] = assignment[list(OWNER_FIELDS)]
         for lid in out.index[routed & replay]:  # an original decided in this batch has just been routed
             if (original := out.at[lid, "replay_of"]) in todo:
@@ -86,37 +90,37 @@ def route(conn: sa.Connection, leads: pd.DataFrame, decided: pd.DataFrame, rules
     return Routed(out, start)
 
 
-def ae_territory(conn: sa.Connection, leads: pd.DataFrame, rules: Ruleset) -> pd.Series:
+def ae_territory(conn: sa.Connection, leads: pd.DataFrame, places: pd.DataFrame, rules: Ruleset) -> pd.Series:
     """Per lead: is it AE territory (`routing.ae_territory_from_owners`)? An active AE covers it by a territory
     rule (not as a catch-all), or its matched account has an active owner. Read before the decision, for the
     ROUTE_AE precedence rule's territory."""
     roster = owners.load(conn) if rules.routing.ae_territory_from_owners else pd.DataFrame()
     if roster.empty or leads.empty:
         return pd.Series(False, index=leads.index)
-    scores = specificity(lead_places(leads, rules), roster, rules.routing.territory_precedence)
-    covered = covered_specifically(scores, (roster["role"] == "ae").to_numpy())
+    aes = roster[roster["role"] == "ae"]
+    scores = specificity(places, aes, rules.routing.territory_precedence)
+    covered = covered_specifically(scores, np.ones(len(aes), dtype=bool))
     account = leads["account_owner"].isin(set(roster["email"])) if "account_owner" in leads else False
     return pd.Series(covered, index=leads.index) | account
 
 
-def _assign(conn: sa.Connection, leads: pd.DataFrame, decided: pd.DataFrame, roster: pd.DataFrame,
-            rules: Ruleset) -> Assignment:
+def _assign(conn: sa.Connection, leads: pd.DataFrame, places: pd.DataFrame, decided: pd.DataFrame,
+            roster: pd.DataFrame, rules: Ruleset) -> Assignment:
     """The core assignment over the leads that need an owner (in lead id order), its state read and written."""
     ids = sorted(decided.index)
-    leads, decided = leads.loc[ids], decided.loc[ids]
-    current = dispositions.current(conn, ids).reindex(ids)
+    leads, places, decided = leads.loc[ids], places.loc[ids], decided.loc[ids]
+    context = routing_facts.owner_context(conn, ids).reindex(ids)
     role = decided["disposition"].map(ROLE_OF)
-    same_role = current["disposition"].map(ROLE_OF) == role  # a lead's owner stays while its role does
-    person = routing_facts.person_owners(conn, ids)
+    same_role = context["disposition"].map(ROLE_OF) == role  # a lead's owner stays while its role does
     requests = pd.DataFrame({
         "role": role,
-        "person_id": [person.get(i, (None, None))[1] for i in ids],
-        "kept_owner": current["owner_email"].where(same_role, None),
-        "kept_rule": current["owner_rule"].where(same_role, None),
-        "person_owner": [person.get(i, (None, None))[0] for i in ids],
+        "person_id": context["person_id"],
+        "kept_owner": context["owner_email"].where(same_role, None),
+        "kept_rule": context["owner_rule"].where(same_role, None),
+        "person_owner": context["person_owner"],
         "account_owner": leads.get("account_owner"),
     }, index=ids)
-    scores = specificity(lead_places(leads, rules), roster, rules.routing.territory_precedence)
+    scores = specificity(places, roster, rules.routing.territory_precedence)
     days = dict(zip(roster["email"], roster["day"], strict=True))
     loads = owners.loads(conn, days)
     table = roster.assign(load=[loads.get(e, 0) for e in roster["email"]])
@@ -146,8 +150,9 @@ def after_record(conn: sa.Connection, routed: Routed, rules: Ruleset, *, now: da
         owned &= decided["disposition_rule"] != "duplicate_of_routed"
     rows = decided[owned].assign(lead_id=decided.index[owned], start=routed.start[owned])
     created, superseded = steps_store.write(conn, next_steps(rows, rules), list(decided.index), now=now)
-    opened, closed = handoff_items.sync_no_owner(conn, list(decided.index), code=NO_OWNER,
-                                                 clock=ReviewClock.from_rules(rules), now=now)
+    opened, closed = handoff_items.sync_no_owner(
+        conn, list(decided.index), code=NO_OWNER, clock=ReviewClock.from_rules(rules), now=now,
+        any_carry=any(NO_OWNER in codes for codes in decided["reason_codes"]))
     return {"next_steps": created, "next_steps_superseded": superseded, "no_owner_items": opened,
             "no_owner_items_closed": closed}
 

@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from leadgate_dagster.store.bulk import copy_rows
 
 COLUMNS = ("account_id", "name", "name_key", "website", "owner_email", "segment")
-# the trigram prefilter, below any name the fuzzy score accepts (routing.account_name_min_score decides): of 8,217
-# one-typo variants of company names scoring 90 or more, none had a trigram similarity under 0.5
-_NAME_SIMILARITY = 0.4
+# the trigram prefilter: pg_trgm's `%` at its default threshold (0.3), well below any name the fuzzy score accepts
+# (routing.account_name_min_score decides): of 8,217 one-typo variants of company names scoring 90 or more, none
+# had a trigram similarity under 0.5
 
 
 def upsert(conn: sa.Connection, accounts: pd.DataFrame, domains: pd.DataFrame, *, now: datetime) -> tuple[int, int]:
@@ -63,16 +63,16 @@ def name_candidates(conn: sa.Connection, keys: Collection[str]) -> pd.DataFrame:
     """Per company key, the accounts whose name key is trigram-similar (key, account_id, name_key)."""
     if not keys:
         return pd.DataFrame(columns=["key", "account_id", "name_key"])
-    conn.execute(sa.text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"),
-                 {"t": str(_NAME_SIMILARITY)})
-    return pd.read_sql(sa.text("""
+    rows = conn.execute(sa.text("""
         SELECT q.key, a.account_id, a.name_key
         FROM unnest(CAST(:keys AS text[])) q(key) JOIN leadgate.accounts a ON a.name_key % q.key
-    """), conn, params={"keys": sorted(keys)})
+    """), {"keys": sorted(keys)}).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=["key", "account_id", "name_key"], dtype=object)
 
 
 def facts(conn: sa.Connection, account_ids: Collection[str]) -> pd.DataFrame:
     """owner_email and segment per account id (index)."""
-    return pd.read_sql(sa.text("""
-        SELECT account_id, owner_email, segment FROM leadgate.accounts WHERE account_id = ANY(:ids)"""),
-        conn, params={"ids": sorted(account_ids)}).set_index("account_id")
+    rows = conn.execute(sa.text("SELECT account_id, owner_email, segment FROM leadgate.accounts "
+                                "WHERE account_id = ANY(:ids)"), {"ids": sorted(account_ids)}).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=["account_id", "owner_email", "segment"],
+                        dtype=object).set_index("account_id")

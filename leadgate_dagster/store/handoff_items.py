@@ -22,9 +22,10 @@ _DUE = """:now + make_interval(secs => :sla_s), :now + make_interval(secs => :fa
 
 
 def sync_no_owner(conn: sa.Connection, lead_ids: Sequence[str], *, code: str, clock: ReviewClock,
-                  now: datetime) -> tuple[int, int]:
+                  now: datetime, any_carry: bool = True) -> tuple[int, int]:
     """Open (or add `code` to) the handoff_exception item of each of these leads whose current decision
-    carries `code`, and take it off the others' items; returns (opened or added to, resolved)."""
+    carries `code` (`any_carry` False: the caller knows none does), and take it off the others' items; returns
+    (opened or added to, resolved or trimmed)."""
     params = {"ids": list(lead_ids), "code": code, "now": now, **clock.seconds()}
     opened = conn.execute(sa.text(f"""
         INSERT INTO leadgate.review_items AS r (kind, lead_id, source, disposition_id, reason_codes, created_at,
@@ -37,33 +38,32 @@ def sync_no_owner(conn: sa.Connection, lead_ids: Sequence[str], *, code: str, cl
           SET reason_codes = array_append(r.reason_codes, :code), version = r.version + 1,
               updated_at = EXCLUDED.updated_at
           WHERE NOT :code = ANY(r.reason_codes)
-    """), params).rowcount
-    trimmed = conn.execute(sa.text(f"""
-        UPDATE leadgate.review_items r SET reason_codes = array_remove(r.reason_codes, :code),
-               version = r.version + 1, updated_at = :now
-        FROM leadgate.dispositions d
-        WHERE r.kind = 'handoff_exception' AND r.{_OPEN} AND r.lead_id = ANY(:ids) AND :code = ANY(r.reason_codes)
-          AND cardinality(r.reason_codes) > 1 AND d.lead_id = r.lead_id AND d.is_current
-          AND NOT :code = ANY(d.reason_codes)
-    """), params).rowcount
-    resolved = conn.execute(sa.text(f"""
-        WITH gone AS (
-          UPDATE leadgate.review_items r
-          SET status = 'resolved', resolved_at = :now, resolved_by = d.decided_by,
-              resolution = CASE WHEN d.owner_email IS NULL THEN 'redecided' ELSE 'owner_assigned' END,
-              version = r.version + 1, updated_at = :now
+    """), params).rowcount if any_carry else 0
+    # an item whose only code this is gets resolved (its codes kept: why it was raised); otherwise the code goes
+    closed = conn.execute(sa.text(f"""
+        WITH changed AS (
+          UPDATE leadgate.review_items r SET
+            reason_codes = CASE WHEN r.reason_codes = ARRAY[CAST(:code AS text)] THEN r.reason_codes
+                                ELSE array_remove(r.reason_codes, :code) END,
+            status = CASE WHEN r.reason_codes = ARRAY[CAST(:code AS text)] THEN 'resolved' ELSE r.status END,
+            resolved_at = CASE WHEN r.reason_codes = ARRAY[CAST(:code AS text)] THEN :now END,
+            resolved_by = CASE WHEN r.reason_codes = ARRAY[CAST(:code AS text)] THEN d.decided_by END,
+            resolution = CASE WHEN r.reason_codes <> ARRAY[CAST(:code AS text)] THEN NULL
+                              WHEN d.owner_email IS NULL THEN 'redecided' ELSE 'owner_assigned' END,
+            version = r.version + 1, updated_at = :now
           FROM leadgate.dispositions d
-          WHERE r.kind = 'handoff_exception' AND r.{_OPEN} AND r.lead_id = ANY(:ids)
-            AND r.reason_codes = ARRAY[CAST(:code AS text)] AND d.lead_id = r.lead_id AND d.is_current
-            AND NOT :code = ANY(d.reason_codes)
-          RETURNING r.review_id, r.lead_id, r.resolution, r.assignee, d.decided_by, d.disposition, d.owner_email,
-                    d.disposition_id
+          WHERE r.kind = 'handoff_exception' AND r.{_OPEN} AND r.lead_id = ANY(:ids) AND :code = ANY(r.reason_codes)
+            AND d.lead_id = r.lead_id AND d.is_current AND NOT :code = ANY(d.reason_codes)
+          RETURNING r.review_id, r.lead_id, r.status, r.resolution, r.assignee, d.decided_by, d.disposition,
+                    d.owner_email, d.disposition_id
+        ), logged AS (
+          INSERT INTO leadgate.review_decisions (review_id, lead_id, action, actor, before, after, disposition_id,
+                                                 decided_at)
+          SELECT c.review_id, c.lead_id, c.resolution, c.decided_by, jsonb_build_object('assignee', c.assignee),
+                 jsonb_build_object('status', 'resolved', 'disposition', c.disposition, 'owner', c.owner_email),
+                 c.disposition_id, :now
+          FROM changed c WHERE c.status = 'resolved'
         )
-        INSERT INTO leadgate.review_decisions (review_id, lead_id, action, actor, before, after, disposition_id,
-                                               decided_at)
-        SELECT g.review_id, g.lead_id, g.resolution, g.decided_by, jsonb_build_object('assignee', g.assignee),
-               jsonb_build_object('status', 'resolved', 'disposition', g.disposition, 'owner', g.owner_email),
-               g.disposition_id, :now
-        FROM gone g
-    """), params).rowcount
-    return opened, trimmed + resolved
+        SELECT count(*) FROM changed
+    """), params).scalar_one()
+    return opened, int(closed)

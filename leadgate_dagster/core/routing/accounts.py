@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from leadgate_dagster.core.columns import list_column, text
+from leadgate_dagster.core.columns import list_values, text_values
 from leadgate_dagster.core.routing.sheet import RowProblem, cell, column_problems, email_address, split_list
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.core.validation import data
@@ -141,16 +141,18 @@ def parse_account_rows(rows: Sequence[dict[str, str]], *, rules: Ruleset, known_
     return AccountFile(frame, links, problems)
 
 
-def lead_domains(leads: pd.DataFrame, rules: Ruleset) -> tuple[pd.Series, pd.Series]:
-    """(work-email domain, website domain) per lead; a free-mail domain reads as None."""
+def lead_domains(leads: pd.DataFrame, rules: Ruleset) -> tuple[list[str | None], list[str | None]]:
+    """(work-email domain, website domain) per lead, in row order; a free-mail domain reads as None."""
     free = free_mail(rules)
-    flags = list_column(leads, "email_flags")
-    email = text(leads, "email_domain", lower=True)
-    email = email.where(~flags.map(lambda f: "free" in f) & ~email.isin(free), None)
-    site = text(leads, "website")
-    found = {v: website_domain(v) for v in set(site.dropna())}
-    web = site.map(lambda v: found.get(v) if v else None).astype(object)
-    return email, web.where(~web.isin(free), None)
+    flags = list_values(leads, "email_flags")
+    email = [None if d is None or d in free or "free" in f else d
+             for d, f in zip(text_values(leads, "email_domain", lower=True), flags, strict=True)]
+    web = [None if (d := website_domain(v) if v else None) in free else d for v in text_values(leads, "website")]
+    return email, web
+
+
+def _domain_hit(domain: str | None, domains: dict[str, str]) -> str | None:
+    return next((domains[p] for p in parent_domains(domain) if p in domains), None) if domain else None
 
 
 def match_accounts(leads: pd.DataFrame, *, domains: dict[str, str], names: pd.DataFrame,
@@ -168,30 +170,32 @@ def match_accounts(leads: pd.DataFrame, *, domains: dict[str, str], names: pd.Da
         MATCH_COLUMNS per lead (None where nothing matches).
     """
     email, web = lead_domains(leads, rules)
-    out = pd.DataFrame({c: pd.Series([None] * len(leads), index=leads.index, dtype=object) for c in MATCH_COLUMNS})
-    for method, values in ((EMAIL_DOMAIN, email), (WEBSITE, web)):
-        hits = values.map(lambda d: next((domains[p] for p in parent_domains(d) if p in domains), None)
-                          if d else None)
-        todo = out["account_id"].isna() & hits.notna()
-        out.loc[todo, "account_id"] = hits[todo]
-        out.loc[todo, "account_match"] = method
-        out.loc[todo, "account_match_confidence"] = 100
-    companies = text(leads, "company").map(lambda c: company_key(c) if c else None)
-    todo = out["account_id"].isna() & companies.notna()
-    if todo.any() and not names.empty:
-        best = _best_names(names, set(companies[todo]), rules.routing.account_name_min_score)
-        found = companies[todo].map(best).dropna()
-        out.loc[found.index, "account_id"] = found.map(lambda b: b[0])
-        out.loc[found.index, "account_match"] = COMPANY_NAME
-        out.loc[found.index, "account_match_confidence"] = found.map(lambda b: b[1])
-    return out
+    companies = [company_key(c) if c else None for c in text_values(leads, "company")]
+    best = _best_names(names, {c for c in companies if c}, rules.routing.account_name_min_score)
+    rows: list[tuple[str | None, str | None, int | None]] = []
+    for e, w, c in zip(email, web, companies, strict=True):  # the first method that finds an account
+        if hit := _domain_hit(e, domains):
+            rows.append((hit, EMAIL_DOMAIN, 100))
+        elif hit := _domain_hit(w, domains):
+            rows.append((hit, WEBSITE, 100))
+        elif c in best:
+            rows.append((best[c][0], COMPANY_NAME, best[c][1]))
+        else:
+            rows.append((None, None, None))
+    return pd.DataFrame(rows, index=leads.index, columns=list(MATCH_COLUMNS), dtype=object)
 
 
 def _best_names(names: pd.DataFrame, keys: set[str], cutoff: int) -> dict[str, tuple[str, int]]:
     """Per company key, its best candidate at or above `cutoff` (ties: the smallest account id)."""
+    candidates: dict[str, list[tuple[str, str]]] = {}
+    if not names.empty:
+        for key, account_id, name_key in zip(names["key"], names["account_id"], names["name_key"], strict=True):
+            if key in keys:
+                candidates.setdefault(key, []).append((account_id, name_key))
     out = {}
-    for key, group in names[names["key"].isin(keys)].sort_values("account_id").groupby("key", sort=False):
-        hit = process.extractOne(key, list(group["name_key"]), scorer=fuzz.token_sort_ratio, score_cutoff=cutoff)
+    for key, found in candidates.items():
+        found.sort()
+        hit = process.extractOne(key, [n for _, n in found], scorer=fuzz.token_sort_ratio, score_cutoff=cutoff)
         if hit is not None:
-            out[str(key)] = (str(group["account_id"].iloc[hit[2]]), round(hit[1]))
+            out[key] = (found[hit[2]][0], round(hit[1]))
     return out

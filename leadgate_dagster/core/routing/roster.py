@@ -4,7 +4,7 @@ take a lead, the day of their own calendar that lead counts against, and the nam
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -19,17 +19,19 @@ def roster_at(owners: pd.DataFrame, now: datetime, precedence: Sequence[str]) ->
 
     Stored working hours were checked at import; a value that no longer parses counts as any time, so an owner
     is never silently dropped from routing by a later change of the parser."""
-    in_hours, starts, days, labels = [], [], [], []
-    for o in owners.itertuples(index=False):
-        zone = ZoneInfo(o.timezone)
-        try:
-            windows = parse_hours(o.working_hours)
-        except ValueError:
-            windows = ()
-        when = availability(windows, zone, now)
-        start = when.start or now
-        in_hours.append(when.in_hours)
-        starts.append(start)
-        days.append(start.astimezone(zone).date())
-        labels.append(rule_label(o._asdict(), precedence))
-    return owners.assign(in_hours=in_hours, start=starts, day=days, label=labels)
+    seen: dict[tuple[str, str | None], tuple[bool, datetime, date]] = {}
+    for key in zip(owners["timezone"], owners["working_hours"], strict=True):  # per distinct schedule
+        if key not in seen:
+            zone = ZoneInfo(key[0])
+            try:
+                windows = parse_hours(key[1])
+            except ValueError:
+                windows = ()
+            when = availability(windows, zone, now)
+            start = when.start or now
+            seen[key] = (when.in_hours, start, start.astimezone(zone).date())
+    found = [seen[k] for k in zip(owners["timezone"], owners["working_hours"], strict=True)]
+    labels = [rule_label(o, precedence) for o in owners[["countries", "regions", "postal_prefixes", "segment"]]
+              .to_dict("records")]
+    return owners.assign(in_hours=[f[0] for f in found], start=[f[1] for f in found], day=[f[2] for f in found],
+                         label=labels)

@@ -10,7 +10,7 @@ at capacity. An owner with no dimension (specificity 0) covers what nothing narr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -27,16 +27,16 @@ def rule_label(owner: pd.Series | dict[str, object], precedence: Sequence[str]) 
     return "territory:" + ("+".join(used) if used else "everything")
 
 
-def _postal_length(postal: np.ndarray, prefixes: Sequence[str]) -> np.ndarray:
-    """Per lead, the length of the longest of `prefixes` its postal key starts with (0: none)."""
-    out = np.zeros(len(postal), dtype=np.int64)
-    known = np.array([p is not None for p in postal])
-    codes = pd.Series(postal[known], dtype=object).astype(str)
-    for prefix in prefixes:
-        hit = codes.str.startswith(prefix).to_numpy(dtype=bool)
-        rows = np.flatnonzero(known)[hit]
-        out[rows] = np.maximum(out[rows], min(len(prefix), 2 ** _POSTAL_BITS - 1))
-    return out
+def _codes(values: list[object]) -> tuple[np.ndarray, list[object]]:
+    """Factorize: an integer code per lead (-1: missing) and the distinct values, so a rule is judged once per
+    distinct value, then spread over the leads by indexing."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    return codes, list(uniques)
+
+
+def _table(uniques: list[object], judge: Callable[[object], int]) -> np.ndarray:
+    """judge(value) per distinct value, plus a 0 at the end for the missing code (-1)."""
+    return np.array([*(judge(u) for u in uniques), 0], dtype=np.int64)
 
 
 def specificity(places: pd.DataFrame, owners: pd.DataFrame, precedence: Sequence[str]) -> np.ndarray:
@@ -48,36 +48,35 @@ def specificity(places: pd.DataFrame, owners: pd.DataFrame, precedence: Sequence
         precedence: `routing.territory_precedence`.
 
     Returns:
-        int64 array of shape (len(places), len(owners)); vectorized per owner, never per (lead, owner).
+        int64 array of shape (len(places), len(owners)); each rule judged per distinct value, never per lead.
     """
     n = len(places)
-    country = places["country"].to_numpy(dtype=object)
-    region = places["region"].to_numpy(dtype=object)
-    bare_region = np.array([r.split("-", 1)[-1] if r else None for r in region], dtype=object)
-    postal = places["postal"].to_numpy(dtype=object)
-    segments = list(places["segments"])
+    columns = {name: _codes(list(places[name])) for name in ("country", "region", "postal", "segments")}
     shifts, bits = {}, 0
     for dim in reversed(precedence):  # the least significant dimension takes the lowest bits
         shifts[dim] = bits
         bits += _POSTAL_BITS if dim == "postal" else 1
+    cap = 2 ** _POSTAL_BITS - 1
     out = np.full((n, len(owners)), NO_MATCH, dtype=np.int64)
     for j, owner in enumerate(owners.itertuples(index=False)):
         score = np.zeros(n, dtype=np.int64)
         ok = np.ones(n, dtype=bool)
+        tests: list[tuple[str, str, Callable[[object], int]]] = []
         if owner.countries:
-            ok &= np.isin(country, list(owner.countries))
-            score += 1 << shifts["country"]
+            tests.append(("country", "country", lambda v, w=frozenset(owner.countries): int(v in w)))
         if owner.regions:
-            wanted = list(owner.regions)
-            ok &= np.isin(region, wanted) | np.isin(bare_region, wanted)
-            score += 1 << shifts["region"]
+            tests.append(("region", "region", lambda v, w=frozenset(owner.regions): int(
+                v in w or str(v).split("-", 1)[-1] in w)))
         if owner.postal_prefixes:
-            length = _postal_length(postal, owner.postal_prefixes)
-            ok &= length > 0
-            score += length << shifts["postal"]
+            tests.append(("postal", "postal", lambda v, w=tuple(owner.postal_prefixes): max(
+                (min(len(p), cap) for p in w if str(v).startswith(p)), default=0)))
         if owner.segment:
-            ok &= np.fromiter((owner.segment in s for s in segments), dtype=bool, count=n)
-            score += 1 << shifts["segment"]
+            tests.append(("segment", "segments", lambda v, w=owner.segment: int(w in v)))  # type: ignore[operator]
+        for dim, column, judge in tests:
+            codes, uniques = columns[column]
+            value = _table(uniques, judge)[codes]
+            ok &= value > 0
+            score += value << shifts[dim]
         out[ok, j] = score[ok]
     return out
 
