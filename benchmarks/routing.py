@@ -179,6 +179,8 @@ def pipeline(engine: Any, leads: int, small: int, owners: int, accounts: int) ->
                       "steps_s": {k: round(v, 3) for k, v in big.items() if k in spent}},
         "batches_of_50": {"batches": len(smalls), "routing_ms_p50": round(statistics.median(routing_ms), 1),
                           "routing_ms_p95": round(percentile(routing_ms, 0.95) or 0, 1),
+                          "steps_ms_p50": {k: round(statistics.median(r.get(k, 0) * 1000 for r in smalls), 1)
+                                           for k in ("with_accounts", "ae_territory", "route", "after_record")},
                           "qualify_ms_p50": round(statistics.median(r["qualify_s"] * 1000 for r in smalls), 1)},
     }
 
@@ -201,7 +203,7 @@ def main() -> None:
           f"{big['routing_s']} s {big['steps_s']}; {big['assigned']} owned, {big['no_owner']} without owner, "
           f"{big['account_matches']} account matches")
     print(f"pipeline, {small['batches']} batches of 50: routing adds p50 {small['routing_ms_p50']} ms, "
-          f"p95 {small['routing_ms_p95']} ms (qualification p50 {small['qualify_ms_p50']} ms)")
+          f"p95 {small['routing_ms_p95']} ms {small['steps_ms_p50']} (qualification p50 {small['qualify_ms_p50']} ms)")
     print(json.dumps({"assignment_step": step, **found}))
 
 

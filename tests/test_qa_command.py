@@ -107,11 +107,11 @@ def test_output_reads_back_as_one_row_per_record_whatever_the_values(tmp_path, p
 def test_qa_routes_with_the_owners_and_accounts_given(tmp_path, pg_url, engine, capsys) -> None:
     (tmp_path / "owners.csv").write_text("email,name,role,regions\nca@x.com,Cal,sdr,US-CA\nae@x.com,Abe,ae,\n")
     (tmp_path / "accounts.csv").write_text("id,name,domains\nNW-1,Northwind Traders,northwind.com\n")
-    data = ("First Name,Last Name,Email,Phone,City,State,Zip,Country,Email Opt-In,Call Opt-In,Consent At,"
-            "Demo Requested\n"
-            "Ann,Lee,ann.lee@northwind.com,+1 415 555 2671,San Francisco,CA,94107,US,yes,yes,2026-01-01,\n"
-            "Bo,Ek,bo.ek@northwind.com,+1 415 555 2672,San Francisco,CA,94107,US,yes,yes,2026-01-01,yes\n"
-            "Cy,Ng,cy.ng@northwind.com,+1 512 555 2673,Austin,TX,73301,US,yes,yes,2026-01-01,\n").encode()
+    data = (b"First Name,Last Name,Email,Phone,City,State,Zip,Country,Email Opt-In,Call Opt-In,Consent At,"
+            b"Demo Requested\n"
+            b"Ann,Lee,ann.lee@northwind.com,+1 415 555 2671,San Francisco,CA,94107,US,yes,yes,2026-01-01,\n"
+            b"Bo,Ek,bo.ek@northwind.com,+1 415 555 2672,San Francisco,CA,94107,US,yes,yes,2026-01-01,yes\n"
+            b"Cy,Ng,cy.ng@northwind.com,+1 512 555 2673,Austin,TX,73301,US,yes,yes,2026-01-01,\n")
     src, out = tmp_path / "in.csv", tmp_path / "out.csv"
     src.write_bytes(data)
     assert main(["qa", str(src), "--out", str(out), "--database-url", pg_url, "--owners",

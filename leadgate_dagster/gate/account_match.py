@@ -16,15 +16,18 @@ ACCOUNT_FIELDS = ("account_id", "account_match", "account_match_confidence")  # 
 def with_accounts(conn: sa.Connection, leads: pd.DataFrame, rules: Ruleset) -> pd.DataFrame:
     """`leads` plus ACCOUNT_FIELDS, account_owner and account_segment (None where no account matched)."""
     email, web = lead_domains(leads, rules)
-    domains = accounts.domain_owners(conn, {p for d in [*email, *web] if d for p in parent_domains(d)})
+    found_domains = accounts.domain_accounts(conn, {p for d in [*email, *web] if d for p in parent_domains(d)})
+    facts = {a: (owner, segment) for a, owner, segment in found_domains.values()}
+    domains = {d: a for d, (a, _, _) in found_domains.items()}
     found = match_accounts(leads, domains=domains, names=accounts.name_candidates(conn, ()), rules=rules)
     rest = leads[found["account_id"].isna()]  # only leads no domain matched need name candidates
     keys = {k for c in rest["company"].dropna() if (k := company_key(str(c)))} if "company" in rest else set()
     if keys:
-        found.loc[rest.index] = match_accounts(rest, domains={}, names=accounts.name_candidates(conn, keys),
-                                               rules=rules)
+        names = accounts.name_candidates(conn, keys)
+        facts |= {a: (owner, segment) for a, owner, segment in
+                  zip(names["account_id"], names["owner_email"], names["segment"], strict=True)}
+        found.loc[rest.index] = match_accounts(rest, domains={}, names=names, rules=rules)
     out = leads.assign(**{c: found[c] for c in ACCOUNT_FIELDS})
-    facts = accounts.facts(conn, set(found["account_id"].dropna()))
-    out["account_owner"] = found["account_id"].map(facts["owner_email"]).astype(object)
-    out["account_segment"] = found["account_id"].map(facts["segment"]).astype(object)
+    out["account_owner"] = [facts[a][0] if a in facts else None for a in found["account_id"]]
+    out["account_segment"] = [facts[a][1] if a in facts else None for a in found["account_id"]]
     return out

@@ -125,8 +125,7 @@ def _assign(conn: sa.Connection, leads: pd.DataFrame, places: pd.DataFrame, deci
     loads = owners.loads(conn, days)
     table = roster.assign(load=[loads.get(e, 0) for e in roster["email"]])
     result = assign_owners(requests, scores, table, owners.rotation(conn))
-    owners.add_loads(conn, {(email, days[email]): n for email, n in result.counted.items()})
-    owners.save_rotation(conn, result.rotation)
+    owners.save_state(conn, {(email, days[email]): n for email, n in result.counted.items()}, result.rotation)
     return result
 
 
@@ -197,7 +196,7 @@ def assign_owner(conn: sa.Connection, lead_id: str, email: str, rules: Ruleset, 
     codes = [c for c in current.iloc[0]["reason_codes"] if c != NO_OWNER]
     decided = current.assign(owner_email=owner["email"], owner_rule=REVIEWER, decided_by=actor, reason_codes=[codes])
     dispositions.record(conn, recordable(decided))
-    owners.add_loads(conn, {(owner["email"], owner["day"]): 1})
+    owners.save_state(conn, {(owner["email"], owner["day"]): 1}, {})
     after_record(conn, Routed(decided, pd.Series([owner["start"]], index=decided.index, dtype=object)), rules,
                  now=now)
 

@@ -52,22 +52,38 @@ def list_accounts(conn: sa.Connection, limit: int) -> pd.DataFrame:
 
 def domain_owners(conn: sa.Connection, domains: Collection[str]) -> dict[str, str]:
     """domain -> account_id for the given domains that belong to an account."""
+    return {d: a for d, (a, _, _) in domain_accounts(conn, domains).items()}
+
+
+def domain_accounts(conn: sa.Connection, domains: Collection[str]) -> dict[str, tuple[str, str | None, str | None]]:
+    """domain -> (account_id, owner_email, segment) for the given domains that belong to an account."""
     if not domains:
         return {}
-    rows = conn.execute(sa.text("SELECT domain, account_id FROM leadgate.account_domains WHERE domain = ANY(:d)"),
-                        {"d": sorted(domains)}).all()
-    return {r.domain: r.account_id for r in rows}
+    rows = conn.execute(sa.text("""
+        SELECT d.domain, a.account_id, a.owner_email, a.segment FROM leadgate.account_domains d
+        JOIN leadgate.accounts a ON a.account_id = d.account_id WHERE d.domain = ANY(:d)"""),
+        {"d": sorted(domains)}).all()
+    return {r.domain: (r.account_id, r.owner_email, r.segment) for r in rows}
 
 
 def name_candidates(conn: sa.Connection, keys: Collection[str]) -> pd.DataFrame:
-    """Per company key, the accounts whose name key is trigram-similar (key, account_id, name_key)."""
+    """Per company key, the accounts of exactly that name key, or where none has it, those whose name key is
+    trigram-similar (key, account_id, name_key, owner_email, segment): an exact key is one btree lookup, a
+    trigram search is not."""
+    columns = ["key", "account_id", "name_key", "owner_email", "segment"]
     if not keys:
-        return pd.DataFrame(columns=["key", "account_id", "name_key"])
+        return pd.DataFrame(columns=columns)
     rows = conn.execute(sa.text("""
-        SELECT q.key, a.account_id, a.name_key
-        FROM unnest(CAST(:keys AS text[])) q(key) JOIN leadgate.accounts a ON a.name_key % q.key
+        WITH q AS (SELECT DISTINCT unnest(CAST(:keys AS text[])) AS key),
+        exact AS (SELECT q.key, a.account_id, a.name_key, a.owner_email, a.segment
+                  FROM q JOIN leadgate.accounts a ON a.name_key = q.key)
+        SELECT * FROM exact
+        UNION ALL
+        SELECT q.key, a.account_id, a.name_key, a.owner_email, a.segment
+        FROM q JOIN leadgate.accounts a ON a.name_key % q.key
+        WHERE q.key NOT IN (SELECT key FROM exact)
     """), {"keys": sorted(keys)}).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=["key", "account_id", "name_key"], dtype=object)
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns, dtype=object)
 
 
 def facts(conn: sa.Connection, account_ids: Collection[str]) -> pd.DataFrame:

@@ -72,18 +72,6 @@ def loads(conn: sa.Connection, days: dict[str, date]) -> dict[str, int]:
     return {r.owner_email: int(r.assigned) for r in rows}
 
 
-def add_loads(conn: sa.Connection, added: dict[tuple[str, date], int]) -> None:
-    """Count leads taken: (owner email, day) -> how many more."""
-    if not added:
-        return
-    keys = list(added)
-    conn.execute(sa.text("""
-        INSERT INTO leadgate.owner_loads AS l (owner_email, day, assigned)
-        SELECT * FROM unnest(CAST(:e AS text[]), CAST(:d AS date[]), CAST(:n AS integer[]))
-        ON CONFLICT (owner_email, day) DO UPDATE SET assigned = l.assigned + EXCLUDED.assigned
-    """), {"e": [k[0] for k in keys], "d": [k[1] for k in keys], "n": [added[k] for k in keys]})
-
-
 def rotation(conn: sa.Connection) -> dict[str, dict[str, float]]:
     """The round robin's totals: pool -> owner email -> total."""
     out: dict[str, dict[str, float]] = {}
@@ -92,12 +80,20 @@ def rotation(conn: sa.Connection) -> dict[str, dict[str, float]]:
     return out
 
 
-def save_rotation(conn: sa.Connection, totals: dict[str, dict[str, float]]) -> None:
-    rows = [(pool, email, total) for pool, per in totals.items() for email, total in per.items()]
-    if not rows:
+def save_state(conn: sa.Connection, added: dict[tuple[str, date], int], totals: dict[str, dict[str, float]]) -> None:
+    """Write what an assignment changed, in one statement: the leads each owner took per day of their calendar
+    ((owner email, day) -> how many more) and the round robin's totals (pool -> owner email -> total)."""
+    if not added and not totals:
         return
+    keys = list(added)
+    rot = [(pool, email, total) for pool, per in totals.items() for email, total in per.items()]
     conn.execute(sa.text("""
+        WITH loads AS (
+          INSERT INTO leadgate.owner_loads AS l (owner_email, day, assigned)
+          SELECT * FROM unnest(CAST(:e AS text[]), CAST(:d AS date[]), CAST(:n AS integer[]))
+          ON CONFLICT (owner_email, day) DO UPDATE SET assigned = l.assigned + EXCLUDED.assigned)
         INSERT INTO leadgate.routing_rotation AS r (pool, owner_email, current_weight)
-        SELECT * FROM unnest(CAST(:p AS text[]), CAST(:e AS text[]), CAST(:w AS double precision[]))
+        SELECT * FROM unnest(CAST(:p AS text[]), CAST(:pe AS text[]), CAST(:w AS double precision[]))
         ON CONFLICT (pool, owner_email) DO UPDATE SET current_weight = EXCLUDED.current_weight
-    """), {"p": [r[0] for r in rows], "e": [r[1] for r in rows], "w": [r[2] for r in rows]})
+    """), {"e": [k[0] for k in keys], "d": [k[1] for k in keys], "n": [added[k] for k in keys],
+           "p": [r[0] for r in rot], "pe": [r[1] for r in rot], "w": [r[2] for r in rot]})

@@ -9,8 +9,8 @@ from functools import lru_cache
 import pandas as pd
 import pycountry
 
-from leadgate_dagster.core.columns import text
-from leadgate_dagster.core.firmographics import category_key, key_of, lead_country, size_band
+from leadgate_dagster.core.columns import text, text_values
+from leadgate_dagster.core.firmographics import key_of, lead_country, size_band
 from leadgate_dagster.core.ruleset import Ruleset
 
 PLACE_COLUMNS = ("country", "region", "postal", "segments")
@@ -50,20 +50,18 @@ def postal_key(value: str | None) -> str | None:
     return _POSTAL_NOISE.sub("", value).upper() or None
 
 
-def lead_segments(leads: pd.DataFrame, rules: Ruleset) -> pd.Series:
+def lead_segments(leads: pd.DataFrame, rules: Ruleset) -> list[frozenset[str]]:
     """Per lead, the ruleset's segments (`routing.segments`) its size band or industry falls in; a lead
     matched to an account with a segment (`account_segment`) is in that one alone."""
-    band = size_band(leads, rules.scoring.fit.size_bands)
-    industry = category_key(text(leads, "industry"))
+    band = size_band(leads, rules.scoring.fit.size_bands).tolist()
+    industry = [key_of(i) if i else None for i in text_values(leads, "industry")]
     specs = {name: (frozenset(s.size_bands), frozenset(key_of(i) for i in s.industries))
              for name, s in rules.routing.segments.items()}
-    pairs = pd.DataFrame({"band": band, "industry": industry}).astype(object)
-    keys = list(zip(pairs["band"], pairs["industry"], strict=True))
+    keys = list(zip(band, industry, strict=True))
     found = {k: frozenset(n for n, (bands, inds) in specs.items() if k[0] in bands or k[1] in inds)
              for k in set(keys)}  # per distinct (band, industry), not per lead
-    own = pd.Series([found[k] for k in keys], index=leads.index, dtype=object)
-    account = text(leads, "account_segment")
-    return own.where(account.isna(), account.map(lambda s: frozenset([s]) if s else frozenset()))
+    account = text_values(leads, "account_segment")
+    return [frozenset([a]) if a else found[k] for k, a in zip(keys, account, strict=True)]
 
 
 def lead_places(leads: pd.DataFrame, rules: Ruleset) -> pd.DataFrame:

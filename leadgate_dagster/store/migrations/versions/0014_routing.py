@@ -64,6 +64,7 @@ def upgrade() -> None:
         sa.Column("segment", sa.Text),
         sa.Column("created_at", TS, nullable=False, server_default=NOW),
         sa.Column("updated_at", TS, nullable=False, server_default=NOW), schema=S)
+    op.create_index("ix_accounts_name_key", "accounts", ["name_key"], schema=S)
     op.execute("CREATE INDEX ix_accounts_name_key_trgm ON leadgate.accounts USING gin (name_key gin_trgm_ops) "
                "WITH (fastupdate = off)")  # see tables/routing.py
     op.create_table(
