@@ -167,3 +167,14 @@ def test_a_reviewer_routing_a_held_lead_to_sales_gives_it_an_owner(engine: sa.En
         rules=RULES)
     lead = routed(engine)["p0"]
     assert (lead.disposition, lead.owner_email, lead.decided_by) == ("ROUTE_SDR", "ann@x.com", "reviewer:kim")
+
+
+def test_a_crm_handoff_code_on_the_same_item_stays_when_the_owner_comes(engine: sa.Engine) -> None:
+    owners(engine, {"email": "tx.sdr@x.com", "name": "Tex", "role": "sdr", "regions": "US-TX"})
+    run(engine, RULES, person(0))
+    with engine.begin() as conn:  # the CRM outbox adds its own exception to the lead's one open item
+        conn.execute(sa.text("UPDATE leadgate.review_items SET reason_codes = reason_codes || '{CRM_WRITE_FAILED}' "
+                             "WHERE kind = 'handoff_exception'"))
+    owners(engine, {"email": "ca.sdr@x.com", "name": "Cal", "role": "sdr", "regions": "US-CA"})
+    [item] = query(engine, "SELECT status, reason_codes FROM leadgate.review_items WHERE kind = 'handoff_exception'")
+    assert (item.status, item.reason_codes) == ("open", ["CRM_WRITE_FAILED"])
