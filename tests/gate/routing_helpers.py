@@ -41,9 +41,10 @@ def lead_file(*rows: str) -> bytes:
     return (HEADER + "".join(rows)).encode()
 
 
-def prepare(engine: sa.Engine, rules: Ruleset, *rows: str) -> str:
-    """Ingest the rows as one batch and run every stage before qualification; returns the batch id."""
-    ingest_bytes(engine, lead_file(*rows), filename=f"{uuid.uuid4().hex}.csv", source="web", rules=rules)
+def prepare(engine: sa.Engine, rules: Ruleset, *rows: str, data: bytes | None = None) -> str:
+    """Ingest the rows (or a whole file's `data`) as one batch and run every stage before qualification;
+    returns the batch id."""
+    ingest_bytes(engine, data or lead_file(*rows), filename=f"{uuid.uuid4().hex}.csv", source="web", rules=rules)
     [(batch_id, _)] = claim_batches(engine, max_events=5000, max_batches=1, lease_seconds=60)
     ctx = BatchContext(engine, batch_id, rules, mx_lookup_for(engine, rules))
     list(run_batch(ctx, [s.name for s in STAGES if s.name != "qualified_leads"]))
@@ -52,7 +53,15 @@ def prepare(engine: sa.Engine, rules: Ruleset, *rows: str) -> str:
 
 def run(engine: sa.Engine, rules: Ruleset, *rows: str) -> str:
     """Ingest and run every stage; returns the batch id."""
-    batch_id = prepare(engine, rules, *rows)
+    return _qualified(engine, rules, prepare(engine, rules, *rows))
+
+
+def run_file(engine: sa.Engine, rules: Ruleset, data: bytes) -> str:
+    """A whole lead file through every stage; returns the batch id."""
+    return _qualified(engine, rules, prepare(engine, rules, data=data))
+
+
+def _qualified(engine: sa.Engine, rules: Ruleset, batch_id: str) -> str:
     ctx = BatchContext(engine, batch_id, rules, mx_lookup_for(engine, rules))
     list(run_batch(ctx, ["qualified_leads"]))
     return batch_id

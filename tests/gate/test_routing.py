@@ -15,7 +15,18 @@ from leadgate_dagster.core.ruleset import load_ruleset
 from leadgate_dagster.gate.lead_status import lead_status
 from leadgate_dagster.gate.qualify import requalify
 from leadgate_dagster.gate.review_actions import ReviewInvalid, act
-from tests.gate.routing_helpers import AUSTIN, RULES, accounts, owners, person, query, routed, run
+from tests.gate.routing_helpers import (
+    AUSTIN,
+    HEADER,
+    RULES,
+    accounts,
+    owners,
+    person,
+    query,
+    routed,
+    run,
+    run_file,
+)
 
 SDRS = ({"email": "ca.sdr@x.com", "name": "Cal", "role": "sdr", "countries": "US", "regions": "CA"},
         {"email": "us.sdr@x.com", "name": "Uma", "role": "sdr", "countries": "US"},
@@ -178,3 +189,22 @@ def test_a_crm_handoff_code_on_the_same_item_stays_when_the_owner_comes(engine: 
     owners(engine, {"email": "ca.sdr@x.com", "name": "Cal", "role": "sdr", "regions": "US-CA"})
     [item] = query(engine, "SELECT status, reason_codes FROM leadgate.review_items WHERE kind = 'handoff_exception'")
     assert (item.status, item.reason_codes) == ("open", ["CRM_WRITE_FAILED"])
+
+
+def test_a_compliant_but_ineligible_lead_gets_the_alternate_offer_in_the_view(engine: sa.Engine,
+                                                                            tmp_path: Path) -> None:
+    path = tmp_path / "licensed.yaml"
+    path.write_text(json.dumps({"version": "alt-1", "eligibility": {
+        "products": {"term_life": {"countries": ["US"], "licensed_us_states": ["NY"]}}}}))
+    rules = load_ruleset(path)
+    owners(engine, {"email": "ann@x.com", "name": "Ann", "role": "sdr"}, rules=rules)
+    data = person(0).rstrip("\n").rsplit(",", 1)[0]  # the usual lead without its Lead ID, then its product
+    ingest = f"{HEADER.rstrip().rsplit(',', 1)[0]},Product Interest,Lead ID\n{data},term_life,p0\n"
+    run_file(engine, rules, ingest.encode())
+    lead = routed(engine)["p0"]
+    assert (lead.disposition, lead.alternate_offer, lead.owner_email) == (
+        "NURTURE_EMAIL_ONLY", "partner:licensed_partner", None)
+    assert {"LICENSE_MISSING", "ALTERNATE_OFFER"} <= set(lead.reason_codes)
+    [view] = query(engine, "SELECT alternate_offer, qa_reason FROM leadgate.qualified_leads WHERE lead_id = :l",
+                   l=lead.lead_id)
+    assert view.alternate_offer == "partner:licensed_partner" and "ALTERNATE_OFFER" in view.qa_reason
