@@ -131,10 +131,7 @@ def _assign(conn: sa.Connection, leads: pd.DataFrame, places: pd.DataFrame, deci
 
 def recordable(decided: pd.DataFrame) -> pd.DataFrame:
     """The columns `store.dispositions.record` writes (lead_id from the index)."""
-    out = decided.assign(lead_id=decided.index)[[c for c in dispositions.COLUMNS if c != "is_current"]]
-    out["account_match_confidence"] = pd.Series(  # an integer column: no 100.0
-        [None if pd.isna(v) else int(v) for v in out["account_match_confidence"]], index=out.index, dtype=object)
-    return out
+    return decided.assign(lead_id=decided.index)[[c for c in dispositions.COLUMNS if c != "is_current"]]
 
 
 def after_record(conn: sa.Connection, routed: Routed, rules: Ruleset, *, now: datetime) -> dict[str, int]:

@@ -50,8 +50,10 @@ def record(conn: sa.Connection, decided: pd.DataFrame) -> int:
         return 0
     conn.execute(sa.text("UPDATE leadgate.dispositions SET is_current = false WHERE is_current AND lead_id = ANY(:ids)"),
                  {"ids": list(changed["lead_id"])})
-    rows = changed.assign(is_current=True)[list(COLUMNS)].itertuples(index=False, name=None)
-    return copy_rows(conn, "dispositions", COLUMNS, rows)
+    changed = changed.assign(is_current=True, account_match_confidence=pd.Series(  # an integer column read back
+        [None if pd.isna(v) else int(v) for v in changed["account_match_confidence"]],  # as float beside a NULL
+        index=changed.index, dtype=object))
+    return copy_rows(conn, "dispositions", COLUMNS, changed[list(COLUMNS)].itertuples(index=False, name=None))
 
 
 def lock(conn: sa.Connection) -> None:

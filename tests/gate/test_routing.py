@@ -15,6 +15,7 @@ from leadgate_dagster.core.ruleset import load_ruleset
 from leadgate_dagster.gate.lead_status import lead_status
 from leadgate_dagster.gate.qualify import requalify
 from leadgate_dagster.gate.review_actions import ReviewInvalid, act
+from leadgate_dagster.store import dispositions
 from tests.gate.routing_helpers import (
     AUSTIN,
     HEADER,
@@ -208,3 +209,16 @@ def test_a_compliant_but_ineligible_lead_gets_the_alternate_offer_in_the_view(en
     [view] = query(engine, "SELECT alternate_offer, qa_reason FROM leadgate.qualified_leads WHERE lead_id = :l",
                    l=lead.lead_id)
     assert view.alternate_offer == "partner:licensed_partner" and "ALTERNATE_OFFER" in view.qa_reason
+
+
+def test_decisions_read_back_are_recorded_again_with_their_account_match(engine: sa.Engine) -> None:
+    accounts(engine, {"id": "ACC-1", "name": "Globex", "domains": "globex.com"})
+    run(engine, RULES, person(0, company="Globex", domain="globex.com"), person(1))
+    ids = sorted(r.lead_id for r in routed(engine).values())
+    with engine.begin() as conn:  # as a score adjustment does: the current rows, changed, recorded again
+        current = dispositions.current(conn, ids)
+        changed = current.assign(priority_score=current["priority_score"] + 1)
+        assert dispositions.record(conn, changed[[c for c in dispositions.COLUMNS if c != "is_current"]]) == 2
+    got = routed(engine)
+    assert [(got[k].account_id, got[k].account_match_confidence) for k in ("p0", "p1")] == [("ACC-1", 100),
+                                                                                              (None, None)]
