@@ -157,10 +157,10 @@ def reroute(conn: sa.Connection, lead_ids: Sequence[str], rules: Ruleset, *, now
             decided_by: str) -> int:
     """Route these leads' current decisions again without deciding them again (a reviewer's or a rule's
     decision stands): a routed lead whose owner left (inactive, or no longer of the disposition's role), or
-    that has none, gets one as a new decision by `decided_by`. Returns how many decisions changed."""
+    that has none, gets one as a new decision by `decided_by`; a lead no longer routed has its open next step
+    superseded. Returns how many decisions changed."""
     dispositions.lock(conn)
     current = dispositions.current(conn, lead_ids)
-    current = current[current["disposition"].isin(list(ROLE_OF))]
     if current.empty:
         return 0
     leads = lead_inputs(conn, list(current.index))

@@ -5,6 +5,7 @@ handoff_exception item holds it until a person assigns one; before any owner exi
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from leadgate_dagster.core.ruleset import load_ruleset
 from leadgate_dagster.gate.lead_status import lead_status
 from leadgate_dagster.gate.qualify import requalify
 from leadgate_dagster.gate.review_actions import ReviewInvalid, act
+from leadgate_dagster.gate.review_queue import run_queue
 from leadgate_dagster.store import dispositions
 from tests.gate.routing_helpers import (
     AUSTIN,
@@ -222,3 +224,16 @@ def test_decisions_read_back_are_recorded_again_with_their_account_match(engine:
     got = routed(engine)
     assert [(got[k].account_id, got[k].account_match_confidence) for k in ("p0", "p1")] == [("ACC-1", 100),
                                                                                               (None, None)]
+
+
+def test_a_reviewer_taking_a_lead_out_of_sales_closes_its_next_step(engine: sa.Engine) -> None:
+    owners(engine, {"email": "ann@x.com", "name": "Ann", "role": "sdr"})
+    run(engine, RULES, person(0, employees="2000"))  # routed to an SDR at a big company: a score review
+    run_queue(engine, RULES, datetime.now(UTC))
+    [item] = query(engine, "SELECT review_id FROM leadgate.review_items WHERE kind = 'score_review'")
+    act(engine, item.review_id, ActionRequest(Action.ROUTE, "reviewer:kim", to="NURTURE_EMAIL_ONLY",
+                                              note="not ready"), rules=RULES)
+    lead = routed(engine)["p0"]
+    assert (lead.disposition, lead.owner_email, lead.owner_rule) == ("NURTURE_EMAIL_ONLY", None, None)
+    assert [tuple(s) for s in query(engine, "SELECT owner_email, status FROM leadgate.next_steps")] == [
+        ("ann@x.com", "superseded")]
