@@ -12,7 +12,7 @@ from datetime import datetime
 import pandas as pd
 import sqlalchemy as sa
 
-STEP_COLUMNS = ("lead_id", "kind", "owner_email", "due_at", "channels", "sequence", "meeting_url")
+from leadgate_dagster.core.routing.next_steps import STEP_COLUMNS
 
 
 def write(conn: sa.Connection, steps: pd.DataFrame, scope: Sequence[str], *, now: datetime) -> tuple[int, int]:
