@@ -93,5 +93,6 @@ def owner_list(engine: sa.Engine, rules: Ruleset, *, include_inactive: bool,
 
 
 def account_list(engine: sa.Engine, *, limit: int) -> list[dict[str, Any]]:
+    """Accounts by id with their domains, owner and segment."""
     with engine.connect() as conn:
         return accounts.list_accounts(conn, limit).to_dict("records")

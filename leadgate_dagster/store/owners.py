@@ -58,6 +58,7 @@ def any_active(conn: sa.Connection) -> bool:
 
 
 def emails(conn: sa.Connection) -> set[str]:
+    """Every owner's email, active or not (an account may only name a known owner)."""
     return set(conn.execute(sa.text("SELECT email FROM leadgate.owners")).scalars())
 
 

@@ -38,6 +38,7 @@ def column_problems(rows: Sequence[dict[str, str]], *, required: Collection[str]
 
 
 def cell(row: dict[str, str], name: str) -> str:
+    """A cell as text, whitespace collapsed; "" when blank or absent."""
     return " ".join((row.get(name) or "").split())
 
 
@@ -55,6 +56,7 @@ def email_address(value: str) -> str:
 
 
 def flag(value: str, default: bool) -> bool:
+    """yes / no as people write it; blank is `default`; anything else raises ValueError."""
     lowered = value.lower()
     if not lowered:
         return default
