@@ -6,11 +6,17 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
-from leadgate_dagster.core.routing.accounts import company_key, lead_domains, match_accounts, parent_domains
+from leadgate_dagster.core.routing.accounts import (
+    MATCH_COLUMNS,
+    company_key,
+    lead_domains,
+    match_accounts,
+    parent_domains,
+)
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.store import accounts
 
-ACCOUNT_FIELDS = ("account_id", "account_match", "account_match_confidence")  # recorded with the decision
+ACCOUNT_FIELDS = MATCH_COLUMNS  # recorded with the decision
 
 
 def with_accounts(conn: sa.Connection, leads: pd.DataFrame, rules: Ruleset) -> pd.DataFrame:

@@ -9,9 +9,9 @@ from datetime import datetime
 import pandas as pd
 import sqlalchemy as sa
 
+from leadgate_dagster.core.routing.accounts import ACCOUNT_COLUMNS as COLUMNS
 from leadgate_dagster.store.bulk import copy_rows
 
-COLUMNS = ("account_id", "name", "name_key", "website", "owner_email", "segment")
 # the trigram prefilter: pg_trgm's `%` at its default threshold (0.3), well below any name the fuzzy score accepts
 # (routing.account_name_min_score decides): of 8,217 one-typo variants of company names scoring 90 or more, none
 # had a trigram similarity under 0.5

@@ -7,10 +7,8 @@ from datetime import date, datetime
 import pandas as pd
 import sqlalchemy as sa
 
+from leadgate_dagster.core.routing.owners import OWNER_COLUMNS as COLUMNS
 from leadgate_dagster.store.bulk import copy_rows
-
-COLUMNS = ("email", "name", "role", "countries", "regions", "postal_prefixes", "segment", "daily_capacity", "weight",
-           "timezone", "working_hours", "active")
 
 
 def upsert(conn: sa.Connection, owners: pd.DataFrame, *, now: datetime) -> tuple[int, int, list[str]]:

@@ -13,7 +13,6 @@ from leadgate_dagster.core.columns import text, text_values
 from leadgate_dagster.core.firmographics import key_of, lead_country, size_band
 from leadgate_dagster.core.ruleset import Ruleset
 
-PLACE_COLUMNS = ("country", "region", "postal", "segments")
 _CODE = re.compile(r"^([A-Z]{2})-([A-Z0-9]{1,3})$")
 _POSTAL_NOISE = re.compile(r"[\s-]+")
 
@@ -65,8 +64,8 @@ def lead_segments(leads: pd.DataFrame, rules: Ruleset) -> list[frozenset[str]]:
 
 
 def lead_places(leads: pd.DataFrame, rules: Ruleset) -> pd.DataFrame:
-    """PLACE_COLUMNS per lead (batch index): ISO country, region key (core.routing.places.region_key), postal
-    key and the segments (a frozenset)."""
+    """country (ISO alpha-2), region (core.routing.places.region_key), postal (postal_key) and segments (a
+    frozenset) per lead, with the batch's index."""
     country = lead_country(leads)
     regions = text(leads, "region")
     pairs = list(zip(country, regions, strict=True))
