@@ -102,3 +102,28 @@ def test_output_reads_back_as_one_row_per_record_whatever_the_values(tmp_path, p
     rows = read_back(out)
     assert [r["row"] for r in rows] == [str(i) for i in range(1, len(NOTES) + 1)]
     assert_carried([r["Notes"] for r in rows], CARRIED)
+
+
+def test_qa_routes_with_the_owners_and_accounts_given(tmp_path, pg_url, engine, capsys) -> None:
+    (tmp_path / "owners.csv").write_text("email,name,role,regions\nca@x.com,Cal,sdr,US-CA\nae@x.com,Abe,ae,\n")
+    (tmp_path / "accounts.csv").write_text("id,name,domains\nNW-1,Northwind Traders,northwind.com\n")
+    data = (b"First Name,Last Name,Email,Phone,City,State,Zip,Country,Email Opt-In,Call Opt-In,Consent At,"
+            b"Demo Requested\n"
+            b"Ann,Lee,ann.lee@northwind.com,+1 415 555 2671,San Francisco,CA,94107,US,yes,yes,2026-01-01,\n"
+            b"Bo,Ek,bo.ek@northwind.com,+1 415 555 2672,San Francisco,CA,94107,US,yes,yes,2026-01-01,yes\n"
+            b"Cy,Ng,cy.ng@northwind.com,+1 512 555 2673,Austin,TX,73301,US,yes,yes,2026-01-01,\n")
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_bytes(data)
+    assert main(["qa", str(src), "--out", str(out), "--database-url", pg_url, "--owners",
+                 str(tmp_path / "owners.csv"), "--accounts", str(tmp_path / "accounts.csv")]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    got = [(r["disposition"], r["owner_email"], r["owner_rule"], r["account_id"], r["account_match"],
+            r["account_match_confidence"]) for r in rows]
+    assert got == [("ROUTE_SDR", "ca@x.com", "territory:region", "NW-1", "email_domain", "100"),
+                   ("ROUTE_AE", "ae@x.com", "territory:everything", "NW-1", "email_domain", "100"),
+                   ("ROUTE_SDR", "", "", "NW-1", "email_domain", "100")]
+    assert "NO_OWNER" in rows[2]["reason_codes"] and "no active owner covers" in rows[2]["reasons_text"]
+    (tmp_path / "bad.csv").write_text("email,name,role\nnot-an-email,X,boss\n")
+    assert main(["qa", str(src), "--out", str(tmp_path / "o2.csv"), "--database-url", pg_url, "--owners",
+                 str(tmp_path / "bad.csv")]) == 2
+    assert "row 1: role: 'boss' is not one of sdr, ae" in capsys.readouterr().err

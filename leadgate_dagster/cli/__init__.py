@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from importlib.metadata import version
 
 from leadgate_dagster.cli import (
+    accounts,
     crm,
     db,
     dedupe,
@@ -24,6 +25,7 @@ from leadgate_dagster.cli import (
     keys,
     model,
     outcomes,
+    owners,
     qa,
     review,
     rules,
@@ -32,8 +34,8 @@ from leadgate_dagster.cli import (
     users,
 )
 
-GROUPS = (demo, dev, serve, keys, users, qa, dedupe, identity, review, crm, db, rules, suppress, outcomes, model,
-          docs)
+GROUPS = (demo, dev, serve, keys, users, qa, dedupe, identity, review, crm, owners, accounts, db, rules, suppress,
+          outcomes, model, docs)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -15,12 +15,16 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pandas as pd
+    from sqlalchemy import Engine
+
+    from leadgate_dagster.core.ruleset import Ruleset
 
 # `row`, `score`, `reason_codes` and `reasons_text` are the dry run's own names; the rest are the
 # qualified_leads view's (docs/qualified-leads.md), so a column means the same thing in both
 GATE_COLUMNS = ["row", "disposition", "score", "reason_codes", "reasons_text", "email_status", "email_flags",
                 "phone_e164", "phone_status", "person_id", "duplicate_of", "allowed_channels", "qa_score_reachability",
-                "qa_score_consent", "qa_score_fit", "ruleset_version", "model_version"]
+                "qa_score_consent", "qa_score_fit", "ruleset_version", "model_version", "owner_email", "owner_rule",
+                "account_id", "account_match", "account_match_confidence", "alternate_offer"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -34,11 +38,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--out", required=True, help="the CSV to write: the gate's columns, then the input's")
     p.add_argument("--database-url", help="write into this database instead of a throwaway embedded one")
     p.add_argument("--rules", help="a ruleset YAML to judge with (default: the shipped one)")
+    p.add_argument("--owners", help="an owners file to route with (as `leadgate owners import` reads it)")
+    p.add_argument("--accounts", help="an accounts file to match leads to (as `leadgate accounts import` reads it)")
     p.set_defaults(run=lambda args: qa_command(args.input, args.out, database_url=args.database_url,
-                                               rules_path=args.rules))
+                                               rules_path=args.rules, owners_path=args.owners,
+                                               accounts_path=args.accounts))
 
 
-def qa_command(input_path: str, out_path: str, database_url: str | None = None, rules_path: str | None = None) -> int:
+def qa_command(input_path: str, out_path: str, database_url: str | None = None, rules_path: str | None = None,
+               owners_path: str | None = None, accounts_path: str | None = None) -> int:
     from leadgate_dagster.cli.runtime import prepare
     from leadgate_dagster.core.file_reader import FileRejected, read_lead_file
     from leadgate_dagster.core.header_rules import unmapped_columns
@@ -65,6 +73,8 @@ def qa_command(input_path: str, out_path: str, database_url: str | None = None, 
         url = database_url or embedded_url(tmp)  # type: ignore[arg-type]
         runtime = prepare(home=tmp or Path(tempfile.gettempdir()), database_url=url, dagster=False)
         engine = runtime.engine
+        if not _load_routing(engine, rules, owners_path, accounts_path):
+            return 2
         ingest_bytes(engine, data, filename=path.name, source="qa", rules=rules)
         cfg = rules.batching
         failed_checks: dict[str, str] = {}
@@ -96,6 +106,22 @@ def qa_command(input_path: str, out_path: str, database_url: str | None = None, 
     return 0
 
 
+def _load_routing(engine: Engine, rules: Ruleset, owners_path: str | None, accounts_path: str | None) -> bool:
+    """Import the owners and accounts files given (owners first: accounts name them); False on a bad file."""
+    from leadgate_dagster.cli.operator_files import read_rows
+    from leadgate_dagster.gate.routing_admin import import_accounts, import_owners
+
+    for path, load in ((owners_path, import_owners), (accounts_path, import_accounts)):
+        if path is None:
+            continue
+        result = load(engine, read_rows(path, "qa"), rules)
+        for problem in result.problems:
+            print(f"leadgate qa: {path}: {problem}", file=sys.stderr)
+        if result.problems:
+            return False
+    return True
+
+
 def write_output(results: pd.DataFrame, headers: list[str], out_path: str) -> None:
     import pandas as pd
 
@@ -105,6 +131,7 @@ def write_output(results: pd.DataFrame, headers: list[str], out_path: str) -> No
     same_file = out["dup_record_no"].notna() & out["dup_file_id"].notna()
     out["duplicate_of"] = out["duplicate_of"].where(~same_file, out["dup_record_no"].astype("Int64").astype(str))
     out["reasons_text"] = out["reason_codes"].map(reasons_text)
+    out["account_match_confidence"] = out["account_match_confidence"].astype("Int64")  # 100, not 100.0
     for col in ("reason_codes", "email_flags", "allowed_channels"):
         out[col] = out[col].map(lambda v: ";".join(v) if isinstance(v, list) else "")
     payload = pd.DataFrame(list(out["payload"].map(lambda p: p or {})))

@@ -36,7 +36,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     do.add_argument("action", choices=[a.value for a in Action], metavar="ACTION",
                     help="one of " + ", ".join(a.value for a in Action))
     do.add_argument("--to", help="route: the disposition (ROUTE_SDR, ROUTE_AE, NURTURE_EMAIL_ONLY, REJECT); "
-                                 "assign / reassign: the assignee (default: the actor)")
+                                 "assign / reassign: the assignee (default: the actor); assign_owner: the owner's "
+                                 "email")
     do.add_argument("--note", help="why (required for route and adjust_score)")
     do.add_argument("--delta", type=int, help="adjust_score: priority points, + or -")
     do.add_argument("--actor", default="cli", help="who acts, logged as reviewer:NAME (default cli)")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from leadgate_dagster.core.disposition_policy import Disposition
-from leadgate_dagster.core.lead_contract import CHANNEL_RULES, score_maxima
+from leadgate_dagster.core.lead_contract import CHANNEL_RULES, OWNER_RULE, score_maxima
 from leadgate_dagster.core.ruleset import Ruleset
 
 if TYPE_CHECKING:
@@ -87,6 +87,10 @@ def build_suite(rules: Ruleset) -> gx.ExpectationSuite:
                 regex=r"\S") for col in ("ruleset_version", "model_version")],
         *[named(rule, RULE_SENTENCES[rule], gxe.ExpectColumnValuesToBeInSet, column=rule, value_set=[False])
           for rule in CHANNEL_RULES],
+        named(OWNER_RULE, "an owner only on a ROUTE_SDR or ROUTE_AE decision", gxe.ExpectColumnValuesToBeInSet,
+              column=OWNER_RULE, value_set=[False]),
+        named("account_match_confidence_in_range", "account_match_confidence is 0-100 (NULL: no account matched)",
+              gxe.ExpectColumnValuesToBeBetween, column="account_match_confidence", min_value=0, max_value=100),
     ]
     return gx.ExpectationSuite(name=SUITE_NAME, expectations=expectations)
 

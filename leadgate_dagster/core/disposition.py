@@ -5,7 +5,8 @@ core.disposition_policy): suppression or a reject-severity code rejects, a quara
 identity match holds for review, a duplicate of a person with an open routed lead keeps that disposition,
 qualified leads route to an AE (demo request, AE territory) or an SDR (SMS or voice allowed), email-only
 leads nurture, leads whose consent is merely unknown are held where their country's consent policy says so,
-and the rest is rejected. Everything is column-wise; there is no loop over leads.
+and the rest is rejected. A compliant but ineligible lead may get the ruleset's alternate offer instead
+(core.routing.alternate). Everything is column-wise; there is no loop over leads.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from leadgate_dagster.core.engagement import engagement
 from leadgate_dagster.core.findings import Findings, severity_masks
 from leadgate_dagster.core.model_artifact import ModelArtifact
 from leadgate_dagster.core.reasons import CATALOGUE, Severity
+from leadgate_dagster.core.routing.alternate import alternate_offers
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.core.score_record import score_documents
 from leadgate_dagster.core.scoring import SCORE_COLUMNS, pre_score
@@ -39,7 +41,7 @@ from leadgate_dagster.core.scoring_model import score_with_model
 __all__ = ["OUTPUT_COLUMNS", "Disposition", "decide"]
 
 OUTPUT_COLUMNS = ("disposition", "disposition_rule", "reason_codes", "allowed_channels", *SCORE_COLUMNS,
-                  "score_inputs", "engagement_score", *PRIORITY_COLUMNS, "ruleset_version")
+                  "score_inputs", "engagement_score", *PRIORITY_COLUMNS, "ruleset_version", "alternate_offer")
 
 
 def _identity(leads: pd.DataFrame, policy: DispositionPolicy, yes: list[str],
@@ -74,7 +76,9 @@ def _conditions(leads: pd.DataFrame, policy: DispositionPolicy, scores: pd.DataF
     qualified = ((reach >= policy.qualified_reachability) & (consent >= policy.qualified_consent)
                  & eligible & any_channel)
     geo = eligibility.frame
-    territory = geo["country"].isin(policy.ae_countries) | geo["us_state"].isin(policy.ae_us_states)
+    # the ruleset's AE countries / states, or (gate: core.routing.territory) an AE's territory or account
+    territory = (geo["country"].isin(policy.ae_countries) | geo["us_state"].isin(policy.ae_us_states)
+                 | flag(leads, "ae_territory", ["true"]))
     low, high = policy.borderline_band
     out = {
         Condition.QUALIFIED_DEMO: qualified & demo,
@@ -146,6 +150,8 @@ def decide(leads: pd.DataFrame, *, rules: Ruleset, suppressions: pd.DataFrame | 
         conditions[name] = by_severity[level] | findings.where(_has_severity(rules, level))
     conditions[Condition.PENDING_MATCH] = pending
     conditions[Condition.DUPLICATE_OF_ROUTED] = duplicate
+    conditions[Condition.COMPLIANT_INELIGIBLE], offers = alternate_offers(
+        rules, findings, upstream, eligibility.frame, channels.allowed, conditions[Condition.SUPPRESSED] | pending)
     outcome, fired = apply_precedence(policy, conditions, inherited, findings, waived_masks)
 
     out = pre.frame.copy()
@@ -156,6 +162,7 @@ def decide(leads: pd.DataFrame, *, rules: Ruleset, suppressions: pd.DataFrame | 
     out["engagement_score"] = engaged["engagement_score"]
     out = pd.concat([out, priority], axis=1)
     out["ruleset_version"] = rules.version
+    out["alternate_offer"] = np.where(fired == Condition.COMPLIANT_INELIGIBLE.value, offers, None)
     header = {"ruleset_version": rules.version, "ruleset_hash": rules.content_hash, "as_of": now.isoformat()}
     docs = score_documents({**pre.inputs, "engagement": engaged, "priority": priority,
                             "channels": channels.allowed.assign(rule=fired)}, header, len(leads))

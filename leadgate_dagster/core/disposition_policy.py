@@ -30,6 +30,7 @@ class Disposition(StrEnum):
 
 class Condition(StrEnum):
     SUPPRESSED = "suppressed"  # a global do-not-contact / DNC entry
+    COMPLIANT_INELIGIBLE = "compliant_ineligible"  # contactable, ineligible only for what an alternate offer answers
     REJECT_CODE = "reject_code"  # any reason code of reject severity (after ruleset overrides)
     QUARANTINE_CODE = "quarantine_code"
     PENDING_MATCH = "pending_match"  # an identity match of a pending tier waits for review

@@ -104,7 +104,8 @@ class LeadStatus(_Answer):
     checks: list[CheckFired] = Field(description="the checks that fired on the lead, stage by stage")
     allowed_channels: list[str]
     score: int | None = Field(description="the pre-score, 0-100")
-    owner: str | None = Field(default=None, description="who the lead is routed to; null until routing exists")
+    owner: str | None = Field(default=None, description="the email of the owner a ROUTE_SDR / ROUTE_AE lead is "
+                                                        "routed to; null otherwise or while no owner could take it")
     ruleset_version: str | None
     decided_at: datetime | None
     decided_by: str | None = Field(description="pipeline, recheck, rescore or reviewer:<name>")

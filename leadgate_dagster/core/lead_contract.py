@@ -10,7 +10,8 @@ outcome, under the active ruleset:
   policy lets missing proof warn instead of close); elsewhere it must not be refused, revoked or DNC;
 - sms needs a valid number of an SMS line type (a mobile), voice a valid number of an open line type, as the
   decision saw them (its recorded reachability inputs, else the view's values);
-- no channel at all against a do-not-contact entry.
+- no channel at all against a do-not-contact entry;
+- an owner only on a ROUTE_SDR / ROUTE_AE decision (`owner_without_route`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import pandas as pd
 from leadgate_dagster.core.columns import list_column, text
 from leadgate_dagster.core.consent_policy import Channel, MissingProof, consent_policy
 from leadgate_dagster.core.reasons import CATALOGUE
+from leadgate_dagster.core.routing.assign import ROLE_OF
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.core.scoring import PARTS
 from leadgate_dagster.core.validation.config import validation_config
@@ -30,6 +32,7 @@ from leadgate_dagster.core.validation.config import validation_config
 PRESENT = frozenset({"granted", "granted_unproven"})
 CLOSED = frozenset({"do_not_contact", "revoked", "refused"})
 DNC_CODE = "SUPPRESSED_DNC"
+OWNER_RULE = "owner_without_route"  # an owner on a decision that routes nowhere (routing, migration 0014)
 CHANNEL_RULES = ("email_without_consent", "sms_without_consent", "voice_without_consent",
                  "sms_without_mobile", "voice_without_phone", "channel_against_dnc")
 DERIVED = ("qa_score_parts_sum", "unknown_reason_codes", "unknown_channels", *CHANNEL_RULES)
@@ -104,5 +107,7 @@ def contract_frame(view: pd.DataFrame, rules: Ruleset) -> pd.DataFrame:
     out["channel_against_dnc"] = channels.map(bool).astype(bool) & dnc
     for name in CHANNEL_RULES:
         out[name] = out[name].astype(bool)
+    owned = text(out, "owner_email").notna()
+    out[OWNER_RULE] = (owned & ~text(out, "disposition").isin(list(ROLE_OF))).astype(bool)
     return out.drop(columns=[c for c in ("reachability_inputs",) if c in out.columns])
 

@@ -206,6 +206,8 @@ _REASONS: tuple[Reason, ...] = (
        "(required fields, allowed countries)."),
     _r("eligibility", Q, "PARTNER_CAP_EXCEEDED", "The partner's daily cap was already reached when this lead "
        "arrived."),
+    _r("eligibility", W, "ALTERNATE_OFFER", "Compliant (consent allows contact) but not eligible for what was asked: "
+       "offered the ruleset's alternate product, partner or education flow (routing.alternate) instead."),
     # scoring and disposition
     _r("scoring", Severity.INFO, "SCORE_NEUTRAL_FALLBACK", "A scoring input was unavailable (unknown status, "
        "enrichment missing); its component got the neutral midpoint until a recheck fills it in."),
@@ -221,6 +223,9 @@ _REASONS: tuple[Reason, ...] = (
     _r("scoring", R, "NOT_QUALIFIED", "Below the qualification thresholds, outside the review band and with no "
        "channel to nurture on."),
     _r("scoring", R, "NO_ALLOWED_CHANNEL", "No channel is both reachable and permitted by consent."),
+    # routing: who works a routed lead
+    _r("routing", W, "NO_OWNER", "Routed to sales, but no active owner covers the lead's territory with capacity "
+       "left (nor its account or person): held as a handoff_exception item until someone assigns an owner."),
     # review queue: why an item that holds no lead asks for a person (never on a disposition)
     _r("review", W, "SCORE_SIGNALS_CONFLICT", "The conversion model's priority and the rules pre-score are further "
        "apart than review.score_review.conflict_points: one of the two signals is wrong about the lead."),

@@ -31,6 +31,7 @@ from leadgate_dagster.core.rules.identity import IdentityGraphRules, IdentityRul
 from leadgate_dagster.core.rules.key_lines import key_lines
 from leadgate_dagster.core.rules.operations import AlertRules, BatchingRules, IntakeRules
 from leadgate_dagster.core.rules.review import ReviewRules
+from leadgate_dagster.core.rules.routing import RoutingRules
 from leadgate_dagster.core.rules.scoring import ScoringRules
 from leadgate_dagster.core.rules.validation import ValidationRules
 
@@ -59,6 +60,7 @@ class Ruleset:
     enrichment: EnrichmentRules = field(repr=False)
     review: ReviewRules = field(repr=False)
     crm: CrmRules = field(repr=False)
+    routing: RoutingRules = field(repr=False)
 
     def severity(self, code: str) -> Severity:
         """The catalogue severity of `code`, unless the ruleset re-maps it."""

@@ -31,7 +31,7 @@ def _status(row: dict[str, Any]) -> LeadStatus:
         reasons=[ReasonSentence(code=c, sentence=CATALOGUE[c].sentence if c in CATALOGUE else None)
                  for c in row["reason_codes"] or []],
         checks=[CheckFired(**c) for c in checks], allowed_channels=row["allowed_channels"] or [],
-        score=row["score"], owner=None, ruleset_version=row["ruleset_version"], decided_at=row["decided_at"],
+        score=row["score"], owner=row["owner_email"], ruleset_version=row["ruleset_version"], decided_at=row["decided_at"],
         decided_by=row["decided_by"])
 
 

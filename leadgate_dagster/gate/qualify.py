@@ -11,38 +11,18 @@ import pandas as pd
 import sqlalchemy as sa
 
 from leadgate_dagster.core.disposition import decide
-from leadgate_dagster.core.locality import place_localities
 from leadgate_dagster.core.reasons import CATALOGUE
 from leadgate_dagster.core.review.overrides import adjust_priorities
+from leadgate_dagster.core.routing.places import lead_places
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.core.top_reasons import top_reasons
+from leadgate_dagster.gate import routing
+from leadgate_dagster.gate.account_match import with_accounts
 from leadgate_dagster.gate.crm_handoff import announce
+from leadgate_dagster.gate.lead_inputs import lead_inputs
 from leadgate_dagster.gate.review_sync import sync_held
 from leadgate_dagster.gate.scoring_inputs import scoring_inputs
 from leadgate_dagster.store import dispositions, intake, leads, review_overrides
-from leadgate_dagster.store.enrichment_inputs import with_enrichment
-from leadgate_dagster.store.identity_context import identity_context
-
-LEAD_INPUTS = ("replay_of", "source", "email_status", "email_flags", "email_key", "email_domain", "phone_e164",
-               "phone_status", "phone_type", "company_domain", "consent_email", "consent_sms", "consent_voice",
-               "consent_capture", "consent_at", "consent_text_version", "consent_text_hash", "consent_url",
-               "consent_certificate_id", "screenshot_hash", "ip_hmac", "demo_requested", "job_title", "company",
-               "industry", "employee_count", "region", "campaign", "product_interest", "date_of_birth", "partner_id",
-               "validation")
-# what the engines read from the validation engine's output (kept as JSONB beside the lead)
-FROM_VALIDATION = ("country_iso2", "seniority", "department", "mobile_e164", "address_status")
-
-
-def _inputs(conn: sa.Connection, lead_ids: Sequence[str]) -> pd.DataFrame:
-    df = leads.load_leads(conn, lead_ids, columns=LEAD_INPUTS)
-    details = df.pop("validation").map(lambda v: v if isinstance(v, dict) else {})
-    for key in FROM_VALIDATION:
-        df[key] = details.map(lambda v, k=key: v.get(k))
-    df = with_enrichment(conn, df)  # firmographics, geocoding, verification, IP risk, velocity
-    reasons = leads.reasons_of(conn, list(df["lead_id"]))
-    df["reasons"] = df["lead_id"].map(lambda lid: reasons.get(lid, []))
-    df["reasons"] = place_localities(df)  # a postal code geocoding placed stands in for the missing city
-    return df.join(identity_context(conn, list(df["lead_id"])).drop(columns="person_id"))
 
 
 def qualify_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str, Any]:
@@ -52,7 +32,7 @@ def qualify_stage(engine: sa.Engine, batch_id: str, rules: Ruleset) -> dict[str,
         lead_ids = list(leads.load_batch(conn, batch_id, columns=["batch_id"]).index)
         decided, written = qualify_leads(conn, lead_ids, rules, decided_by="pipeline")
         intake.mark_batch_done(conn, batch_id)
-    return {"leads": len(decided), "written": written, **summary(decided, rules)}
+    return {"leads": len(decided), "written": written, **summary(decided, rules), **routing.summary(decided)}
 
 
 def requalify(engine: sa.Engine, lead_ids: Sequence[str], rules: Ruleset, *, decided_by: str) -> dict[str, Any]:
@@ -85,10 +65,14 @@ def qualify_leads(conn: sa.Connection, lead_ids: Sequence[str], rules: Ruleset, 
                   now: datetime | None = None) -> tuple[pd.DataFrame, int]:
     """Decide these leads and record the result; returns the decisions and how many rows changed.
 
-    The review queue follows in the same transaction: a lead now held has its quarantine item, and the item
-    of a lead no longer held is resolved by `decided_by` (`now`, default the current time, stamps both); so
-    does the CRM outbox: a changed decision that matters to the CRM gets its row."""
-    df = _inputs(conn, lead_ids)
+    Routing, the review queue and the CRM outbox follow in the same transaction: a routed lead gets its owner
+    and next step (or a handoff_exception item when no owner can take it), a lead now held has its quarantine
+    item, the item of a lead no longer held is resolved by `decided_by` (`now`, default the current time,
+    stamps all), and a changed decision that matters to the CRM gets its outbox row."""
+    now = now or datetime.now(UTC)
+    df = with_accounts(conn, lead_inputs(conn, lead_ids), rules)
+    places = lead_places(df, rules)  # territory: for the AE condition and for assignment
+    df["ae_territory"] = routing.ae_territory(conn, df, places, rules)
     waived, adjustments = review_overrides.of_leads(conn, list(df["lead_id"]))
     df["waived"] = df["lead_id"].map(lambda lid: waived.get(lid, []))  # a reviewer's verdicts stand
     extra = scoring_inputs(conn, df, rules)  # suppressions, events, partner counts, model
@@ -96,12 +80,14 @@ def qualify_leads(conn: sa.Connection, lead_ids: Sequence[str], rules: Ruleset, 
     decided = _decide(fresh, rules, decided_by, extra)
     if len(replays):
         decided = pd.concat([decided, _replayed(conn, replays, decided, df, rules, decided_by, extra)])
-    decided = adjust_priorities(decided, adjustments)
-    written = dispositions.record(conn, decided[[c for c in dispositions.COLUMNS if c != "is_current"]])
-    sync_held(conn, list(decided["lead_id"]), rules, now=now or datetime.now(UTC))
+    decided = adjust_priorities(decided, adjustments).assign(replay_of=df["replay_of"])
+    routed = routing.route(conn, df, decided, rules, now=now, places=places)  # under the writers' lock
+    written = dispositions.record(conn, routing.recordable(routed.decided))
+    sync_held(conn, list(decided["lead_id"]), rules, now=now)
+    routing.after_record(conn, routed, rules, now=now)
     if written:
-        announce(conn, list(decided["lead_id"]), rules)  # the CRM outbox, in the same transaction
-    return decided, written
+        announce(conn, list(decided["lead_id"]), rules)  # the CRM outbox, with the owner and next step
+    return routed.decided, written
 
 
 def _decide(fresh: pd.DataFrame, rules: Ruleset, decided_by: str, extra: dict[str, Any]) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from leadgate_dagster.core.review.lifecycle import IllegalTransition, Status, tr
 from leadgate_dagster.core.review.overrides import adjust_priorities
 from leadgate_dagster.core.ruleset import Ruleset
 from leadgate_dagster.gate import review_identity_actions as identity_actions
+from leadgate_dagster.gate import routing
 from leadgate_dagster.gate.crm_handoff import announce, retry_handoff
 from leadgate_dagster.gate.qualify import redecide
 from leadgate_dagster.gate.review_errors import ReviewConflict, ReviewError, ReviewInvalid, ReviewNotFound
@@ -136,7 +137,19 @@ def _verify(ctx: Context) -> None:
 
 
 def _route(ctx: Context, to: str | None = None) -> None:
-    dispositions.restate(ctx.conn, [ctx.item.lead_id], to or str(ctx.request.to), decided_by=ctx.request.actor)
+    """The chosen disposition; a lead routed to sales gets its owner as the pipeline would give it one."""
+    lead, actor = ctx.item.lead_id, ctx.request.actor
+    dispositions.restate(ctx.conn, [lead], to or str(ctx.request.to), decided_by=actor)
+    routing.reroute(ctx.conn, [lead], ctx.rules, now=ctx.now, decided_by=actor)
+
+
+def _assign_owner(ctx: Context) -> None:
+    """A routed lead without an owner (NO_OWNER) gets the one the person named."""
+    try:
+        routing.assign_owner(ctx.conn, ctx.item.lead_id, str(ctx.request.to), ctx.rules, now=ctx.now,
+                             actor=ctx.request.actor)
+    except ValueError as exc:
+        raise ReviewInvalid([str(exc)]) from None
 
 
 def _adjust(ctx: Context) -> None:
@@ -163,6 +176,7 @@ EFFECTS: dict[Action, Callable[[Context], None]] = {
     Action.ROUTE: _route,
     Action.REJECT: lambda ctx: _route(ctx, Disposition.REJECT.value),
     Action.ADJUST_SCORE: _adjust,
+    Action.ASSIGN_OWNER: _assign_owner,
     Action.MERGE: lambda ctx: identity_actions.merge_pair(ctx.conn, ctx.item, ctx.request.actor, ctx.rules,
                                                           ctx.now),
     Action.KEEP_APART: lambda ctx: identity_actions.keep_apart(ctx.conn, ctx.item, ctx.request.actor, ctx.rules,

@@ -18,7 +18,7 @@ CHECKED_COLUMNS = ("lead_id", "disposition", "qa_status", "qa_score", "qa_score_
                    "qa_score_consent", "qa_score_fit", "qa_reason", "qa_at", "consent_checked_at",
                    "consent_email_state", "consent_sms_state", "consent_voice_state", "allowed_channels",
                    "ruleset_version", "model_version", "phone_status", "phone_type", "country_iso2",
-                   "qa_engagement_score", "qa_priority_score")
+                   "qa_engagement_score", "qa_priority_score", "owner_email", "account_match_confidence")
 
 
 def contract_rows(conn: sa.Connection, since: datetime | None = None) -> pd.DataFrame:

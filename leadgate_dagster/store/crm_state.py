@@ -18,8 +18,9 @@ def person_states(conn: sa.Connection, person_ids: Sequence[str], *, rank: Seque
 
     The lead that speaks for a person is the one whose current disposition comes first in `rank` (the handoff
     dispositions in order, then the rest), an original before a replay, the latest decided first. The row holds
-    every column of that disposition (`d.*`: whatever a later migration adds comes along), the lead's source and
-    contact fields, the golden record as `golden` and the person's link (`crm_id`, `link_destination`,
+    every column of that disposition (`d.*`: whatever a later migration adds comes along, the owner included),
+    the lead's open next step from routing as `task_subject` / `task_due_at` / `meeting_link`, the lead's source
+    and contact fields, the golden record as `golden` and the person's link (`crm_id`, `link_destination`,
     `synced_seq`).
     """
     if not person_ids:
@@ -31,12 +32,15 @@ def person_states(conn: sa.Connection, person_ids: Sequence[str], *, rank: Seque
                l.city, l.country,
                (SELECT jsonb_object_agg(g.field, g.value) FROM leadgate.golden_records g
                 WHERE g.person_id = lp.person_id) AS golden,
-               d.*
+               d.*,
+               CASE WHEN n.kind = 'task' THEN 'Follow up: ' || coalesce(n.sequence, 'new lead') END AS task_subject,
+               n.due_at AS task_due_at, n.meeting_url AS meeting_link
         FROM unnest(CAST(:ids AS text[])) AS p(person_id)
         JOIN leadgate.lead_person lp ON lp.person_id = p.person_id
         JOIN leadgate.dispositions d ON d.lead_id = lp.lead_id AND d.is_current
         JOIN leadgate.leads l ON l.lead_id = lp.lead_id
         LEFT JOIN leadgate.crm_links k ON k.person_id = lp.person_id
+        LEFT JOIN leadgate.next_steps n ON n.lead_id = lp.lead_id AND n.status = 'open'
         ORDER BY lp.person_id, COALESCE(array_position(CAST(:rank AS text[]), d.disposition), 1000),
                  l.replay_of IS NOT NULL, d.decided_at DESC, d.disposition_id DESC
     """), {"ids": list(person_ids), "rank": list(rank)}).mappings().all()

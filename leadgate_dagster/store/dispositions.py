@@ -8,14 +8,19 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from leadgate_dagster.core.routing.assign import NO_OWNER
 from leadgate_dagster.store.bulk import copy_rows
 
+# who works the lead and why, the account it matched, the alternate offer (migration 0014)
+ROUTING_COLUMNS = ("owner_email", "owner_rule", "account_id", "account_match", "account_match_confidence",
+                   "alternate_offer")
 COLUMNS = ("lead_id", "disposition", "score", "score_reachability", "score_consent", "score_fit", "score_inputs",
            "reason_codes", "allowed_channels", "ruleset_version", "model_version", "engagement_score", "priority_score",
-           "decided_by", "is_current")
+           "decided_by", "is_current", *ROUTING_COLUMNS)
 # a change in any of these is a new decision (behaviour moving the engagement score included: scores follow it)
 _COMPARED = ("disposition", "score", "score_reachability", "score_consent", "score_fit", "reason_codes",
-             "allowed_channels", "ruleset_version", "model_version", "engagement_score", "priority_score")
+             "allowed_channels", "ruleset_version", "model_version", "engagement_score", "priority_score",
+             *ROUTING_COLUMNS)
 _LOCK = 7_215_005
 
 
@@ -45,8 +50,10 @@ def record(conn: sa.Connection, decided: pd.DataFrame) -> int:
         return 0
     conn.execute(sa.text("UPDATE leadgate.dispositions SET is_current = false WHERE is_current AND lead_id = ANY(:ids)"),
                  {"ids": list(changed["lead_id"])})
-    rows = changed.assign(is_current=True)[list(COLUMNS)].itertuples(index=False, name=None)
-    return copy_rows(conn, "dispositions", COLUMNS, rows)
+    changed = changed.assign(is_current=True, account_match_confidence=pd.Series(  # an integer column read back
+        [None if pd.isna(v) else int(v) for v in changed["account_match_confidence"]],  # as float beside a NULL
+        index=changed.index, dtype=object))
+    return copy_rows(conn, "dispositions", COLUMNS, changed[list(COLUMNS)].itertuples(index=False, name=None))
 
 
 def lock(conn: sa.Connection) -> None:
@@ -58,13 +65,15 @@ def lock(conn: sa.Connection) -> None:
 def restate(conn: sa.Connection, lead_ids: Sequence[str], disposition: str, *, decided_by: str,
             only_from: str | None = None) -> dict[str, int]:
     """Make `disposition` the current decision of these leads, all else as their current decision says (a
-    reviewer's route or reject, a review fallback's REJECT, an expiry); a REJECT opens no channel. The old
-    row stays as history; a lead already so decided (or, with `only_from`, not currently so decided) is left
-    alone. Returns lead id -> new disposition_id."""
+    reviewer's route or reject, a review fallback's REJECT, an expiry); a REJECT opens no channel, and the
+    lead has no owner (routing assigns one to a lead restated as routed). The old row stays as history; a lead
+    already so decided (or, with `only_from`, not currently so decided) is left alone. Returns lead id -> new
+    disposition_id."""
     if not lead_ids:
         return {}
     lock(conn)
-    cols = [c for c in COLUMNS if c not in ("disposition", "allowed_channels", "decided_by", "is_current")]
+    own = ("disposition", "allowed_channels", "decided_by", "is_current", "reason_codes", "owner_email", "owner_rule")
+    cols = [c for c in COLUMNS if c not in own]
     rows = conn.execute(sa.text(f"""
         WITH old AS (
           UPDATE leadgate.dispositions SET is_current = false
@@ -72,14 +81,19 @@ def restate(conn: sa.Connection, lead_ids: Sequence[str], disposition: str, *, d
             AND (CAST(:only AS text) IS NULL OR disposition = :only)
           RETURNING *
         )
-        INSERT INTO leadgate.dispositions ({", ".join(cols)}, disposition, allowed_channels, decided_by, is_current)
-        SELECT {", ".join(cols)}, :d, CASE WHEN :d = 'REJECT' THEN '{{}}' ELSE allowed_channels END, :by, true
+        INSERT INTO leadgate.dispositions ({", ".join(cols)}, disposition, allowed_channels, decided_by, is_current,
+                                           reason_codes)
+        SELECT {", ".join(cols)}, :d, CASE WHEN :d = 'REJECT' THEN '{{}}' ELSE allowed_channels END, :by, true,
+               array_remove(reason_codes, :no_owner)
         FROM old RETURNING lead_id, disposition_id
-    """), {"ids": list(lead_ids), "d": disposition, "by": decided_by, "only": only_from}).all()
+    """), {"ids": list(lead_ids), "d": disposition, "by": decided_by, "only": only_from,
+           "no_owner": NO_OWNER}).all()
     return {r.lead_id: int(r.disposition_id) for r in rows}
 
 
 def _norm(v: object) -> object:
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+        return None  # NULL read back as NaN (a numeric column) or None
     if isinstance(v, (list, tuple)):
         return tuple(v)
     if hasattr(v, "item"):

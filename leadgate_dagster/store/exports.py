@@ -16,7 +16,8 @@ def results_of_file(conn: sa.Connection, file_id: str) -> pd.DataFrame:
                COALESCE(l.phone_e164, o.phone_e164) AS phone_e164,
                COALESCE(l.phone_status, o.phone_status) AS phone_status,
                lp.person_id, dl.file_id AS dup_file_id, dl.record_no AS dup_record_no, lp.duplicate_of,
-               d.allowed_channels, d.ruleset_version, d.model_version, e.payload
+               d.allowed_channels, d.ruleset_version, d.model_version, d.owner_email, d.owner_rule, d.account_id,
+               d.account_match, d.account_match_confidence, d.alternate_offer, e.payload
         FROM leadgate.intake_events e
         JOIN leadgate.leads l ON l.lead_id = e.lead_id
         LEFT JOIN leadgate.leads o ON o.lead_id = l.replay_of

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 _STATUS = sa.text("""
     SELECT e.lead_id, e.source, e.fields ->> 'partner_id' AS partner_id, e.received_at, e.replay_of,
            d.disposition, d.reason_codes, d.allowed_channels, d.score, d.ruleset_version, d.decided_at,
-           d.decided_by,
+           d.decided_by, d.owner_email,
            COALESCE((SELECT jsonb_agg(jsonb_build_object('stage', c.stage, 'code', c.code,
                                                          'severity', c.severity, 'detail', c.detail))
                      FROM leadgate.lead_checks c WHERE c.lead_id = e.lead_id), '[]'::jsonb) AS checks
@@ -30,8 +30,8 @@ def lead_statuses(conn: sa.Connection, lead_ids: Sequence[str]) -> list[dict[str
 
     Returns:
         Dicts with lead_id, source, partner_id (as the lead gave it), received_at, replay_of; the current
-        disposition's disposition, reason_codes, allowed_channels, score, ruleset_version, decided_at and
-        decided_by (all None while the lead is pending); checks: the lead_checks rows (stage, code, severity,
+        disposition's disposition, reason_codes, allowed_channels, score, ruleset_version, decided_at,
+        decided_by and owner_email (all None while the lead is pending); checks: the lead_checks rows (stage, code, severity,
         detail) in no particular order.
     """
     return [dict(r) for r in conn.execute(_STATUS, {"ids": list(lead_ids)}).mappings()]

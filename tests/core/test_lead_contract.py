@@ -62,3 +62,12 @@ def test_sum_of_parts_unknown_codes_and_channels() -> None:
 
 def test_score_maxima_come_from_the_ruleset() -> None:
     assert score_maxima(RULES) == {"reachability": 40, "consent": 40, "fit": 20}
+
+
+@pytest.mark.parametrize(("disposition", "owner", "broken"), [
+    ("ROUTE_SDR", "ann@x.com", False), ("ROUTE_AE", "ae@x.com", False), ("ROUTE_SDR", None, False),
+    ("NURTURE_EMAIL_ONLY", "ann@x.com", True), ("REJECT", "ann@x.com", True), ("REJECT", None, False)],
+    ids=["sdr", "ae", "routed-without-owner", "nurture-with-owner", "reject-with-owner", "reject"])
+def test_an_owner_only_on_a_routed_decision(disposition: str, owner: str | None, broken: bool) -> None:
+    frame = contract_frame(pd.DataFrame([{**CLEAN, "disposition": disposition, "owner_email": owner}]), RULES)
+    assert bool(frame.loc[0, "owner_without_route"]) is broken

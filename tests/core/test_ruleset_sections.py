@@ -19,7 +19,7 @@ from leadgate_dagster.core.ruleset import (
 
 # The shipped ruleset's identity. Parsing into typed sections left the hash as it was (0302ddd0... for
 # 2026.11.1); a deliberate change to the shipped defaults changes both: bump `version` and record them here.
-SHIPPED = ("2026.12.5", "a0bbe848a4fc2341c9299a96b179a764ec5c50c8d7889816b4a38c4700d2cc7c")
+SHIPPED = ("2026.12.6", "2899c2ddad72ba5a4eeb40fbef198926ac37899b43820064bc6f54af3a243b9b")
 
 
 def _file(tmp_path: Path, text: str) -> Path:

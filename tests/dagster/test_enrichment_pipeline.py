@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from leadgate_dagster.core.ruleset import load_ruleset
 from leadgate_dagster.definitions import build_resources
-from leadgate_dagster.gate.qualify import _inputs
+from leadgate_dagster.gate.lead_inputs import lead_inputs
 from leadgate_dagster.providers.enrichment.base import ProviderResult
 from leadgate_dagster.resources.enrichment import EnrichmentResource
 from leadgate_dagster.store import enrichment_cache
@@ -137,7 +137,7 @@ def test_offline_default_enriches_and_the_values_reach_the_score_inputs(
                 l=ids[2])[0].code == "IP_NOT_PUBLIC"
 
     with engine.connect() as conn:  # what qualification reads: the lead gave no industry, size or region
-        inputs = _inputs(conn, [ids[1], ids[3]])
+        inputs = lead_inputs(conn, [ids[1], ids[3]])
     assert inputs.loc[ids[1], ["industry", "employee_count", "region", "geo_locality"]].tolist() == [
         "Wholesale", "51-200", "CA", "San Francisco"]
     assert inputs.loc[ids[3], ["industry", "country_iso2"]].tolist() == ["Industrial Manufacturing", "US"]

@@ -126,3 +126,13 @@ def test_the_window_checks_only_recent_decisions(gated: sa.Engine) -> None:
     recent = run_contract(gated, RULES, window_days=7)
     assert recent.success and recent.rows == 31
     assert [o.name for o in run_contract(gated, RULES).failed] == ["qa_score_is_sum_of_parts"]
+
+
+def test_an_owner_on_a_decision_that_routes_nowhere_fails_the_contract(gated: sa.Engine) -> None:
+    with gated.begin() as conn:
+        lead_id = conn.execute(sa.text(
+            "UPDATE leadgate.dispositions SET owner_email = 'ghost@x.com' WHERE disposition_id = ("
+            "SELECT min(disposition_id) FROM leadgate.dispositions WHERE is_current AND disposition = 'REJECT') "
+            "RETURNING lead_id")).scalar_one()
+    result, _ = check_contract(gated, RULES)
+    assert [(o.name, o.lead_ids) for o in result.failed] == [("owner_without_route", [lead_id])]

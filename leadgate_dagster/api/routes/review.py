@@ -54,7 +54,8 @@ class ReviewItem(BaseModel):
 class ActionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     action: Action
-    to: str | None = Field(None, description="route: the disposition; assign / reassign: the assignee")
+    to: str | None = Field(None, description="route: the disposition; assign / reassign: the assignee; "
+                                             "assign_owner: the owner's email")
     note: str | None = Field(None, max_length=4000, description="why (required for route and adjust_score)")
     delta: int | None = Field(None, description="adjust_score: priority points, + or -")
     expected_version: int | None = Field(None, description="the version you looked at: a change since is 409")

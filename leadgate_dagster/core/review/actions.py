@@ -17,7 +17,8 @@ class Kind(StrEnum):
     MERGE_CANDIDATE = "merge_candidate"  # an identity pair awaiting a verdict
     MERGE_AUDIT = "merge_audit"  # an automatic merge drawn into the weekly audit sample
     SCORE_REVIEW = "score_review"  # conflicting or low-confidence scoring signals, a high-value account
-    HANDOFF_EXCEPTION = "handoff_exception"  # a person's record the CRM refused or never took
+    HANDOFF_EXCEPTION = "handoff_exception"  # a routed lead no owner could take (NO_OWNER), or a person's record
+    # the CRM refused or never took (CRM_SCHEMA_MISMATCH, HANDOFF_FAILED, ...)
 
 
 class Action(StrEnum):
@@ -33,6 +34,7 @@ class Action(StrEnum):
     ASSIGN = "assign"  # take the item, or hand it to someone (an item someone else holds needs reassign)
     REASSIGN = "reassign"
     UNASSIGN = "unassign"
+    ASSIGN_OWNER = "assign_owner"  # a routed lead without an owner gets the one named (`to`: the owner's email)
 
 
 _HANDLING = frozenset({Action.ASSIGN, Action.REASSIGN, Action.UNASSIGN})
@@ -42,7 +44,8 @@ ALLOWED: dict[Kind, frozenset[Action]] = {
     Kind.MERGE_CANDIDATE: frozenset({Action.MERGE, Action.KEEP_APART}) | _HANDLING,
     Kind.MERGE_AUDIT: frozenset({Action.VERIFY, Action.SPLIT, Action.UNMERGE}) | _HANDLING,
     Kind.SCORE_REVIEW: frozenset({Action.VERIFY, Action.ADJUST_SCORE, Action.ROUTE, Action.REJECT}) | _HANDLING,
-    Kind.HANDOFF_EXCEPTION: frozenset({Action.RETRY_HANDOFF, Action.VERIFY, Action.ROUTE, Action.REJECT}) | _HANDLING,
+    Kind.HANDOFF_EXCEPTION: frozenset({Action.RETRY_HANDOFF, Action.VERIFY, Action.ROUTE, Action.REJECT,
+                                       Action.ASSIGN_OWNER}) | _HANDLING,
 }
 
 
@@ -52,7 +55,8 @@ class ActionRequest:
 
     action: Action
     actor: str
-    to: str | None = None  # route: the disposition; assign / reassign: the assignee (default: the actor)
+    to: str | None = None  # route: the disposition; assign / reassign: the assignee (default: the actor);
+    # assign_owner: the owner's email
     note: str | None = None
     delta: int | None = None  # adjust_score: points
     expected_version: int | None = None  # the version the person saw; another change since is a conflict
@@ -85,6 +89,8 @@ def problems(kind: Kind, request: ActionRequest, *, dispositions: frozenset[str]
             out.append(f"unknown disposition {request.to!r} (one of {', '.join(sorted(dispositions))})")
         if not (request.note or "").strip():
             out.append("route needs a note saying why")
+    if request.action is Action.ASSIGN_OWNER and not (request.to or "").strip():
+        out.append("assign_owner needs --to OWNER_EMAIL (leadgate owners list)")
     if request.action is Action.ADJUST_SCORE:
         if not request.delta:
             out.append("adjust_score needs a non-zero --delta POINTS")

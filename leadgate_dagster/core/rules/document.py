@@ -23,6 +23,7 @@ from leadgate_dagster.core.rules.identity import IdentityGraphRules, IdentityRul
 from leadgate_dagster.core.rules.key_lines import KeyPath, line_of
 from leadgate_dagster.core.rules.operations import AlertRules, BatchingRules, IntakeRules
 from leadgate_dagster.core.rules.review import ReviewRules
+from leadgate_dagster.core.rules.routing import RoutingRules
 from leadgate_dagster.core.rules.scoring import ScoringRules
 from leadgate_dagster.core.rules.section import Section
 from leadgate_dagster.core.rules.validation import ValidationRules
@@ -47,6 +48,7 @@ class RulesetDocument(Section):
     enrichment: EnrichmentRules
     review: ReviewRules
     crm: CrmRules
+    routing: RoutingRules
 
     @field_validator("severity_overrides")
     @classmethod

@@ -27,9 +27,19 @@ dispositions = sa.Table(
     sa.Column("decided_by", sa.Text, nullable=False),  # pipeline | reviewer:<name> | recheck
     sa.Column("decided_at", TS, nullable=False, server_default=NOW),
     sa.Column("is_current", sa.Boolean, nullable=False),
+    # routing (migration 0014): who works a routed lead and why, the account it matched, a compliant but
+    # ineligible lead's alternate offer
+    sa.Column("owner_email", sa.Text),
+    sa.Column("owner_rule", sa.Text),  # territory:<dimensions> | account | person | reviewer
+    sa.Column("account_id", sa.Text),
+    sa.Column("account_match", sa.Text),  # email_domain | website | company_name
+    sa.Column("account_match_confidence", sa.Integer),  # 0-100
+    sa.Column("alternate_offer", sa.Text),  # <flow>:<offer>
     sa.Index("uq_dispositions_current", "lead_id", unique=True, postgresql_where=sa.text("is_current")),
     # the review queue's score_review scan reads the current decisions of the last hours
     sa.Index("ix_dispositions_current_decided_at", "decided_at", postgresql_where=sa.text("is_current")),
+    # an owner's routed leads (moved when the owner leaves)
+    sa.Index("ix_dispositions_current_owner", "owner_email", postgresql_where=sa.text("is_current")),
 )
 
 rulesets = sa.Table(
