@@ -25,6 +25,7 @@ from tests.gate.crm_helpers import (
     sync,
 )
 from tests.gate.review_helpers import HOPELESS, items
+from tests.gate.routing_helpers import owners
 
 
 def test_routed_persons_become_one_record_each_and_a_second_drain_sends_nothing(engine: sa.Engine,
@@ -174,3 +175,18 @@ def test_a_record_deleted_in_the_crm_is_made_again_by_email(engine: sa.Engine, t
 def _merges(engine: sa.Engine) -> list[sa.Row]:
     with engine.connect() as conn:
         return list(conn.execute(sa.text("SELECT merge_id FROM leadgate.merge_log WHERE action = 'merge'")).all())
+
+
+def test_a_routed_leads_owner_and_next_step_reach_the_crm(engine: sa.Engine, tmp_path: Path) -> None:
+    """Routing and the handoff together: the owner chosen in the decision's transaction is on the record, and
+    the lead's open next step (the SDR's task) is created against it."""
+    rules = rules_for_tests(tmp_path)
+    owners(engine, {"email": "us.sdr@x.com", "name": "Uma", "role": "sdr", "countries": "US"}, rules=rules)
+    route(engine, rules, routed_row(1))
+    crm = FakeCrm()
+    with crm.serving() as url:
+        assert sync(engine, rules, url)["sent"] == 1
+    [record] = crm.contacts()
+    assert record[rules.crm.properties["owner_email"]] == "us.sdr@x.com"
+    [task] = crm.tasks.values()
+    assert task["contact"] == record["id"]
