@@ -23,7 +23,8 @@ from leadgate_dagster.store import pg_text
 router = APIRouter(prefix="/review/items", include_in_schema=False)
 SHORTCUTS = {Action.VERIFY: "v", Action.REJECT: "x", Action.MERGE: "m", Action.KEEP_APART: "k",
              Action.SPLIT: "s", Action.UNMERGE: "u", Action.ROUTE: "r", Action.ADJUST_SCORE: "e", Action.ASSIGN: "a"}
-_FORMS = {Action.ROUTE, Action.ADJUST_SCORE, Action.ASSIGN, Action.REASSIGN, Action.UNASSIGN}  # their own forms
+_FORMS = {Action.ROUTE, Action.ADJUST_SCORE, Action.ASSIGN, Action.REASSIGN, Action.UNASSIGN,
+          Action.ASSIGN_OWNER}  # their own forms
 
 
 def _render(request: Request, review_id: int, *, status_code: int = 200, problem: dict[str, object] | None = None,

@@ -148,3 +148,19 @@ def test_every_value_a_lead_supplied_is_shown_as_text(signed_in: SignedIn, conso
         assert "<script" not in page.replace('<script src="/review/static/', "")
     item_page = kim.get(f"/review/items/{item.review_id}").text
     assert SCRIPT_URL in item_page and not re.search(r"(href|src|action)=\"javascript:", item_page, re.I)
+
+
+def test_a_lead_no_owner_could_take_is_given_one_from_its_page(signed_in: SignedIn, console: sa.Engine) -> None:
+    from tests.gate.routing_helpers import owners, person, routed, run
+
+    owners(console, {"email": "tx.sdr@x.com", "name": "Tex", "role": "sdr", "regions": "US-TX"})
+    run(console, RULES, person(0))  # in California: no SDR covers it
+    [item] = items(console, kind="handoff_exception")
+    kim = signed_in("kim")
+    page = kim.get(f"/review/items/{item.review_id}").text
+    assert 'class="assign-owner"' in page and 'name="to" type="email"' in page and "NO_OWNER" in page
+    done = kim.post(f"/review/items/{item.review_id}/act", data={
+        "csrf_token": csrf(kim), "action": "assign_owner", "to": "tx.sdr@x.com", "version": str(item.version)},
+        follow_redirects=False)
+    assert done.status_code == 303
+    assert routed(console)["p0"].owner_email == "tx.sdr@x.com"
