@@ -4,15 +4,8 @@ beyond this machine with nobody able to post; /readyz tells whether the schema i
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
 import subprocess
-import sys
 import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -20,48 +13,13 @@ import pytest
 import sqlalchemy as sa
 
 from leadgate_dagster.gate.api_access import issue_key
-
-LEADGATE = str(Path(sys.executable).parent / "leadgate")
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _env(pg_url: str, home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LEADGATE_", "DAGSTER_"))}
-    return {**env, "LEADGATE_DATABASE_URL": pg_url, "LEADGATE_HOME": str(home)}
-
-
-@contextmanager
-def _serving(pg_url: str, home: Path, *args: str) -> Iterator[str]:
-    port = _port()
-    proc = subprocess.Popen([LEADGATE, "serve", "--port", str(port), *args], env=_env(pg_url, home),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "serve did not come up"
-            time.sleep(0.1)
-        yield base
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(20)
+from tests.serving import LEADGATE, free_port, serve_env, serving
 
 
 def test_two_serve_processes_given_one_key_at_once_store_one_lead(pg_url: str, engine: sa.Engine,
                                                                    tmp_path: Path) -> None:
     _, key = issue_key(engine, "website")
-    with _serving(pg_url, tmp_path) as a, _serving(pg_url, tmp_path) as b:
+    with serving(pg_url, tmp_path) as a, serving(pg_url, tmp_path) as b:
         assert httpx.get(f"{a}/readyz").json()["status"] == "ready"
         for n in range(10):
             barrier, answers = threading.Barrier(2), {}
@@ -87,15 +45,15 @@ def test_two_serve_processes_given_one_key_at_once_store_one_lead(pg_url: str, e
 
 
 def test_serve_refuses_to_listen_beyond_loopback_with_no_key(pg_url: str, engine: sa.Engine, tmp_path: Path) -> None:
-    done = subprocess.run([LEADGATE, "serve", "--host", "0.0.0.0", "--port", str(_port())],
-                          env=_env(pg_url, tmp_path), capture_output=True, text=True, timeout=120)
+    done = subprocess.run([LEADGATE, "serve", "--host", "0.0.0.0", "--port", str(free_port())],
+                          env=serve_env(pg_url, tmp_path), capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "leadgate keys add" in done.stderr
 
 
 @pytest.mark.parametrize("args", [["--host", "0.0.0.0", "--insecure-dev"], ["--workers", "2"]])
 def test_serve_listens_with_insecure_dev_or_several_workers(pg_url: str, engine: sa.Engine, tmp_path: Path,
                                                             args: list[str]) -> None:
-    with _serving(pg_url, tmp_path, *args) as base:
+    with serving(pg_url, tmp_path, *args) as base:
         resp = httpx.post(f"{base}/v1/leads", json={"email": "ann@northwind.com"}, headers={"X-Lead-Source": "s"})
         assert resp.status_code == (202 if "--insecure-dev" in args else 401)
 

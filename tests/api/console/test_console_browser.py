@@ -14,9 +14,10 @@ import sqlalchemy as sa
 from leadgate_dagster.core.ruleset import load_ruleset
 from leadgate_dagster.gate.console_accounts import add_user
 from leadgate_dagster.gate.review_queue import intake_items
-from tests.api.console.browser import chromium, serving
+from tests.api.console.browser import chromium
 from tests.api.console.hostile import SCRIPT_NAME, SCRIPT_URL, hostile_lead
 from tests.gate.review_helpers import ANN_AGAIN, BAD_EMAIL, HIGH_VALUE, ROUTED, current, decide, items, now
+from tests.serving import serving
 
 RULES = load_ruleset()
 PASSWORD = "a long enough password"
