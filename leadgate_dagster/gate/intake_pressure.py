@@ -26,11 +26,14 @@ class Pressure:
     setting: DegradationTier | None
 
 
-def pressure(conn: sa.Connection, rules: ApiRules) -> Pressure:
-    bound = rules.degradation[-1].backlog if rules.degradation else 0
-    backlog = intake.pending_up_to(conn, bound) if bound else 0
+def _of(backlog: int, rules: ApiRules) -> Pressure:
     tier = rules.tier(backlog)
     return Pressure(backlog, tier, rules.degradation[tier - 1] if tier else None)
+
+
+def pressure(conn: sa.Connection, rules: ApiRules) -> Pressure:
+    bound = rules.degradation[-1].backlog if rules.degradation else 0
+    return _of(intake.pending_up_to(conn, bound) if bound else 0, rules)
 
 
 def recent_pressure(engine: sa.Engine, rules: ApiRules) -> Pressure:
@@ -41,8 +44,7 @@ def recent_pressure(engine: sa.Engine, rules: ApiRules) -> Pressure:
         with engine.connect() as conn:
             backlog = pressure(conn, rules).backlog
         _cache[key] = (time.monotonic(), backlog)
-    tier = rules.tier(backlog)
-    return Pressure(backlog, tier, rules.degradation[tier - 1] if tier else None)
+    return _of(backlog, rules)
 
 
 def record(conn: sa.Connection, now: Pressure) -> None:

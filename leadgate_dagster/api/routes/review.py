@@ -6,7 +6,6 @@ plus its CSRF token in X-CSRF-Token (the user is the actor). Every answer of an 
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -18,6 +17,7 @@ from leadgate_dagster.api.deps import get_engine, load_rules
 from leadgate_dagster.api.errors import ERROR_RESPONSES, ApiError
 from leadgate_dagster.core.console.tokens import same
 from leadgate_dagster.core.review.actions import Action, ActionRequest, Kind
+from leadgate_dagster.core.review.lifecycle import Status
 from leadgate_dagster.gate.review_actions import act
 from leadgate_dagster.gate.review_errors import ReviewConflict, ReviewInvalid, ReviewNotFound
 from leadgate_dagster.gate.review_read import ListFilter, list_queue, show_item
@@ -27,13 +27,6 @@ router = APIRouter(prefix="/v1/review", tags=["review"])
 _SECURED: dict[str, Any] = {"security": [{"bearer": []}, {"apiKey": []}, {"session": []}]}
 _ANSWERS = {k: v for k, v in ERROR_RESPONSES.items() if k in (400, 401, 403, 409, 422, 429)} | {
     404: {"description": "no review item has this id"}}
-
-
-class Status(StrEnum):
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    RESOLVED = "resolved"
-    EXPIRED = "expired"
 
 
 class ReviewItem(BaseModel):
