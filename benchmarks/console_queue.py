@@ -19,7 +19,6 @@ import os
 import re
 import sys
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,9 +29,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 from review_queue import _sync_all, copy_held, percentiles, rules, seed_pipeline, spread_ages
+from throwaway_db import throwaway_database
 
 from leadgate_dagster.gate.console_accounts import add_user
-from leadgate_dagster.settings import with_driver
 from leadgate_dagster.store.engine import engine_for
 from leadgate_dagster.store.migrate import upgrade
 
@@ -72,15 +71,9 @@ def main() -> int:
     parser.add_argument("--seed-leads", type=int, default=20_000, help="leads through the pipeline first")
     parser.add_argument("--probes", type=int, default=200, help="queue pages measured")
     args = parser.parse_args()
-    name = f"leadgate_bench_console_{uuid.uuid4().hex[:8]}"
-    server = with_driver(args.database_url, "psycopg")
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.engine.make_url(server).set(database=name).render_as_string(hide_password=False)
-    engine = engine_for(url)
     out: dict[str, Any] = {}
-    try:
+    with throwaway_database(args.database_url, "leadgate_bench_console") as url:
+        engine = engine_for(url)
         upgrade(engine)
         ruleset = rules()
         seed_pipeline(engine, args.seed_leads, ruleset)
@@ -92,11 +85,6 @@ def main() -> int:
                 "SELECT count(*) FROM leadgate.review_items WHERE status IN ('open', 'in_progress')")).scalar_one())
         print(f"seeded: {out}", file=sys.stderr, flush=True)
         out["queue_page"] = bench_page(url, args.probes)
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
     print(json.dumps(out))
     return 0
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,17 +23,18 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 import synth
+from throwaway_db import throwaway_database
 
 from leadgate_dagster.core.ruleset import load_ruleset
 from leadgate_dagster.gate.console_accounts import add_user
 from leadgate_dagster.gate.ingest import ingest_bytes
 from leadgate_dagster.gate.pipeline import run_all_stages
 from leadgate_dagster.gate.review_queue import run_queue
-from leadgate_dagster.settings import with_driver
 from leadgate_dagster.store.engine import engine_for
 from leadgate_dagster.store.intake import claim_batches
 from leadgate_dagster.store.migrate import upgrade
-from tests.api.console.browser import chromium, serving
+from tests.api.console.browser import chromium
+from tests.serving import serving
 
 PAIR = (b"First Name,Surname,E-mail Address,Mobile,Company Name,Job Title,Country,SMS Opt-In,Email Opt-In,"
         b"Call Opt-In,Consent At,Consent Text Version,Lead ID\n"
@@ -80,14 +80,8 @@ def main() -> int:
     parser.add_argument("--database-url", required=True, help="a server to create a throwaway database on")
     parser.add_argument("--out", default=str(HERE.parent / "docs" / "images"), help="where the PNGs go")
     args = parser.parse_args()
-    name = f"leadgate_shots_{uuid.uuid4().hex[:8]}"
-    server = with_driver(args.database_url, "psycopg")
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.engine.make_url(server).set(database=name).render_as_string(hide_password=False)
-    engine = engine_for(url)
-    try:
+    with throwaway_database(args.database_url, "leadgate_shots") as url:
+        engine = engine_for(url)
         upgrade(engine)
         seed(engine)
         add_user(engine, "kim", "reviewer", "a long enough password")
@@ -96,11 +90,6 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as home, serving(url, Path(home)) as base:
             shoot(base, out)
         print(f"screenshots in {out}")
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
     return 0
 
 

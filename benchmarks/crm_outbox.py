@@ -29,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,6 +41,8 @@ import sqlalchemy as sa
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
+from throwaway_db import throwaway_database
+
 sys.path.insert(0, str(HERE / "data"))
 import lead_vocab
 from latency import drop, free_port
@@ -51,7 +52,6 @@ from leadgate_dagster.gate.crm_destinations import open_destinations
 from leadgate_dagster.gate.crm_sync import sync_outbox
 from leadgate_dagster.gate.ingest import ingest_bytes
 from leadgate_dagster.gate.pipeline import run_all_stages
-from leadgate_dagster.settings import with_driver
 from leadgate_dagster.store.engine import engine_for
 from leadgate_dagster.store.intake import claim_batches
 from leadgate_dagster.store.migrate import upgrade
@@ -82,15 +82,10 @@ def lead_file(start: int, n: int) -> tuple[bytes, list[str]]:
 
 
 def bench_drain(database_url: str, leads: int, latency_ms: float) -> dict[str, Any]:
-    name = f"leadgate_bench_crm_{uuid.uuid4().hex[:8]}"
-    server = with_driver(database_url, "psycopg")
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine = engine_for(sa.engine.make_url(server).set(database=name).render_as_string(hide_password=False))
     rules = load_ruleset()
     out: dict[str, Any] = {"leads": leads}
-    try:
+    with throwaway_database(database_url, "leadgate_bench_crm") as url:
+        engine = engine_for(url)
         upgrade(engine)
         started = time.perf_counter()
         for start in range(0, leads, 5000):
@@ -115,11 +110,6 @@ def bench_drain(database_url: str, leads: int, latency_ms: float) -> dict[str, A
                         "sent": report["sent"], "created": report["created"], "calls": len(state["calls"]),
                         "max_calls_in_10s": state["max_calls_in_window"], "violations": len(state["violations"]),
                         "one_record_per_person": len(persons) == report["sent"] and set(persons.values()) == {1}}
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
     return out
 
 

@@ -26,7 +26,6 @@ import json
 import statistics
 import sys
 import time
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,6 +37,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 import synth
+from throwaway_db import throwaway_database
 
 from leadgate_dagster.core.review.actions import Action, ActionRequest
 from leadgate_dagster.core.ruleset import Ruleset, ruleset_from_body
@@ -49,7 +49,6 @@ from leadgate_dagster.gate.review_actions import act
 from leadgate_dagster.gate.review_queue import run_queue
 from leadgate_dagster.gate.review_read import ListFilter, list_queue
 from leadgate_dagster.gate.review_sync import sync_held
-from leadgate_dagster.settings import with_driver
 from leadgate_dagster.store.engine import engine_for
 from leadgate_dagster.store.intake import claim_batches
 from leadgate_dagster.store.migrate import upgrade
@@ -162,14 +161,9 @@ def main() -> int:
     parser.add_argument("--seed-leads", type=int, default=20_000, help="leads through the pipeline first")
     parser.add_argument("--probes", type=int, default=200, help="list calls and actions measured")
     args = parser.parse_args()
-    name = f"leadgate_bench_review_{uuid.uuid4().hex[:8]}"
-    server = with_driver(args.database_url, "psycopg")
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine = engine_for(sa.engine.make_url(server).set(database=name).render_as_string(hide_password=False))
     out: dict[str, Any] = {}
-    try:
+    with throwaway_database(args.database_url, "leadgate_bench_review") as url:
+        engine = engine_for(url)
         upgrade(engine)
         ruleset = rules()
         out["seed_pipeline_s"] = round(timed(lambda: seed_pipeline(engine, args.seed_leads, ruleset))[0], 1)
@@ -197,11 +191,6 @@ def main() -> int:
             jobs[label] = {"s": round(seconds, 2), **{k: v for k, v in report.items() if isinstance(v, int) and v}}
             print(f"{label}: {jobs[label]}", file=sys.stderr, flush=True)
         out["jobs"] = jobs
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
     print(json.dumps(out))
     return 0
 
